@@ -1,0 +1,6 @@
+// Where the CLI keeps things, relative to the repository (not the working directory).
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const MODELS_DIR = fileURLToPath(new URL('../../models', import.meta.url));
+export const CACHE_DIR = fileURLToPath(new URL('../../.cache', import.meta.url));

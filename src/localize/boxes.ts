@@ -1,0 +1,127 @@
+// Class maps -> bounding boxes, by the two rules DRN Lens offers. Pure functions on the raw map
+// grid; boxes are converted to photo pixels by cell edges (a cell covers cellSize input pixels).
+import type { InputTransform } from '../image/preprocess';
+import { inputToImage } from '../image/preprocess';
+import type { ClassMaps } from '../models/lens-model';
+import { mapOf } from '../models/lens-model';
+
+/** Inclusive cell range on the map grid. */
+export interface GridBox { x0: number; y0: number; x1: number; y1: number }
+
+/** [xmin, ymin, xmax, ymax] in photo pixels (xmax/ymax are the far edges). */
+export type Box = [number, number, number, number];
+
+export type BoxRule = 'drn' | 'cam';
+
+export interface RuleOptions {
+  rule: BoxRule;
+  /**
+   * drn: the raw activation threshold t (cells must exceed it);
+   * cam: tau, the fraction of the min-max normalized map's maximum.
+   */
+  threshold: number;
+}
+
+/** Default thresholds per rule (chosen on the dev set, see README). */
+export const DEFAULT_THRESHOLD: Record<BoxRule, number> = { drn: 0, cam: 0.25 };
+
+function boundingBox(mask: Uint8Array, width: number): GridBox | null {
+  let box: GridBox | null = null;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const x = i % width, y = (i - x) / width;
+    if (!box) box = { x0: x, y0: y, x1: x, y1: y };
+    else {
+      box.x0 = Math.min(box.x0, x); box.x1 = Math.max(box.x1, x);
+      box.y0 = Math.min(box.y0, y); box.y1 = Math.max(box.y1, y);
+    }
+  }
+  return box;
+}
+
+/**
+ * The DRN paper's rule: the smallest box holding every cell where class c wins the arg-max over
+ * all classes and its raw activation exceeds t.
+ */
+export function paperRuleBox(maps: ClassMaps, classIndex: number, t: number): GridBox | null {
+  const plane = mapOf(maps, classIndex);
+  const mask = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) mask[i] = maps.winner[i] === classIndex && plane[i] > t ? 1 : 0;
+  return boundingBox(mask, maps.width);
+}
+
+/** Min-max normalization to [0, 1] (a constant map becomes all zeros). */
+export function normalize(map: Float32Array): Float32Array {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of map) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const range = hi - lo;
+  return map.map((v) => (range > 0 ? (v - lo) / range : 0));
+}
+
+/**
+ * Labels 8-connected components of a mask (the connectivity of OpenCV's contours, which the
+ * CAM reference code uses). Returns per-cell labels (0 = background) and each label's size.
+ */
+export function components(mask: Uint8Array, width: number): { labels: Int32Array; sizes: number[] } {
+  const height = mask.length / width;
+  const labels = new Int32Array(mask.length);
+  const sizes = [0];
+  const stack: number[] = [];
+  for (let s = 0; s < mask.length; s++) {
+    if (!mask[s] || labels[s]) continue;
+    const label = sizes.length;
+    sizes.push(0);
+    labels[s] = label;
+    stack.push(s);
+    while (stack.length) {
+      const i = stack.pop()!;
+      sizes[label]++;
+      const x = i % width, y = (i - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx, ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+          const j = ny * width + nx;
+          if (mask[j] && !labels[j]) { labels[j] = label; stack.push(j); }
+        }
+      }
+    }
+  }
+  return { labels, sizes };
+}
+
+/** Boxes of every connected component of the normalized map at threshold tau, largest first. */
+export function componentBoxes(map: Float32Array, width: number, tau: number): GridBox[] {
+  const norm = normalize(map);
+  const mask = Uint8Array.from(norm, (v) => (v >= tau && v > 0 ? 1 : 0));
+  const { labels, sizes } = components(mask, width);
+  const order = sizes.map((n, l) => [n, l] as const).slice(1).sort((a, b) => b[0] - a[0]);
+  return order.map(([, label]) => boundingBox(Uint8Array.from(labels, (l) => (l === label ? 1 : 0)), width)!);
+}
+
+/** The CAM / wsolevaluation rule: normalize, threshold at tau, box of the largest component. */
+export function camRuleBox(map: Float32Array, width: number, tau: number): GridBox | null {
+  return componentBoxes(map, width, tau)[0] ?? null;
+}
+
+export function gridBoxToImage(box: GridBox, cellSize: number, t: InputTransform): Box {
+  const [x0, y0] = inputToImage(t, box.x0 * cellSize, box.y0 * cellSize);
+  const [x1, y1] = inputToImage(t, (box.x1 + 1) * cellSize, (box.y1 + 1) * cellSize);
+  return [x0, y0, x1, y1];
+}
+
+/** The box for one class by the chosen rule, in photo pixels (null when no cell qualifies). */
+export function classBox(maps: ClassMaps, classIndex: number, t: InputTransform, opts: RuleOptions): Box | null {
+  const grid = opts.rule === 'drn'
+    ? paperRuleBox(maps, classIndex, opts.threshold)
+    : camRuleBox(mapOf(maps, classIndex), maps.width, opts.threshold);
+  return grid ? gridBoxToImage(grid, maps.cellSize, t) : null;
+}
+
+export function iou(a: Box, b: Box): number {
+  const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = iw * ih;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 0;
+}

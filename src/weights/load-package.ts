@@ -1,0 +1,63 @@
+// Loads a model package from any byte source (a folder in Node, URLs plus a cache in the page,
+// IndexedDB for imported models), verifying every file's size and sha256 before decoding.
+import * as tf from '@tensorflow/tfjs';
+import { ManifestError, parseManifest, tensorBytes, type ModelManifest } from './manifest';
+
+export interface ByteSource {
+  /** Bytes of a file, path relative to the package's manifest.json. */
+  read(path: string, onBytes?: (n: number) => void): Promise<Uint8Array>;
+  /** How to name the file in a message (a path or URL). */
+  describe(path: string): string;
+}
+
+export interface LoadedPackage {
+  manifest: ModelManifest;
+  weights: Map<string, tf.Tensor>;
+}
+
+export interface LoadProgress { loaded: number; total: number }
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function readManifest(source: ByteSource): Promise<ModelManifest> {
+  const bytes = await source.read('manifest.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new ManifestError(`${source.describe('manifest.json')}: not valid JSON`);
+  }
+  return parseManifest(json, source.describe('manifest.json'));
+}
+
+export async function loadPackage(source: ByteSource, onProgress?: (p: LoadProgress) => void): Promise<LoadedPackage> {
+  const manifest = await readManifest(source);
+  const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
+  if (total !== tensorBytes(manifest)) {
+    throw new ManifestError(`${source.describe('manifest.json')}: files hold ${total} bytes but the tensors need ${tensorBytes(manifest)}`);
+  }
+  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  const buffer = new Uint8Array(total);
+  let offset = 0;
+  let loaded = 0;
+  for (const path of manifest.weightsManifest.flatMap((g) => g.paths)) {
+    const entry = byPath.get(path);
+    if (!entry) throw new ManifestError(`${source.describe('manifest.json')}: no size and sha256 listed for ${path}`);
+    const bytes = await source.read(path, (n) => onProgress?.({ loaded: loaded + n, total }));
+    if (bytes.length !== entry.bytes) {
+      throw new ManifestError(`${source.describe(path)}: ${bytes.length} bytes, the manifest says ${entry.bytes}`);
+    }
+    const hash = await sha256Hex(bytes);
+    if (hash !== entry.sha256) throw new ManifestError(`${source.describe(path)}: sha256 ${hash} does not match the manifest (file corrupt or replaced)`);
+    buffer.set(bytes, offset);
+    offset += bytes.length;
+    loaded += bytes.length;
+    onProgress?.({ loaded, total });
+  }
+  const specs = manifest.weightsManifest.flatMap((g) => g.weights);
+  const named = tf.io.decodeWeights(buffer.buffer, specs);
+  return { manifest, weights: new Map(Object.entries(named)) };
+}
