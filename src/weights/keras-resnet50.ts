@@ -6,7 +6,7 @@ import { ARCHITECTURES, type ArchConfig } from '../models/architectures';
 import { foldedShapes } from '../models/plan';
 import { CAFFE, type Preprocessing } from '../image/preprocess';
 import { foldBatchNorm } from './fold-bn';
-import type { NamedArray, PackageMeta } from './node-package';
+import type { NamedArray, PackageMeta } from './pack';
 
 export const KERAS_BN_EPSILON = 1e-3;
 

@@ -1,9 +1,9 @@
 // Model packages on disk (Node only): read one from a folder, write one from named tensors.
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { ByteSource } from './load-package';
-import { FORMAT, SHARD_BYTES, type FileEntry, type ModelManifest, type WeightEntry } from './manifest';
+import { FORMAT, type ModelManifest } from './manifest';
+import { pack, type NamedArray, type PackageMeta } from './pack';
 
 export function folderSource(dir: string): ByteSource {
   const describe = (p: string) => relative(process.cwd(), resolve(dir, p)) || '.';
@@ -20,40 +20,21 @@ export function folderSource(dir: string): ByteSource {
   };
 }
 
-export type PackageMeta = Omit<ModelManifest, 'format' | 'weightsManifest' | 'files'>;
-
-export interface NamedArray { name: string; shape: number[]; data: Float32Array }
-
 /**
- * Writes manifest.json and weight shards of at most SHARD_BYTES. Writes into a temporary
- * folder and renames it, so an interrupted run never leaves a half-written package behind.
+ * Writes manifest.json and its weight shards into a temporary folder, then renames it, so an
+ * interrupted run never leaves a half-written package behind.
  */
 export async function writePackage(dir: string, meta: PackageMeta, tensors: NamedArray[]): Promise<ModelManifest> {
-  const total = tensors.reduce((n, t) => n + t.data.byteLength, 0);
-  const all = new Uint8Array(total);
-  let o = 0;
-  for (const t of tensors) {
-    all.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), o);
-    o += t.data.byteLength;
-  }
-  const nShards = Math.max(1, Math.ceil(total / SHARD_BYTES));
-  const paths = Array.from({ length: nShards }, (_, i) => `group1-shard${i + 1}of${nShards}.bin`);
+  const packed = await pack(meta, tensors);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  const files: FileEntry[] = [];
-  for (let i = 0; i < nShards; i++) {
-    const bytes = all.subarray(i * SHARD_BYTES, Math.min(total, (i + 1) * SHARD_BYTES));
-    await writeFile(join(tmp, paths[i]), bytes);
-    files.push({ path: paths[i], bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-  }
-  const weights: WeightEntry[] = tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: 'float32' }));
-  const manifest: ModelManifest = { format: FORMAT, ...meta, weightsManifest: [{ paths, weights }], files };
-  await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  for (const [path, bytes] of packed.files) await writeFile(join(tmp, path), bytes);
+  await writeFile(join(tmp, 'manifest.json'), JSON.stringify(packed.manifest, null, 1));
   await mkdir(dirname(resolve(dir)), { recursive: true });
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
-  return manifest;
+  return packed.manifest;
 }
 
 /**
