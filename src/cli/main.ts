@@ -1,12 +1,29 @@
-// The one CLI entry point: `npm run cli -- <command>`.
+// The one CLI entry point: `npm run cli -- <command> ...`. Every failure ends as one line on
+// stderr and a non-zero exit code; DEBUG=1 adds the stack trace.
 import { fetchModels } from './fetch-models';
+import { LOCATE_USAGE, locateCommand } from './locate';
 
-const [command, ...args] = process.argv.slice(2);
-void args;
-try {
-  if (command === 'fetch-models') await fetchModels();
-  else throw new Error(`unknown command ${command}`);
-} catch (e) {
-  console.error(`error: ${(e as Error).message}`);
-  process.exitCode = 1;
+type Command = (args: string[]) => Promise<number | void>;
+
+const COMMANDS: Record<string, { usage: string; run: Command }> = {
+  'fetch-models': { usage: 'fetch-models   (obtain and convert the default ImageNet models)', run: () => fetchModels() },
+  locate: { usage: LOCATE_USAGE, run: locateCommand },
+};
+
+const USAGE = `usage: npm run cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? COMMANDS[name] : undefined;
+if (!command) {
+  console.error(name && name !== '--help' ? `error: unknown command ${name}\n${USAGE}` : USAGE);
+  process.exitCode = name === '--help' ? 0 : 2;
+} else {
+  try {
+    process.exitCode = (await command.run(args)) ?? 0;
+  } catch (e) {
+    const err = e as Error;
+    console.error(`error: ${err.message}`);
+    if (process.env.DEBUG) console.error(err.stack);
+    process.exitCode = err.name === 'UsageError' || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;
+  }
 }

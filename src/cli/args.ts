@@ -1,0 +1,18 @@
+// Typed checks for command-line values: one clear line for a bad value, no stack trace.
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function number(flag: string, value: string | undefined, min = -Infinity, max = Infinity): number {
+  const n = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a number${min > -Infinity ? ` from ${min}` : ''}${max < Infinity ? ` to ${max}` : ''}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function oneOf<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T {
+  if (!choices.includes(value as T)) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
