@@ -1,0 +1,143 @@
+// Weakly supervised localization metrics over a set of images, as pure functions. Each image is
+// run once; its maps are kept and every threshold is swept over the stored maps afterwards.
+import type { InputTransform } from '../image/preprocess';
+import type { ClassMaps } from '../models/lens-model';
+import { mapOf } from '../models/lens-model';
+import { componentBoxes, gridBoxToImage, iou, paperRuleBox, type Box, type BoxRule, type GridBox } from './boxes';
+
+/** What evaluation keeps of one image after its single forward pass. */
+export interface EvalSample {
+  gtClass: number;
+  /** Ground-truth boxes in photo pixels (one or more). */
+  gtBoxes: Box[];
+  topClass: number;
+  /** Must hold the planes of gtClass and topClass, and the winner grid. */
+  maps: ClassMaps;
+  transform: InputTransform;
+}
+
+/** The IoU thresholds MaxBoxAccV2 averages over (Choe et al., CVPR 2020). */
+export const BOX_ACC_DELTAS = [0.3, 0.5, 0.7] as const;
+
+/** lo, lo+step, ..., hi, without floating-point drift in the printed values. */
+export function grid(lo: number, hi: number, step: number): number[] {
+  const n = Math.round((hi - lo) / step);
+  return Array.from({ length: n + 1 }, (_, i) => Number((lo + i * step).toFixed(10)));
+}
+
+/** CAM thresholds for MaxBoxAccV2 (the wsolevaluation interval, 0.01, plus tau = 1). */
+export const MAX_BOX_ACC_TAUS = grid(0, 1, 0.01);
+
+/** The largest IoU between any of `boxes` and any ground-truth box (0 when there is no box). */
+export function bestIoU(boxes: readonly Box[], gt: readonly Box[]): number {
+  let best = 0;
+  for (const b of boxes) for (const g of gt) best = Math.max(best, iou(b, g));
+  return best;
+}
+
+function toImage(s: EvalSample, boxes: GridBox[]): Box[] {
+  return boxes.map((b) => gridBoxToImage(b, s.maps.cellSize, s.transform));
+}
+
+/** IoU of the paper-rule box of `classIndex` (raw threshold t) with its best-matching GT box. */
+export function paperRuleIoU(s: EvalSample, classIndex: number, t: number): number {
+  const box = paperRuleBox(s.maps, classIndex, t);
+  return box ? bestIoU(toImage(s, [box]), s.gtBoxes) : 0;
+}
+
+/**
+ * For the CAM rule at tau: the IoU of the largest component's box (what the rule shows) and the
+ * best IoU over every component's box (what MaxBoxAccV2 scores), from one labelling.
+ */
+export function camIoUs(s: EvalSample, classIndex: number, tau: number): { largest: number; any: number } {
+  const boxes = toImage(s, componentBoxes(mapOf(s.maps, classIndex), s.maps.width, tau));
+  return { largest: bestIoU(boxes.slice(0, 1), s.gtBoxes), any: bestIoU(boxes, s.gtBoxes) };
+}
+
+export function ruleIoU(s: EvalSample, classIndex: number, rule: BoxRule, threshold: number): number {
+  return rule === 'drn' ? paperRuleIoU(s, classIndex, threshold) : camIoUs(s, classIndex, threshold).largest;
+}
+
+function fraction(samples: readonly EvalSample[], hit: (s: EvalSample) => boolean): number {
+  return samples.length ? samples.filter(hit).length / samples.length : 0;
+}
+
+export function top1Cls(samples: readonly EvalSample[]): number {
+  return fraction(samples, (s) => s.topClass === s.gtClass);
+}
+
+/** The top-1 class is right and the box from its map has IoU >= 0.5 with some GT box. */
+export function top1Loc(samples: readonly EvalSample[], rule: BoxRule, threshold: number): number {
+  return fraction(samples, (s) => s.topClass === s.gtClass && ruleIoU(s, s.topClass, rule, threshold) >= 0.5);
+}
+
+/** The box from the ground-truth class's map has IoU >= 0.5 with some GT box (class errors ignored). */
+export function gtKnownLoc(samples: readonly EvalSample[], rule: BoxRule, threshold: number): number {
+  return fraction(samples, (s) => ruleIoU(s, s.gtClass, rule, threshold) >= 0.5);
+}
+
+export interface ThresholdSweep {
+  thresholds: number[];
+  /** Per threshold, the fraction of images whose box has IoU >= 0.5 (one value per threshold). */
+  gtKnownLoc: number[];
+  top1Loc: number[];
+}
+
+/** GT-known and Top-1 Loc of one rule at every threshold, from the stored maps. */
+export function sweepRule(samples: readonly EvalSample[], rule: BoxRule, thresholds: readonly number[]): ThresholdSweep {
+  const known = new Array<number>(thresholds.length).fill(0);
+  const top1 = new Array<number>(thresholds.length).fill(0);
+  for (const s of samples) {
+    const correct = s.topClass === s.gtClass;
+    thresholds.forEach((t, i) => {
+      if (ruleIoU(s, s.gtClass, rule, t) < 0.5) return;
+      known[i]++;
+      if (correct) top1[i]++;
+    });
+  }
+  const n = Math.max(1, samples.length);
+  return { thresholds: [...thresholds], gtKnownLoc: known.map((k) => k / n), top1Loc: top1.map((k) => k / n) };
+}
+
+/**
+ * The threshold with the best score; among equal scores the one nearest `preferred` (the
+ * current default), so a flat curve does not move the default for nothing.
+ */
+export function bestThreshold(thresholds: readonly number[], scores: readonly number[], preferred: number): { threshold: number; score: number } {
+  let best = -1;
+  thresholds.forEach((t, i) => {
+    if (best < 0 || scores[i] > scores[best]
+      || (scores[i] === scores[best] && Math.abs(t - preferred) < Math.abs(thresholds[best] - preferred))) best = i;
+  });
+  if (best < 0) throw new Error('bestThreshold: no thresholds');
+  return { threshold: thresholds[best], score: scores[best] };
+}
+
+export interface MaxBoxAccV2 {
+  /** Mean over the deltas of the best BoxAcc. */
+  value: number;
+  perDelta: { delta: number; boxAcc: number; tau: number }[];
+}
+
+/**
+ * MaxBoxAccV2: for each IoU threshold delta, BoxAcc(tau, delta) is the fraction of images where
+ * some component box of the GT class's map at tau has IoU >= delta with some GT box; the best
+ * tau is taken per delta, and the three maxima are averaged.
+ */
+export function maxBoxAccV2(
+  samples: readonly EvalSample[],
+  taus: readonly number[] = MAX_BOX_ACC_TAUS,
+  deltas: readonly number[] = BOX_ACC_DELTAS,
+): MaxBoxAccV2 {
+  if (!taus.length) throw new Error('maxBoxAccV2: no thresholds');
+  // best[i][j]: best IoU of image j at taus[i]; each (image, tau) is labelled once for all deltas.
+  const best = taus.map((tau) => samples.map((s) => camIoUs(s, s.gtClass, tau).any));
+  const n = Math.max(1, samples.length);
+  const perDelta = deltas.map((delta) => {
+    const accs = best.map((row) => row.filter((v) => v >= delta).length / n);
+    let i = 0;
+    accs.forEach((a, k) => { if (a > accs[i]) i = k; });
+    return { delta, boxAcc: accs[i], tau: taus[i] };
+  });
+  return { value: perDelta.reduce((a, d) => a + d.boxAcc, 0) / Math.max(1, perDelta.length), perDelta };
+}
