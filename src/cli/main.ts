@@ -1,5 +1,6 @@
 // The one CLI entry point: `npm run cli -- <command> ...`. Every failure ends as one line on
 // stderr and a non-zero exit code; DEBUG=1 adds the stack trace.
+import { EVAL_USAGE, evalCommand } from './eval';
 import { CONVERT_USAGE, convertCommand } from './convert';
 import { fetchModels } from './fetch-models';
 import { LOCATE_USAGE, locateCommand } from './locate';
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   'fetch-models': { usage: 'fetch-models   (obtain and convert the default ImageNet models)', run: () => fetchModels() },
   locate: { usage: LOCATE_USAGE, run: locateCommand },
   convert: { usage: CONVERT_USAGE, run: convertCommand },
+  eval: { usage: EVAL_USAGE, run: evalCommand },
 };
 
 const USAGE = `usage: npm run cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;

@@ -3,7 +3,7 @@ import type { InputTransform } from '../image/preprocess';
 import type { ClassMaps } from '../models/lens-model';
 import { iou, type Box } from './boxes';
 import {
-  bestIoU, bestThreshold, camIoUs, grid, gtKnownLoc, maxBoxAccV2, paperRuleIoU, sweepRule, top1Cls, top1Loc,
+  activationGrid, bestIoU, bestThreshold, camIoUs, grid, gtKnownLoc, maxBoxAccV2, paperRuleIoU, sweepRule, top1Cls, top1Loc,
   type EvalSample,
 } from './metrics';
 
@@ -67,6 +67,16 @@ describe('grid', () => {
     expect(g[3]).toBe(0.15);
     expect(g.at(-1)).toBe(1);
     expect(grid(-1, 1, 0.5)).toEqual([-1, -0.5, 0, 0.5, 1]);
+  });
+});
+
+describe('activationGrid', () => {
+  it('spans 0 to the largest GT-class activation in round steps', () => {
+    const hot = sample([[0, 0, 1, 1]], plane([0, 0, 0, 0, 7.3]), 2);
+    expect(activationGrid([hot], 40)).toEqual(grid(0, 7.4, 0.2)); // 7.3 / 40 = 0.18 -> step 0.2, up to 7.4
+    expect(activationGrid([hot], 30)).toEqual(grid(0, 7.5, 0.25)); // 7.3 / 30 = 0.24 -> step 0.25
+    expect(activationGrid([hot], 4)).toEqual([0, 2, 4, 6, 8]);
+    expect(activationGrid([sample([[0, 0, 1, 1]], plane())])).toEqual([0]);
   });
 });
 

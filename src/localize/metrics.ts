@@ -28,6 +28,21 @@ export function grid(lo: number, hi: number, step: number): number[] {
 /** CAM thresholds for MaxBoxAccV2 (the wsolevaluation interval, 0.01, plus tau = 1). */
 export const MAX_BOX_ACC_TAUS = grid(0, 1, 0.01);
 
+/**
+ * Raw-activation thresholds for the paper rule: 0 up to the largest GT-class activation in the
+ * set, in about `steps` round steps (1, 2, 2.5 or 5 times a power of ten). Derived from the maps
+ * because the logit scale differs between models.
+ */
+export function activationGrid(samples: readonly EvalSample[], steps = 40): number[] {
+  let hi = 0;
+  for (const s of samples) for (const v of mapOf(s.maps, s.gtClass)) hi = Math.max(hi, v);
+  if (!(hi > 0)) return [0];
+  const raw = hi / steps;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((v) => v >= raw * (1 - 1e-9))!;
+  return grid(0, Math.ceil(hi / step - 1e-9) * step, step);
+}
+
 /** The largest IoU between any of `boxes` and any ground-truth box (0 when there is no box). */
 export function bestIoU(boxes: readonly Box[], gt: readonly Box[]): number {
   let best = 0;

@@ -1,0 +1,185 @@
+// `eval --data DIR`: localization metrics of a model on a box-annotated image set (the format
+// of ../shared/data/imagenet-val-dev). One forward pass per image; the maps are kept and every
+// threshold is swept over them afterwards.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeImage } from '../image/decode-node';
+import { DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
+import {
+  activationGrid, bestThreshold, grid, maxBoxAccV2, sweepRule, top1Cls, type EvalSample, type MaxBoxAccV2, type ThresholdSweep,
+} from '../localize/metrics';
+import { UsageError, number, oneOf } from './args';
+import { initBackend } from './backend-node';
+import { DEFAULT_MODEL, resolveModel } from './models';
+import { progressBar } from './progress';
+
+export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu]';
+
+export interface DevImage {
+  path: string;
+  classIndex: number;
+  width: number;
+  height: number;
+  boxes: Box[];
+}
+
+/**
+ * Thresholds each rule is tuned over. tau is a fraction of the normalized map; t is a raw class
+ * activation (pre-softmax), whose range depends on the model, so its grid comes from the maps.
+ */
+export function ruleGrid(samples: readonly EvalSample[], rule: BoxRule): number[] {
+  const base = rule === 'cam' ? grid(0, 1, 0.05) : activationGrid(samples);
+  return [...new Set([...base, DEFAULT_THRESHOLD[rule]])].sort((a, b) => a - b);
+}
+
+const isBox = (b: unknown): b is Box =>
+  Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[2] > b[0] && b[3] > b[1];
+
+/** Reads and checks annotations.json and that every listed image file exists. */
+export async function readDevSet(dir: string, limit = Infinity): Promise<DevImage[]> {
+  const file = join(dir, 'annotations.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file (is --data a data set folder?)' : (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const images = (json as { images?: unknown } | null)?.images;
+  if (!Array.isArray(images) || !images.length) throw new Error(`${file}: no "images" list`);
+  return images.slice(0, limit).map((raw: unknown, i): DevImage => {
+    const im = (raw ?? {}) as Record<string, unknown>;
+    const where = `${file}: images[${i}]${typeof im.file === 'string' ? ` (${im.file})` : ''}`;
+    if (typeof im.file !== 'string' || !im.file) throw new Error(`${where}: "file" missing`);
+    if (!Number.isInteger(im.class_index) || (im.class_index as number) < 0) throw new Error(`${where}: "class_index" must be a non-negative integer`);
+    if (!Number.isInteger(im.width) || !Number.isInteger(im.height)) throw new Error(`${where}: "width" and "height" must be integers`);
+    if (!Array.isArray(im.boxes) || !im.boxes.length || !im.boxes.every(isBox)) {
+      throw new Error(`${where}: "boxes" must be a non-empty list of [xmin, ymin, xmax, ymax]`);
+    }
+    const path = join(dir, 'images', im.file);
+    if (!existsSync(path)) throw new Error(`${path}: no such file (listed in ${file})`);
+    return { path, classIndex: im.class_index as number, width: im.width as number, height: im.height as number, boxes: im.boxes as Box[] };
+  });
+}
+
+export interface RuleReport {
+  rule: BoxRule;
+  /** Chosen to maximize GT-known Loc on the evaluated images. */
+  best: { threshold: number; top1Loc: number; gtKnownLoc: number };
+  default: { threshold: number; top1Loc: number; gtKnownLoc: number };
+  sweep: ThresholdSweep;
+}
+
+export interface EvalReport {
+  data: string;
+  model: string;
+  images: number;
+  backend: string;
+  loadSeconds: number;
+  wallSeconds: number;
+  secondsPerImage: number;
+  top1Cls: number;
+  rules: RuleReport[];
+  maxBoxAccV2: MaxBoxAccV2;
+}
+
+export function ruleReport(samples: readonly EvalSample[], rule: BoxRule): RuleReport {
+  const thresholds = ruleGrid(samples, rule);
+  const sweep = sweepRule(samples, rule, thresholds);
+  const at = (t: number) => {
+    const i = thresholds.indexOf(t);
+    return { threshold: t, top1Loc: sweep.top1Loc[i], gtKnownLoc: sweep.gtKnownLoc[i] };
+  };
+  return { rule, best: at(bestThreshold(thresholds, sweep.gtKnownLoc, DEFAULT_THRESHOLD[rule]).threshold), default: at(DEFAULT_THRESHOLD[rule]), sweep };
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+export function formatReport(r: EvalReport): string {
+  const name = { cam: 'tau', drn: 't' } as const;
+  const rows = r.rules.flatMap((rr) => (['best', 'default'] as const).map((which) => {
+    const x = rr[which];
+    return `${rr.rule.padEnd(5)} ${`${name[rr.rule]} ${x.threshold} (${which})`.padEnd(20)} ${pct(x.top1Loc).padStart(9)} ${pct(x.gtKnownLoc).padStart(12)}`;
+  }));
+  return [
+    `${r.model} on ${r.data}: ${r.images} images`,
+    `backend ${r.backend}; ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image (model load ${r.loadSeconds.toFixed(1)} s)`,
+    '',
+    `Top-1 Cls ${pct(r.top1Cls)}`,
+    '',
+    `rule  threshold            Top-1 Loc  GT-known Loc`,
+    ...rows,
+    '(best = the threshold with the highest GT-known Loc on these images)',
+    '',
+    `MaxBoxAccV2 ${pct(r.maxBoxAccV2.value)} (GT-class maps, boxes of all components, best tau per IoU delta)`,
+    `  ${r.maxBoxAccV2.perDelta.map((d) => `delta ${d.delta}: ${pct(d.boxAcc)} at tau ${d.tau}`).join('; ')}`,
+  ].join('\n');
+}
+
+export async function evaluate(opts: { data: string; model: string; limit?: number; backend?: 'wasm' | 'cpu' }): Promise<EvalReport> {
+  const images = await readDevSet(opts.data, opts.limit);
+  const backend = await initBackend(opts.backend);
+  const loadStart = performance.now();
+  const model = await resolveModel(opts.model);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const classes = model.manifest.classes.length;
+  const samples: EvalSample[] = [];
+  const bar = progressBar(images.length, 'eval');
+  const start = performance.now();
+  try {
+    for (const im of images) {
+      const photo = decodeImage(new Uint8Array(await readFile(im.path)), im.path);
+      if (photo.width !== im.width || photo.height !== im.height) {
+        throw new Error(`${im.path}: ${photo.width}x${photo.height} pixels, annotations.json says ${im.width}x${im.height} (boxes would not match)`);
+      }
+      if (im.classIndex >= classes) throw new Error(`${im.path}: class_index ${im.classIndex} but the model has ${classes} classes`);
+      const inf = await model.infer(photo, { topK: 1, extraClasses: [im.classIndex] });
+      samples.push({ gtClass: im.classIndex, gtBoxes: im.boxes, topClass: inf.top[0].index, maps: inf.maps, transform: inf.transform });
+      bar.tick();
+    }
+  } finally {
+    bar.done();
+    model.dispose();
+  }
+  const wallSeconds = (performance.now() - start) / 1000;
+  return {
+    data: opts.data,
+    model: model.manifest.id,
+    images: samples.length,
+    backend,
+    loadSeconds,
+    wallSeconds,
+    secondsPerImage: wallSeconds / Math.max(1, samples.length),
+    top1Cls: top1Cls(samples),
+    rules: [ruleReport(samples, 'cam'), ruleReport(samples, 'drn')],
+    maxBoxAccV2: maxBoxAccV2(samples),
+  };
+}
+
+export async function evalCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      model: { type: 'string', default: DEFAULT_MODEL },
+      limit: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'wasm' },
+    },
+  });
+  if (!values.data) throw new UsageError(`usage: ${EVAL_USAGE}`);
+  const limit = values.limit === undefined ? undefined : number('--limit', values.limit, 1);
+  if (limit !== undefined && !Number.isInteger(limit)) throw new UsageError(`--limit must be a whole number, got ${values.limit}`);
+  const backend = oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']);
+  const report = await evaluate({ data: values.data, model: values.model, limit, backend });
+  console.log(values.json ? JSON.stringify(report, null, 1) : formatReport(report));
+}
