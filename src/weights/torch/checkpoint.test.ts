@@ -28,6 +28,13 @@ describe('readCheckpoint on files torch.save wrote', () => {
     });
   }
 
+  it('tiny.py2.pth: the 2017 shape (Python 2 strings and OrderedDict, _rebuild_tensor, CUDA storages, a storage view)', () => {
+    const sd = readCheckpoint(fixture('tiny.py2.pth'), 'tiny.py2.pth');
+    expect([...sd].map(([k, t]) => [k, t.shape, Array.from(t.data)])).toEqual([
+      ['a', TINY.a.shape, TINY.a.data], ['c', TINY.c.shape, TINY.c.data], ['v', [2], [5, 6]],
+    ]);
+  });
+
   for (const model of index.models) {
     for (const { file } of model.files) {
       it(`${file}: every entry in order with its shape, sum and first value`, () => {
@@ -151,7 +158,7 @@ describe('readCheckpoint refuses hostile and broken files', () => {
     throws(legacy(bytes(0x7d, [...str('epoch')], [...int4(3)], 0x73, 0x2e)), /holds no state_dict: entry "epoch" is 3, not a tensor \(keys: epoch\)/);
   });
 
-  for (const file of ['drn_c_26_w8.legacy.pth', 'drn_d_22_w8.zip.pth', 'tiny.legacy.pth', 'tiny.zip.pth']) {
+  for (const file of ['drn_c_26_w8.legacy.pth', 'drn_d_22_w8.zip.pth', 'tiny.legacy.pth', 'tiny.zip.pth', 'tiny.py2.pth']) {
     it(`${file} cut short at several points`, () => {
       const whole = fixture(file);
       for (const cut of [20, 64, 200, Math.floor(whole.length / 3), Math.floor(whole.length / 2), whole.length - 30, whole.length - 1]) {
@@ -185,7 +192,7 @@ describe('readCheckpoint refuses hostile and broken files', () => {
   it('corrupted copies of real files either read or throw a CheckpointError, quickly', () => {
     let seed = 99;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
-    for (const file of ['tiny.legacy.pth', 'tiny.zip.pth']) {
+    for (const file of ['tiny.legacy.pth', 'tiny.zip.pth', 'tiny.py2.pth']) {
       const whole = fixture(file);
       for (let trial = 0; trial < 400; trial++) {
         const bad = whole.slice();

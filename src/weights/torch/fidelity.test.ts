@@ -1,7 +1,7 @@
 // End to end against PyTorch: checkpoints written by fixtures/make_fixtures.py go through
 // readCheckpoint, importDrn, pack and loadPackage into a LensModel, whose logits and class maps
 // must match what PyTorch computed for the same 224x224 photo. DRN_TORCH_FIXTURES=<dir> runs the
-// same checks on a folder the script wrote at full width (not committed: ~350 MB).
+// same checks on a folder the script wrote at full width (not committed: ~270 MB).
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
