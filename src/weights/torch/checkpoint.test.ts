@@ -180,6 +180,15 @@ describe('readCheckpoint refuses hostile and broken files', () => {
     throws(zipSync(entries, { level: 0 }), /zip entry tiny\.zip\/data\/0 \(storage 0\) is missing/, 'tiny.zip.pth');
   });
 
+  it('a zip entry that claims to inflate to 4 GB (a zip bomb) is refused before inflating', async () => {
+    const { zipSync } = await import('fflate');
+    const zip = zipSync({ 'archive/data.pkl': new Uint8Array(1000) }, { level: 9 });
+    const view = new DataView(zip.buffer);
+    const dir = zip.findIndex((_, i) => view.getUint32(i, true) === 0x02014b50);
+    view.setUint32(dir + 24, 0xfffffff0, true); // uncompressed size in the central directory
+    throws(zip, /not a readable zip archive \(entry archive\/data\.pkl would inflate to 4294967280 bytes/);
+  });
+
   it('a zip without data.pkl, and one that is corrupt', async () => {
     const { zipSync } = await import('fflate');
     throws(zipSync({ 'a/readme.txt': bytes('hi') }), /a zip archive without data\.pkl/);
