@@ -1,0 +1,74 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ClassList } from './components/ClassList';
+import { Compare } from './components/Compare';
+import { Controls } from './components/Controls';
+import { ExportBar } from './components/ExportBar';
+import { InputPanel } from './components/InputPanel';
+import { Legend } from './components/Legend';
+import { LoadProgress } from './components/LoadProgress';
+import { Notices } from './components/Notices';
+import { Toolbar } from './components/Toolbar';
+import { Viewer } from './components/Viewer';
+import { useLens } from './use-lens';
+
+export function App() {
+  const { state, controller } = useLens();
+  const [dragging, setDragging] = useState(false);
+  const onFile = useCallback((f: File) => void controller.openFile(f, f.name || 'pasted image'), [controller]);
+
+  useEffect(() => {
+    const over = (e: DragEvent) => { if (e.dataTransfer?.types.includes('Files')) { e.preventDefault(); setDragging(true); } };
+    const leave = (e: DragEvent) => { if (!e.relatedTarget) setDragging(false); };
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      setDragging(false);
+      const f = e.dataTransfer?.files[0];
+      if (f) onFile(f);
+    };
+    const paste = (e: ClipboardEvent) => {
+      const f = [...(e.clipboardData?.files ?? [])][0];
+      if (f) { e.preventDefault(); onFile(f); }
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    window.addEventListener('paste', paste);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+      window.removeEventListener('paste', paste);
+    };
+  }, [onFile]);
+
+  return (
+    <div className={dragging ? 'app dragging' : 'app'}>
+      <header>
+        <h1>DRN Lens</h1>
+        <p>What a Dilated Residual Network sees: the top ImageNet classes, each with its 28×28 class activation map and box.</p>
+      </header>
+      <Toolbar state={state} controller={controller} />
+      <LoadProgress state={state} />
+      <Notices state={state} controller={controller} />
+      <InputPanel controller={controller} onFile={onFile} />
+      <main className="result">
+        <Viewer state={state} />
+        <aside>
+          <ClassList state={state} controller={controller} />
+          {state.results[state.modelKey] && <Controls state={state} controller={controller} />}
+          <Legend state={state} />
+          <ExportBar state={state} controller={controller} />
+        </aside>
+      </main>
+      <Compare state={state} />
+      <footer>
+        <p>
+          Weights: Keras ResNet-50 (ImageNet), run as ResNet-50 and, with its last two strides turned into dilation, as DRN-A-50
+          (Yu, Koltun, Funkhouser, CVPR 2017). Sample photos and their licences: <a href={`${import.meta.env.BASE_URL}samples/LICENSES.md`}>samples/LICENSES.md</a>.
+          Everything runs in this browser; no photo leaves it.
+        </p>
+      </footer>
+      {dragging && <div className="drop-overlay" aria-hidden="true">Drop the photo to analyse it</div>}
+    </div>
+  );
+}

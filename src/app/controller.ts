@@ -1,0 +1,172 @@
+// The page's effects in one place: it talks to the worker, decodes photos and reports every
+// outcome to the reducer as an action. Components call its methods and render the state.
+import type { Dispatch } from 'react';
+import { decodePhoto, toOriginalPixels } from './photo';
+import { DRN_KEY, RESNET_KEY, type Action, type ModelEntry, type State } from './state';
+import { LensClient } from './worker/client';
+import type { BackendChoice, ModelSource } from './worker/protocol';
+
+const TOP_K = 5;
+
+export class Controller {
+  readonly client = new LensClient();
+  /** Loads under the current backend, so each model is fetched once per backend. */
+  private loads = new Map<string, Promise<void>>();
+  private backendReady: Promise<void> = Promise.resolve();
+  private runQueue: Promise<void> = Promise.resolve();
+
+  constructor(readonly dispatch: Dispatch<Action>, private state: () => State) {
+    this.client.onBackendChange = (info, reason) => {
+      this.loads.clear();
+      this.dispatch({ type: 'backendChanged', info, reason });
+      void this.rerun();
+    };
+  }
+
+  private say(kind: 'error' | 'info', text: string): void {
+    this.dispatch({ type: 'notice', kind, text });
+  }
+
+  async start(): Promise<void> {
+    await this.chooseBackend(this.state().backendChoice);
+  }
+
+  async chooseBackend(choice: BackendChoice): Promise<void> {
+    this.dispatch({ type: 'backendChoice', choice });
+    this.loads.clear();
+    this.backendReady = (async () => {
+      try {
+        const info = await this.client.call('init', { backend: choice });
+        this.dispatch({ type: 'backendReady', info });
+      } catch (e) {
+        this.dispatch({ type: 'backendFailed', message: (e as Error).message });
+      }
+    })();
+    await this.backendReady;
+    await this.ensureLoaded(this.state().modelKey).catch(() => {});
+    await this.rerun();
+  }
+
+  private entry(key: string): ModelEntry | undefined {
+    return this.state().models.find((m) => m.key === key);
+  }
+
+  private resolveSource(src: ModelSource): ModelSource {
+    // The worker's base URL is its script's; resolve against the page instead.
+    return src.kind === 'url' ? { kind: 'url', manifestUrl: new URL(src.manifestUrl, document.baseURI).href } : src;
+  }
+
+  ensureLoaded(key: string): Promise<void> {
+    let p = this.loads.get(key);
+    if (!p) {
+      const entry = this.entry(key);
+      p = (async () => {
+        await this.backendReady;
+        if (!entry) throw new Error(`unknown model ${key}`);
+        this.dispatch({ type: 'loadProgress', key, loaded: 0, total: 0 });
+        let last = 0;
+        try {
+          const info = await this.client.call('load', { key, source: this.resolveSource(entry.source) }, {
+            onProgress: (loaded, total) => {
+              // React need not re-render for every network chunk.
+              const now = performance.now();
+              if (now - last < 100 && loaded < total) return;
+              last = now;
+              this.dispatch({ type: 'loadProgress', key, loaded, total });
+            },
+          });
+          this.dispatch({ type: 'loadDone', info });
+        } catch (e) {
+          this.loads.delete(key);
+          this.dispatch({ type: 'loadFailed', key, message: `${entry.title} could not be loaded: ${(e as Error).message}` });
+          throw e;
+        }
+      })();
+      this.loads.set(key, p);
+    }
+    return p;
+  }
+
+  async chooseModel(key: string): Promise<void> {
+    this.dispatch({ type: 'selectModel', key });
+    await this.ensureLoaded(key).catch(() => {});
+    await this.rerun();
+  }
+
+  async openFile(file: Blob, name: string): Promise<void> {
+    try {
+      const photo = await decodePhoto(file, name);
+      this.dispatch({ type: 'photo', photo });
+      if (photo.note) this.say('info', photo.note);
+      await this.rerun();
+    } catch (e) {
+      this.say('error', (e as Error).message);
+    }
+  }
+
+  async openSample(url: string, name: string): Promise<void> {
+    try {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`sample ${name} is missing (HTTP ${res.status})`);
+      await this.openFile(await res.blob(), name);
+    } catch (e) {
+      this.say('error', (e as Error).message);
+    }
+  }
+
+  setCompare(on: boolean): void {
+    this.dispatch({ type: 'compare', on });
+    if (on) void this.rerun();
+  }
+
+  /** Runs the shown model (and, when comparing, both ImageNet models) on the current photo. */
+  rerun(): Promise<void> {
+    this.runQueue = this.runQueue.then(() => this.runAll());
+    return this.runQueue;
+  }
+
+  private async runAll(): Promise<void> {
+    const s = this.state();
+    const photo = s.photo;
+    if (!photo) return;
+    const keys = [s.modelKey, ...(s.view.compare ? [DRN_KEY, RESNET_KEY] : [])].filter((k, i, all) => all.indexOf(k) === i);
+    this.dispatch({ type: 'runStart' });
+    try {
+      let extra: number[] = [];
+      for (const key of keys) {
+        try {
+          await this.ensureLoaded(key);
+        } catch {
+          continue;
+        }
+        const data = new Uint8ClampedArray(photo.pixels.data);
+        const t0 = performance.now();
+        const inference = await this.client.call('infer', {
+          key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, topK: TOP_K, extraClasses: extra,
+        }, { transfer: [data.buffer] });
+        inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);
+        this.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
+        // The compared model also gets maps for the shown model's top classes.
+        if (key === s.modelKey) extra = inference.top.map((p) => p.index);
+      }
+      this.dispatch({ type: 'memory', info: await this.client.call('memory', {}) });
+    } catch (e) {
+      this.say('error', `Analysis failed: ${(e as Error).message}`);
+    } finally {
+      this.dispatch({ type: 'runEnd' });
+    }
+  }
+
+  dismiss(id: number): void {
+    this.dispatch({ type: 'dismiss', id });
+  }
+
+  /** Test hook: destroys the WebGPU device the way a GPU reset would. */
+  loseDevice(): Promise<boolean> {
+    return this.client.call('loseDevice', {});
+  }
+
+  dispose(): void {
+    this.client.terminate();
+  }
+}

@@ -1,0 +1,50 @@
+// A file from the user -> the pixels the network sees, with every failure said in words.
+import type { InputTransform } from '../image/preprocess';
+import { describeContent, fitPixels, sniffImage, truncation } from './image-check';
+import type { Photo } from './state';
+
+export class PhotoError extends Error {
+  override name = 'PhotoError';
+}
+
+let nextId = 1;
+
+export async function decodePhoto(blob: Blob, name: string): Promise<Photo> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const kind = sniffImage(bytes);
+  if (!kind) throw new PhotoError(`${name} is not an image: ${describeContent(bytes)}.`);
+  const cut = truncation(bytes, kind);
+  if (cut) throw new PhotoError(`${name} is a truncated ${kind.toUpperCase()} file (${cut}); it was not analysed.`);
+  let bitmap: ImageBitmap;
+  try {
+    // No colour management: the network was trained on the files' raw values, as the CLI reads them.
+    bitmap = await createImageBitmap(new Blob([bytes]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' });
+  } catch {
+    throw new PhotoError(`${name}: the browser could not decode this ${kind.toUpperCase()} file (corrupt or unsupported).`);
+  }
+  const { width, height } = bitmap;
+  const fit = fitPixels(width, height);
+  let note: string | null = null;
+  if (fit.width !== width || fit.height !== height) {
+    const big = bitmap;
+    bitmap = await createImageBitmap(big, { resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' });
+    big.close();
+    note = `${name} is ${width}×${height} (${(width * height / 1e6).toFixed(1)} megapixels), over the 20-megapixel limit: it was downscaled to ${fit.width}×${fit.height} for analysis. Boxes are still given in the original's pixels.`;
+  }
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new PhotoError(`${name}: no 2D canvas to read its pixels`);
+  ctx.drawImage(bitmap, 0, 0);
+  const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  return { id: nextId++, name, bitmap, pixels, width, height, note };
+}
+
+/**
+ * The transform of an analysis of a downscaled copy, re-expressed in the original photo's
+ * pixels (the copy has the original's aspect ratio, so only the scales change).
+ */
+export function toOriginalPixels(t: InputTransform, width: number, height: number): InputTransform {
+  if (t.imageWidth === width && t.imageHeight === height) return t;
+  const fx = t.imageWidth / width, fy = t.imageHeight / height;
+  return { ...t, imageWidth: width, imageHeight: height, scaleX: t.scaleX * fx, scaleY: t.scaleY * fy };
+}

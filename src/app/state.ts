@@ -1,0 +1,201 @@
+// All of the page's state and every way it changes, as one pure reducer. Effects (the worker,
+// decoding, storage) live in controller.ts and report back through these actions.
+import { DEFAULT_THRESHOLD, type BoxRule } from '../localize/boxes';
+import type { Inference } from '../models/lens-model';
+import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
+
+export interface ModelEntry {
+  key: string;
+  title: string;
+  source: ModelSource;
+  /** Imported by the user (stored in IndexedDB, deletable). */
+  imported: boolean;
+}
+
+export const DRN_KEY = 'drn-a-50-imagenet';
+export const RESNET_KEY = 'resnet-50-imagenet';
+
+export const BUILTIN_MODELS: ModelEntry[] = [
+  { key: DRN_KEY, title: 'DRN-A-50 (ImageNet)', source: { kind: 'url', manifestUrl: 'models/drn-a-50-imagenet/manifest.json' }, imported: false },
+  { key: RESNET_KEY, title: 'ResNet-50 (ImageNet baseline)', source: { kind: 'url', manifestUrl: 'models/resnet-50-imagenet/manifest.json' }, imported: false },
+];
+
+export type LoadState =
+  | { status: 'loading'; loaded: number; total: number }
+  | { status: 'ready'; info: ModelInfo }
+  | { status: 'error'; message: string };
+
+export interface Photo {
+  id: number;
+  name: string;
+  bitmap: ImageBitmap;
+  /** The pixels the network sees (the downscaled copy for very large photos). */
+  pixels: ImageData;
+  /** The file's own size, which boxes and exports are given in. */
+  width: number;
+  height: number;
+  /** Said in the page, e.g. that a huge photo was downscaled. */
+  note: string | null;
+}
+
+export interface RunResult {
+  modelKey: string;
+  photoId: number;
+  inference: Inference;
+  /** Page-side time from posting the photo to holding the maps. */
+  roundTripMs: number;
+}
+
+export interface View {
+  /** Class indices whose heatmap and box are shown, in the order they were switched on. */
+  shown: number[];
+  opacity: number;
+  rule: BoxRule;
+  thresholds: Record<BoxRule, number>;
+  rawGrid: boolean;
+  compare: boolean;
+}
+
+export interface Notice { id: number; kind: 'error' | 'info'; text: string }
+
+export interface ImportState { name: string; stage: string; loaded: number; total: number }
+
+export interface State {
+  backendChoice: BackendChoice;
+  backend: BackendInfo | null;
+  /** Switching backends (or starting the first one). */
+  backendBusy: boolean;
+  models: ModelEntry[];
+  modelKey: string;
+  loads: Record<string, LoadState>;
+  photo: Photo | null;
+  running: boolean;
+  /** Results for the current photo by model key. */
+  results: Record<string, RunResult>;
+  view: View;
+  notices: Notice[];
+  memory: MemoryInfo | null;
+  importing: ImportState | null;
+}
+
+export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = DRN_KEY): State => ({
+  backendChoice,
+  backend: null,
+  backendBusy: true,
+  models: BUILTIN_MODELS,
+  modelKey,
+  loads: {},
+  photo: null,
+  running: false,
+  results: {},
+  view: { shown: [], opacity: 0.6, rule: 'drn', thresholds: { ...DEFAULT_THRESHOLD }, rawGrid: false, compare: false },
+  notices: [],
+  memory: null,
+  importing: null,
+});
+
+export type Action =
+  | { type: 'backendChoice'; choice: BackendChoice }
+  | { type: 'backendReady'; info: BackendInfo }
+  | { type: 'backendChanged'; info: BackendInfo; reason: string }
+  | { type: 'backendFailed'; message: string }
+  | { type: 'selectModel'; key: string }
+  | { type: 'loadProgress'; key: string; loaded: number; total: number }
+  | { type: 'loadDone'; info: ModelInfo }
+  | { type: 'loadFailed'; key: string; message: string }
+  | { type: 'modelsLost' }
+  | { type: 'photo'; photo: Photo }
+  | { type: 'runStart' }
+  | { type: 'runDone'; result: RunResult }
+  | { type: 'runEnd' }
+  | { type: 'toggleClass'; index: number }
+  | { type: 'opacity'; value: number }
+  | { type: 'rule'; rule: BoxRule }
+  | { type: 'threshold'; value: number }
+  | { type: 'rawGrid'; on: boolean }
+  | { type: 'compare'; on: boolean }
+  | { type: 'notice'; kind: Notice['kind']; text: string }
+  | { type: 'dismiss'; id: number }
+  | { type: 'memory'; info: MemoryInfo }
+  | { type: 'importing'; state: ImportState | null }
+  | { type: 'modelsAdded'; models: ModelEntry[] }
+  | { type: 'modelRemoved'; key: string };
+
+let noticeId = 0;
+
+export function reducer(s: State, a: Action): State {
+  switch (a.type) {
+    case 'backendChoice':
+      return { ...s, backendChoice: a.choice, backendBusy: true, loads: {}, results: {} };
+    case 'backendReady':
+      return { ...s, backend: a.info, backendBusy: false };
+    case 'backendChanged':
+      return reducer({ ...s, backend: a.info, loads: {} }, { type: 'notice', kind: 'error', text: a.reason });
+    case 'backendFailed':
+      return reducer({ ...s, backendBusy: false }, { type: 'notice', kind: 'error', text: a.message });
+    case 'selectModel':
+      return { ...s, modelKey: a.key };
+    case 'loadProgress':
+      return { ...s, loads: { ...s.loads, [a.key]: { status: 'loading', loaded: a.loaded, total: a.total } } };
+    case 'loadDone':
+      return { ...s, loads: { ...s.loads, [a.info.key]: { status: 'ready', info: a.info } } };
+    case 'loadFailed':
+      return reducer({ ...s, loads: { ...s.loads, [a.key]: { status: 'error', message: a.message } } }, { type: 'notice', kind: 'error', text: a.message });
+    case 'modelsLost':
+      return { ...s, loads: {} };
+    case 'photo':
+      return { ...s, photo: a.photo, results: {}, view: { ...s.view, shown: [] } };
+    case 'runStart':
+      return { ...s, running: true };
+    case 'runEnd':
+      return { ...s, running: false };
+    case 'runDone': {
+      if (s.photo?.id !== a.result.photoId) return s;
+      const results = { ...s.results, [a.result.modelKey]: a.result };
+      // A first result shows its top class at once: one click gives a heatmap and a box.
+      const top = a.result.inference.top[0];
+      const primary = a.result.modelKey === s.modelKey;
+      const shownValid = s.view.shown.filter((c) => a.result.inference.top.some((p) => p.index === c));
+      const shown = !primary ? s.view.shown : shownValid.length ? shownValid : top ? [top.index] : [];
+      return { ...s, results, view: { ...s.view, shown } };
+    }
+    case 'toggleClass': {
+      const on = s.view.shown.includes(a.index);
+      return { ...s, view: { ...s.view, shown: on ? s.view.shown.filter((c) => c !== a.index) : [...s.view.shown, a.index] } };
+    }
+    case 'opacity':
+      return { ...s, view: { ...s.view, opacity: a.value } };
+    case 'rule':
+      return { ...s, view: { ...s.view, rule: a.rule } };
+    case 'threshold':
+      return { ...s, view: { ...s.view, thresholds: { ...s.view.thresholds, [s.view.rule]: a.value } } };
+    case 'rawGrid':
+      return { ...s, view: { ...s.view, rawGrid: a.on } };
+    case 'compare':
+      return { ...s, view: { ...s.view, compare: a.on } };
+    case 'notice':
+      // The same message twice in a row is said once.
+      if (s.notices.at(-1)?.text === a.text) return s;
+      return { ...s, notices: [...s.notices.slice(-4), { id: ++noticeId, kind: a.kind, text: a.text }] };
+    case 'dismiss':
+      return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
+    case 'memory':
+      return { ...s, memory: a.info };
+    case 'importing':
+      return { ...s, importing: a.state };
+    case 'modelsAdded': {
+      const known = new Set(s.models.map((m) => m.key));
+      return { ...s, models: [...s.models, ...a.models.filter((m) => !known.has(m.key))] };
+    }
+    case 'modelRemoved': {
+      const models = s.models.filter((m) => m.key !== a.key);
+      const { [a.key]: _gone, ...results } = s.results;
+      return { ...s, models, results, modelKey: s.modelKey === a.key ? DRN_KEY : s.modelKey };
+    }
+  }
+}
+
+/** The result the page shows: the chosen model's, for the current photo. */
+export function currentResult(s: State): RunResult | null {
+  return s.results[s.modelKey] ?? null;
+}

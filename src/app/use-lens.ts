@@ -1,0 +1,39 @@
+// The page's one hook: the store (state + reducer), the controller (effects), and the URL
+// parameters that pick a backend (?backend=webgpu|webgl|wasm|cpu) or a model (?model=ID).
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { Controller } from './controller';
+import { BUILTIN_MODELS, DRN_KEY, initialState, type State } from './state';
+import { Store } from './store';
+import { BACKENDS, type BackendChoice, type BackendName } from './worker/protocol';
+
+export function urlChoices(search: string): { backend: BackendChoice; model: string } {
+  const p = new URLSearchParams(search);
+  const b = p.get('backend');
+  const m = p.get('model');
+  return {
+    backend: b && (BACKENDS as readonly string[]).includes(b) ? (b as BackendName) : 'auto',
+    model: m && BUILTIN_MODELS.some((e) => e.key === m) ? m : DRN_KEY,
+  };
+}
+
+declare global {
+  interface Window {
+    /** For end-to-end tests: make the WebGPU device be lost, as a driver reset would. */
+    drnLensLoseDevice?: () => Promise<boolean>;
+  }
+}
+
+export function useLens(): { state: State; controller: Controller } {
+  const store = useMemo(() => {
+    const c = urlChoices(location.search);
+    return new Store(initialState(c.backend, c.model));
+  }, []);
+  const controller = useMemo(() => new Controller(store.dispatch, store.get), [store]);
+  useEffect(() => {
+    void controller.start();
+    window.drnLensLoseDevice = () => controller.loseDevice();
+    return () => controller.dispose();
+  }, [controller]);
+  const state = useSyncExternalStore(store.subscribe, store.get);
+  return { state, controller };
+}

@@ -1,0 +1,56 @@
+// The typed message interface between the page and the inference worker. Every request carries
+// an id; the worker answers it once (ok or error) and may send progress for it before that.
+import type { RGBAImage } from '../../image/preprocess';
+import type { Inference } from '../../models/lens-model';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = BackendName | 'auto';
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** The device in words: the WebGPU adapter, the WebGL renderer, or the wasm features. */
+  device: string;
+  /** True for a software rasterizer standing in for a GPU (SwiftShader and the like). */
+  software: boolean;
+  /** What was tried and skipped, or why a forced choice was not honoured, in words. */
+  notes: string[];
+}
+
+export type ModelSource =
+  /** A package served over HTTP; its shard paths resolve against this URL. */
+  | { kind: 'url'; manifestUrl: string }
+  /** A package imported in the page and stored in IndexedDB under this key. */
+  | { kind: 'idb'; key: string };
+
+export interface ModelInfo {
+  key: string;
+  title: string;
+  numClasses: number;
+  /** Total weight bytes and how many of them came from the browser cache. */
+  bytes: number;
+  cachedBytes: number;
+  ms: number;
+}
+
+export interface MemoryInfo { numTensors: number; numBytes: number }
+
+/** Request name -> its arguments and its result. */
+export interface Calls {
+  init: { args: { backend: BackendChoice }; result: BackendInfo };
+  load: { args: { key: string; source: ModelSource }; result: ModelInfo };
+  infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[] }; result: Inference };
+  memory: { args: Record<string, never>; result: MemoryInfo };
+  /** Destroys the WebGPU device, as a driver reset would (for testing the fallback). */
+  loseDevice: { args: Record<string, never>; result: boolean };
+}
+export type CallName = keyof Calls;
+
+export type Request = { [K in CallName]: { id: number; call: K; args: Calls[K]['args'] } }[CallName];
+
+export type WorkerMessage =
+  | { type: 'ok'; id: number; result: unknown }
+  | { type: 'error'; id: number; message: string }
+  | { type: 'progress'; id: number; loaded: number; total: number }
+  /** The backend changed without being asked (the WebGPU device was lost). */
+  | { type: 'backend'; info: BackendInfo; reason: string };
