@@ -1,5 +1,6 @@
 // The one CLI entry point: `npm run cli -- <command> ...`. Every failure ends as one line on
 // stderr and a non-zero exit code; DEBUG=1 adds the stack trace.
+import { BENCH_USAGE, benchCommand } from './bench';
 import { EVAL_USAGE, evalCommand } from './eval';
 import { CONVERT_USAGE, convertCommand } from './convert';
 import { fetchModels } from './fetch-models';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   locate: { usage: LOCATE_USAGE, run: locateCommand },
   convert: { usage: CONVERT_USAGE, run: convertCommand },
   eval: { usage: EVAL_USAGE, run: evalCommand },
+  bench: { usage: BENCH_USAGE, run: benchCommand },
 };
 
 const USAGE = `usage: npm run cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;
