@@ -65,10 +65,17 @@ function relErr(a: Float32Array, b: Float32Array): number {
   return mag > 0 ? diff / mag : diff;
 }
 
-async function benchOne(model: LensModel, image: RGBAImage, runs: number, backend: string, loadMs: number, check: NodeBackend | null): Promise<BenchRow> {
+/**
+ * Times one model. The check builds a second copy of the model on the reference backend rather
+ * than moving tensors there: a move reads GPU memory synchronously, which WebGPU in Node lacks.
+ */
+async function benchOne(make: () => Promise<LensModel>, image: RGBAImage, runs: number, backend: string, check: NodeBackend | null): Promise<BenchRow> {
   const t0 = performance.now();
+  const model = await make();
+  const loadMs = performance.now() - t0;
+  const t1 = performance.now();
   const first = await model.infer(image);
-  const firstMs = performance.now() - t0;
+  const firstMs = performance.now() - t1;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push((await model.infer(image)).ms);
   times.sort((a, b) => a - b);
@@ -76,10 +83,13 @@ async function benchOne(model: LensModel, image: RGBAImage, runs: number, backen
     model: model.manifest.id, maps: `${first.maps.width}x${first.maps.height}`, backend, loadMs, firstMs,
     medianMs: quantile(times, 0.5), p90Ms: quantile(times, 0.9), runs,
   };
+  model.dispose();
   if (check) {
     const current = tf.getBackend();
     await tf.setBackend(check);
-    const ref = await model.infer(image, { extraClasses: first.maps.classes });
+    const refModel = await make();
+    const ref = await refModel.infer(image, { extraClasses: first.maps.classes });
+    refModel.dispose();
     await tf.setBackend(current);
     const refMaps = first.maps.classes.flatMap((c) => Array.from(mapOf(ref.maps, c)));
     row.check = { reference: check, logits: relErr(first.logits, ref.logits), maps: relErr(first.maps.data, Float32Array.from(refMaps)) };
@@ -111,11 +121,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const rows: BenchRow[] = [];
   const reference = values.check ? (backendName === 'wasm' ? 'cpu' : 'wasm') : null;
   for (const spec of [...ids.map((id) => ({ id })), ...(values.arch ?? '').split(',').filter(Boolean).map((arch) => ({ arch }))]) {
-    const t0 = performance.now();
-    const model = 'id' in spec ? await resolveModel(spec.id) : randomModel(spec.arch);
-    const loadMs = performance.now() - t0;
-    rows.push(await benchOne(model, image, runs, backend, loadMs, reference));
-    model.dispose();
+    const make = async () => ('id' in spec ? resolveModel(spec.id) : randomModel(spec.arch));
+    rows.push(await benchOne(make, image, runs, backend, reference));
     if (!values.json) process.stderr.write(`${rows[rows.length - 1].model}: median ${rows[rows.length - 1].medianMs.toFixed(1)} ms\n`);
   }
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${platform()}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
