@@ -1,0 +1,24 @@
+// With no WebGPU adapter (Chromium without --enable-unsafe-webgpu): the fallback, automatic
+// and from a forced ?backend=webgpu.
+import { expect, test } from '@playwright/test';
+import { CHROMIUM, chromiumArgs } from './browser';
+import { dropFile, sampleBytes, topClasses, waitForResult } from './helpers';
+
+test.use({ launchOptions: { executablePath: CHROMIUM, args: chromiumArgs(false) } });
+
+test('automatic choice falls back to wasm and says why', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('load-done')).toBeVisible();
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+  await expect(page.getByTestId('backend-notes')).toContainText('webgpu: unavailable (no WebGPU adapter (requestAdapter returned null))');
+});
+
+test('?backend=webgpu falls back, says so, and still analyses a photo', async ({ page }) => {
+  await page.goto('/?backend=webgpu');
+  await expect(page.getByTestId('backend-select')).toHaveValue('webgpu');
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+  await expect(page.getByTestId('backend-notes')).toContainText('webgpu was requested but cannot run here');
+  await dropFile(page, 'coffee.jpg', sampleBytes('coffee.jpg'), 'image/jpeg');
+  await waitForResult(page, 'coffee.jpg');
+  expect((await topClasses(page))[0]).toBe('espresso');
+});
