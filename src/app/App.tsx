@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ClassList } from './components/ClassList';
 import { Compare } from './components/Compare';
 import { Controls } from './components/Controls';
+import { ImportPanel, isCheckpointName } from './components/ImportPanel';
 import { ExportBar } from './components/ExportBar';
 import { InputPanel } from './components/InputPanel';
 import { Legend } from './components/Legend';
@@ -14,7 +15,8 @@ import { useLens } from './use-lens';
 export function App() {
   const { state, controller } = useLens();
   const [dragging, setDragging] = useState(false);
-  const onFile = useCallback((f: File) => void controller.openFile(f, f.name || 'pasted image'), [controller]);
+  // A dropped checkpoint is imported; anything else is treated as a photo (and refused in words if it is not one).
+  const onFile = useCallback((f: File) => void (isCheckpointName(f.name) ? controller.importWeights(f) : controller.openFile(f, f.name || 'pasted image')), [controller]);
 
   useEffect(() => {
     const over = (e: DragEvent) => { if (e.dataTransfer?.types.includes('Files')) { e.preventDefault(); setDragging(true); } };
@@ -61,6 +63,7 @@ export function App() {
         </aside>
       </main>
       <Compare state={state} />
+      <ImportPanel state={state} controller={controller} />
       <footer>
         <p>
           Weights: Keras ResNet-50 (ImageNet), run as ResNet-50 and, with its last two strides turned into dilation, as DRN-A-50

@@ -1,12 +1,18 @@
 // The page's effects in one place: it talks to the worker, decodes photos and reports every
 // outcome to the reducer as an action. Components call its methods and render the state.
 import type { Dispatch } from 'react';
+import { deleteModel, listModels } from '../weights/browser-store';
+import { importCheckpointInWorker } from '../weights/import-client';
+import type { ModelManifest } from '../weights/manifest';
 import { decodePhoto, toOriginalPixels } from './photo';
 import { DRN_KEY, RESNET_KEY, type Action, type ModelEntry, type State } from './state';
 import { LensClient } from './worker/client';
 import type { BackendChoice, ModelSource } from './worker/protocol';
 
 const TOP_K = 5;
+const BUILTIN_CLASSES_FROM = 'models/drn-a-50-imagenet/manifest.json';
+
+const importedEntry = (m: ModelManifest): ModelEntry => ({ key: m.id, title: m.title, source: { kind: 'idb', key: m.id }, imported: true });
 
 export class Controller {
   readonly client = new LensClient();
@@ -28,7 +34,56 @@ export class Controller {
   }
 
   async start(): Promise<void> {
+    void this.listImported();
     await this.chooseBackend(this.state().backendChoice);
+  }
+
+  private async listImported(): Promise<void> {
+    try {
+      this.dispatch({ type: 'modelsAdded', models: (await listModels()).map(importedEntry) });
+    } catch (e) {
+      this.say('error', `Imported models could not be listed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Converts a PyTorch checkpoint in a worker, stores it in IndexedDB and switches to it. */
+  async importWeights(file: File, arch?: string): Promise<void> {
+    const name = file.name;
+    this.dispatch({ type: 'importing', state: { name, stage: 'reading', fraction: 0 } });
+    try {
+      // Official DRN checkpoints classify the ImageNet 1000, named as in the built-in manifest.
+      const res = await fetch(new URL(BUILTIN_CLASSES_FROM, document.baseURI));
+      if (!res.ok) throw new Error(`${name}: the ImageNet class names (${BUILTIN_CLASSES_FROM}) are missing; run npm run setup-models on the server`);
+      const classes = ((await res.json()) as ModelManifest).classes;
+      const manifest = await importCheckpointInWorker(file, {
+        classes, arch,
+        onProgress: (stage, fraction) => this.dispatch({ type: 'importing', state: { name, stage, fraction } }),
+      });
+      const entry = importedEntry(manifest);
+      this.dispatch({ type: 'modelsAdded', models: [entry] });
+      this.say('info', `${name} was imported as ${manifest.title} and stored in this browser.`);
+      // A re-import replaces the stored package: drop the worker's old copy.
+      await this.client.call('unload', { key: entry.key });
+      this.loads.delete(entry.key);
+      await this.chooseModel(entry.key);
+    } catch (e) {
+      this.say('error', (e as Error).message);
+    } finally {
+      this.dispatch({ type: 'importing', state: null });
+    }
+  }
+
+  async deleteImported(key: string): Promise<void> {
+    try {
+      await deleteModel(key);
+      await this.client.call('unload', { key });
+      this.loads.delete(key);
+      const wasShown = this.state().modelKey === key;
+      this.dispatch({ type: 'modelRemoved', key });
+      if (wasShown) await this.chooseModel(this.state().modelKey);
+    } catch (e) {
+      this.say('error', `The imported model could not be deleted: ${(e as Error).message}`);
+    }
   }
 
   async chooseBackend(choice: BackendChoice): Promise<void> {

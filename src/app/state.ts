@@ -2,6 +2,7 @@
 // decoding, storage) live in controller.ts and report back through these actions.
 import { DEFAULT_THRESHOLD, type BoxRule } from '../localize/boxes';
 import type { Inference } from '../models/lens-model';
+import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
 
 export interface ModelEntry {
@@ -58,7 +59,7 @@ export interface View {
 
 export interface Notice { id: number; kind: 'error' | 'info'; text: string }
 
-export interface ImportState { name: string; stage: string; loaded: number; total: number }
+export interface ImportState { name: string; stage: ImportStage; fraction: number }
 
 export interface State {
   backendChoice: BackendChoice;

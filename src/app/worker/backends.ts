@@ -59,7 +59,8 @@ async function wasmWords(started: boolean): Promise<string> {
   if (!started) return 'WebAssembly';
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
   const n = getThreadsCount();
-  return `${simd}, ${n} thread${n === 1 ? '' : 's'}`;
+  const mt = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? '' : ' (no multithreading support)';
+  return `${simd}, ${n} thread${n === 1 ? '' : 's'}${mt}`;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

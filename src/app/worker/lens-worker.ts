@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LensModel, type Inference } from '../../models/lens-model';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
-import { idbSource } from '../imported/idb-store';
+import { storeSource } from '../../weights/browser-store';
 import { startBackend, webgpuDevice } from './backends';
 import { FetchSource } from './fetch-source';
 import type { BackendChoice, BackendInfo, Calls, ModelInfo, ModelSource, Request, WorkerMessage } from './protocol';
@@ -34,7 +34,7 @@ function disposeModels(): void {
 }
 
 function byteSource(src: ModelSource): ByteSource & { commit?(): Promise<void>; evict?(p: string[]): Promise<void>; cachedBytes?: number } {
-  return src.kind === 'url' ? new FetchSource(src.manifestUrl) : idbSource(src.key);
+  return src.kind === 'url' ? new FetchSource(src.manifestUrl) : storeSource(src.key);
 }
 
 async function load(key: string, src: ModelSource, onProgress: (loaded: number, total: number) => void): Promise<ModelInfo> {
@@ -125,6 +125,19 @@ async function handle(req: Request): Promise<void> {
       case 'memory': {
         const mem = tf.memory();
         return [{ numTensors: mem.numTensors, numBytes: mem.numBytes } satisfies Calls['memory']['result'], []];
+      }
+      case 'unload': {
+        const m = models.get(req.args.key);
+        models.delete(req.args.key);
+        sources.delete(req.args.key);
+        // Weights go once no other loaded model shares them.
+        const k = m && filesKey(m.manifest);
+        const w = k ? weightSets.get(k) : undefined;
+        if (k && w && ![...models.values()].some((o) => filesKey(o.manifest) === k)) {
+          tf.dispose([...w.values()]);
+          weightSets.delete(k);
+        }
+        return [m !== undefined, []];
       }
       case 'loseDevice': {
         const device = webgpuDevice();

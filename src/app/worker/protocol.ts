@@ -20,7 +20,7 @@ export interface BackendInfo {
 export type ModelSource =
   /** A package served over HTTP; its shard paths resolve against this URL. */
   | { kind: 'url'; manifestUrl: string }
-  /** A package imported in the page and stored in IndexedDB under this key. */
+  /** A package imported in the page and stored in IndexedDB (browser-store.ts) under its id. */
   | { kind: 'idb'; key: string };
 
 export interface ModelInfo {
@@ -41,6 +41,8 @@ export interface Calls {
   load: { args: { key: string; source: ModelSource }; result: ModelInfo };
   infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[] }; result: Inference };
   memory: { args: Record<string, never>; result: MemoryInfo };
+  /** Drops a model (a deleted import) and its weights unless another model shares them. */
+  unload: { args: { key: string }; result: boolean };
   /** Destroys the WebGPU device, as a driver reset would (for testing the fallback). */
   loseDevice: { args: Record<string, never>; result: boolean };
 }

@@ -1,0 +1,107 @@
+// `npm run bench`: load and inference times of the built app in headless Chromium, per model and
+// backend. Cold load = fresh browser profile; cached = the same profile reloaded. Inference =
+// the page's "last inference" (photo pixels -> class maps, in the worker) over repeated runs.
+// Not a test: it prints a Markdown table for the README.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from './browser';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const PORT = 4391;
+const MODELS = ['resnet-50-imagenet', 'drn-a-50-imagenet'];
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',');
+/** Runs per backend: software GPUs and plain JS take tens of seconds a pass here. */
+const RUNS: Record<string, number> = { wasm: 20, webgl: 3, webgpu: 3, cpu: 3, ...JSON.parse(process.env.BENCH_RUNS ?? '{}') };
+
+interface Row { model: string; backend: string; device: string; cold: number; cached: number; first: number; runs: number[] }
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+};
+
+async function server(): Promise<ChildProcess> {
+  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: REPO, stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`http://localhost:${PORT}/`)).ok) return p; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('vite preview did not start');
+}
+
+async function loadSeconds(page: Page): Promise<number> {
+  const done = page.getByTestId('load-done');
+  await done.waitFor({ timeout: 600_000 });
+  const m = (await done.textContent())!.match(/in ([\d.]+) s/);
+  return Number(m![1]);
+}
+
+async function lastMs(page: Page): Promise<number> {
+  return Number((await page.getByTestId('last-ms').textContent())!.replace(/\D/g, ''));
+}
+
+async function bench(model: string, backend: string): Promise<Row | string> {
+  const profile = mkdtempSync(join(tmpdir(), 'drn-lens-bench-'));
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: chromiumArgs(true), headless: true });
+  try {
+    const page = ctx.pages()[0] ?? await ctx.newPage();
+    await page.goto(`http://localhost:${PORT}/?backend=${backend}&model=${model}`);
+    const cold = await loadSeconds(page);
+    const ran = await page.getByTestId('backend').textContent();
+    if (ran !== backend) return `${backend}: not available here (ran ${ran})`;
+    const device = (await page.getByTestId('device').textContent()) ?? '';
+    await page.reload();
+    const cached = await loadSeconds(page);
+    const bytes = readFileSync(join(REPO, 'public/samples/coffee.jpg')).toString('base64');
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'coffee.jpg', { type: 'image/jpeg' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    const rerun = page.getByTestId('rerun');
+    await page.getByTestId('class-name-0').waitFor({ timeout: 900_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid=running]'), null, { timeout: 900_000 });
+    const first = await lastMs(page);
+    const runs: number[] = [];
+    for (let i = 0; i < RUNS[backend]; i++) {
+      await rerun.click();
+      await page.waitForFunction(() => (document.querySelector('[data-testid=rerun]') as HTMLButtonElement).disabled, null, { timeout: 60_000 }).catch(() => {});
+      await page.waitForFunction(() => !(document.querySelector('[data-testid=rerun]') as HTMLButtonElement).disabled, null, { timeout: 900_000 });
+      runs.push(await lastMs(page));
+    }
+    return { model, backend, device, cold, cached, first, runs };
+  } finally {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+const srv = await server();
+const rows: Row[] = [];
+const skipped: string[] = [];
+try {
+  for (const backend of BACKENDS) {
+    for (const model of MODELS) {
+      const r = await bench(model, backend);
+      if (typeof r === 'string') { skipped.push(r); console.error(r); break; }
+      rows.push(r);
+      console.error(`${model} ${backend}: cold ${r.cold} s, cached ${r.cached} s, first ${r.first} ms, median ${quantile(r.runs, 0.5)} ms`);
+    }
+  }
+} finally {
+  srv.kill();
+}
+const version = await (async () => { const b = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs(false) }); const v = b.version(); await b.close(); return v; })();
+console.log(`Headless Chromium ${version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, no GPU; photo coffee.jpg (600×400).\n`);
+console.log('| model | backend (device) | cold load | cached load | first run | median | p90 | runs |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.model} | ${r.backend} (${r.device}) | ${r.cold.toFixed(1)} s | ${r.cached.toFixed(1)} s | ${fmt(r.first)} | ${fmt(quantile(r.runs, 0.5))} | ${fmt(quantile(r.runs, 0.9))} | ${r.runs.length} |`);
+}
+for (const s of skipped) console.log(`\n${s}`);
