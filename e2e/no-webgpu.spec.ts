@@ -22,3 +22,10 @@ test('?backend=webgpu falls back, says so, and still analyses a photo', async ({
   await waitForResult(page, 'coffee.jpg');
   expect((await topClasses(page))[0]).toBe('espresso');
 });
+
+test('a missing model file is said in words, naming the file and the fix', async ({ page }) => {
+  await page.context().route('**/models/resnet-50-imagenet/group1-shard3of25.bin', (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/?model=resnet-50-imagenet');
+  await expect(page.getByTestId('load-failed')).toContainText('/models/resnet-50-imagenet/group1-shard3of25.bin: model file missing (HTTP 404)');
+  await expect(page.getByTestId('notice-error').last()).toContainText('npm run setup-models');
+});
