@@ -78,6 +78,11 @@ describe('activationGrid', () => {
     expect(activationGrid([hot], 4)).toEqual([0, 2, 4, 6, 8]);
     expect(activationGrid([sample([[0, 0, 1, 1]], plane())])).toEqual([0]);
   });
+
+  it('ends at the 75th percentile of the per-image peaks, so one outlier does not stretch it', () => {
+    const set = [1, 2, 3, 4, 100].map((peak) => sample([[0, 0, 1, 1]], plane([2, 2, 2, 2, peak])));
+    expect(activationGrid(set)).toEqual(grid(0, 4, 0.1)); // 4th of 5 peaks; 4 / 40 = 0.1
+  });
 });
 
 describe('CAM rule: largest component vs all components', () => {

@@ -29,13 +29,14 @@ export function grid(lo: number, hi: number, step: number): number[] {
 export const MAX_BOX_ACC_TAUS = grid(0, 1, 0.01);
 
 /**
- * Raw-activation thresholds for the paper rule: 0 up to the largest GT-class activation in the
- * set, in about `steps` round steps (1, 2, 2.5 or 5 times a power of ten). Derived from the maps
- * because the logit scale differs between models.
+ * Raw-activation thresholds for the paper rule, derived from the maps because the logit scale
+ * differs between models: 0 up to the `quantile` of the per-image peaks of the GT-class maps
+ * (above it that share of images has no box at all, so the useful range ends there and one
+ * outlier peak cannot stretch the grid), in about `steps` round steps (1, 2, 2.5, 5 x 10^k).
  */
-export function activationGrid(samples: readonly EvalSample[], steps = 40): number[] {
-  let hi = 0;
-  for (const s of samples) for (const v of mapOf(s.maps, s.gtClass)) hi = Math.max(hi, v);
+export function activationGrid(samples: readonly EvalSample[], steps = 40, quantile = 0.75): number[] {
+  const peaks = samples.map((s) => mapOf(s.maps, s.gtClass).reduce((a, v) => Math.max(a, v), -Infinity)).sort((a, b) => a - b);
+  const hi = peaks.length ? peaks[Math.max(0, Math.ceil(quantile * peaks.length) - 1)] : 0;
   if (!(hi > 0)) return [0];
   const raw = hi / steps;
   const mag = 10 ** Math.floor(Math.log10(raw));
