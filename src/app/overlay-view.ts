@@ -4,7 +4,7 @@ import type { RGB } from '../draw/colormap';
 import { CLASS_COLORS } from '../draw/colormap';
 import { classBox, type Box, type RuleOptions } from '../localize/boxes';
 import { locateResult, type LocateResult } from '../localize/report';
-import type { Inference } from '../models/lens-model';
+import type { Inference } from '../models/class-maps';
 import type { View } from './state';
 
 export interface ShownClass {

@@ -1,5 +1,5 @@
 // A file from the user -> the pixels the network sees, with every failure said in words.
-import type { InputTransform } from '../image/preprocess';
+import type { InputTransform } from '../image/geometry';
 import { describeContent, fitPixels, sniffImage, truncation } from './image-check';
 import type { Photo } from './state';
 

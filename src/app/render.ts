@@ -1,8 +1,8 @@
 // Draws a photo with its heatmaps (pure RGBA math from src/draw) and boxes and labels (canvas 2D).
 import { colormapTable } from '../draw/colormap';
 import { sampleMap } from '../draw/overlay';
-import type { Inference } from '../models/lens-model';
-import { mapOf } from '../models/lens-model';
+import type { Inference } from '../models/class-maps';
+import { mapOf } from '../models/class-maps';
 import { blendHeat, evidence, type ShownClass } from './overlay-view';
 
 export interface Scene {

@@ -1,7 +1,7 @@
 // All of the page's state and every way it changes, as one pure reducer. Effects (the worker,
 // decoding, storage) live in controller.ts and report back through these actions.
 import { DEFAULT_THRESHOLD, type BoxRule } from '../localize/boxes';
-import type { Inference } from '../models/lens-model';
+import type { Inference } from '../models/class-maps';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
 

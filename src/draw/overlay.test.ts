@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inputTransform } from '../image/preprocess';
+import { inputTransform } from '../image/geometry';
 import { colormap } from './colormap';
 import { blendColormap, sampleMap, strokeBox } from './overlay';
 

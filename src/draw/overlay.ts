@@ -1,6 +1,6 @@
 // Heatmaps over photos as pure RGBA pixel math, so the CLI's --overlay and the page draw the
 // same thing and tests can check it without a canvas.
-import type { InputTransform, RGBAImage } from '../image/preprocess';
+import type { InputTransform, RGBAImage } from '../image/geometry';
 import type { Box } from '../localize/boxes';
 import { colormapTable, type Colormap, type RGB } from './colormap';
 

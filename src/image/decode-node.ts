@@ -2,7 +2,7 @@
 // that say what is wrong with the file rather than how the decoder failed.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import type { RGBAImage } from './preprocess';
+import type { RGBAImage } from './geometry';
 
 /** Decoding stops above this (a 100-MP photo is ~400 MB of RGBA); callers downscale anything big. */
 export const MAX_MEGAPIXELS = 100;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CAFFE, TORCH_IMAGENET, boxDownsample, inputToImage, inputTransform, toInputTensor, type RGBAImage } from './preprocess';
+import { boxDownsample, toInputTensor } from './preprocess';
+import { CAFFE, TORCH_IMAGENET, inputToImage, inputTransform, type RGBAImage } from './geometry';
 import { decodeImage } from './decode-node';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });

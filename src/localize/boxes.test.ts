@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inputTransform } from '../image/preprocess';
-import type { ClassMaps } from '../models/lens-model';
+import { inputTransform } from '../image/geometry';
+import type { ClassMaps } from '../models/class-maps';
 import { camRuleBox, classBox, componentBoxes, components, gridBoxToImage, iou, normalize, paperRuleBox } from './boxes';
 
 // A 4x4 grid with two classes. Class 7 is strong top-left, class 9 bottom-right.

@@ -1,9 +1,9 @@
 // Class maps -> bounding boxes, by the two rules DRN Lens offers. Pure functions on the raw map
 // grid; boxes are converted to photo pixels by cell edges (a cell covers cellSize input pixels).
-import type { InputTransform } from '../image/preprocess';
-import { inputToImage } from '../image/preprocess';
-import type { ClassMaps } from '../models/lens-model';
-import { mapOf } from '../models/lens-model';
+import type { InputTransform } from '../image/geometry';
+import { inputToImage } from '../image/geometry';
+import type { ClassMaps } from '../models/class-maps';
+import { mapOf } from '../models/class-maps';
 
 /** Inclusive cell range on the map grid. */
 export interface GridBox { x0: number; y0: number; x1: number; y1: number }

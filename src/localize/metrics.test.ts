@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { InputTransform } from '../image/preprocess';
-import type { ClassMaps } from '../models/lens-model';
+import type { InputTransform } from '../image/geometry';
+import type { ClassMaps } from '../models/class-maps';
 import { iou, type Box } from './boxes';
 import {
   activationGrid, bestIoU, bestThreshold, camIoUs, grid, gtKnownLoc, maxBoxAccV2, paperRuleIoU, sweepRule, top1Cls, top1Loc,

@@ -1,8 +1,8 @@
 // Weakly supervised localization metrics over a set of images, as pure functions. Each image is
 // run once; its maps are kept and every threshold is swept over the stored maps afterwards.
-import type { InputTransform } from '../image/preprocess';
-import type { ClassMaps } from '../models/lens-model';
-import { mapOf } from '../models/lens-model';
+import type { InputTransform } from '../image/geometry';
+import type { ClassMaps } from '../models/class-maps';
+import { mapOf } from '../models/class-maps';
 import { componentBoxes, gridBoxToImage, iou, paperRuleBox, type Box, type BoxRule, type GridBox } from './boxes';
 
 /** What evaluation keeps of one image after its single forward pass. */

@@ -1,5 +1,5 @@
 // The JSON shape of one photo's result: what `locate --json` prints and the page exports.
-import type { Inference } from '../models/lens-model';
+import type { Inference } from '../models/class-maps';
 import { classBox, type Box, type RuleOptions } from './boxes';
 
 export interface ClassResult {

@@ -8,8 +8,9 @@ import { initBackend } from '../cli/backend-node';
 import { DEFAULT_MODEL, resolveModel } from '../cli/models';
 import { MODELS_DIR } from '../cli/paths';
 import { decodeImage } from '../image/decode-node';
-import { inputToImage } from '../image/preprocess';
-import { mapOf, type LensModel } from './lens-model';
+import { inputToImage } from '../image/geometry';
+import { type LensModel } from './lens-model';
+import { mapOf } from './class-maps';
 
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const PHOTOS = [

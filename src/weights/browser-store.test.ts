@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TORCH_IMAGENET } from '../image/preprocess';
+import { TORCH_IMAGENET } from '../image/geometry';
 import { ARCHITECTURES, narrowed } from '../models/architectures';
 import { foldedShapes } from '../models/plan';
 import { deleteModel, listModels, saveModel, storeSource } from './browser-store';

@@ -3,9 +3,9 @@
 // batch norm into its conv and turn OIHW kernels into TF.js HWIO. Browser-safe.
 import { ARCHITECTURES, narrowed, type ArchConfig, type ArchName } from '../models/architectures';
 import { buildPlan, stateDictShapes, usedConvs } from '../models/plan';
-import { TORCH_IMAGENET, type Preprocessing } from '../image/preprocess';
+import { TORCH_IMAGENET, type Preprocessing } from '../image/geometry';
 import { foldBatchNorm, oihwToHwio } from './fold-bn';
-import { sha256Hex } from './load-package';
+import { sha256Hex } from './sha256';
 import type { NamedArray, PackageMeta } from './pack';
 import { CheckpointError, readCheckpoint, type StateDict } from './torch/checkpoint';
 

@@ -4,7 +4,7 @@
 // stages 4 and 5 every 3x3 conv of stage 4 is dilated by 2 and of stage 5 by 4.
 import { ARCHITECTURES, type ArchConfig } from '../models/architectures';
 import { foldedShapes } from '../models/plan';
-import { CAFFE, type Preprocessing } from '../image/preprocess';
+import { CAFFE, type Preprocessing } from '../image/geometry';
 import { foldBatchNorm } from './fold-bn';
 import type { NamedArray, PackageMeta } from './pack';
 

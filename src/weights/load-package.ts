@@ -2,6 +2,7 @@
 // IndexedDB for imported models), verifying every file's size and sha256 before decoding.
 import * as tf from '@tensorflow/tfjs';
 import { ManifestError, parseManifest, tensorBytes, type ModelManifest } from './manifest';
+import { sha256Hex } from './sha256';
 
 export interface ByteSource {
   /** Bytes of a file, path relative to the package's manifest.json. */
@@ -16,11 +17,6 @@ export interface LoadedPackage {
 }
 
 export interface LoadProgress { loaded: number; total: number }
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export async function readManifest(source: ByteSource): Promise<ModelManifest> {
   const bytes = await source.read('manifest.json');

@@ -1,9 +1,9 @@
 // The model package format: models/<id>/manifest.json plus weight shards in TF.js's
 // weights-manifest binary layout (little-endian float32, tensors back to back, < 4 MB a file).
 // Validation here is pure so that Node, the page and the import worker all say the same thing.
-import { isArchName, type ArchConfig } from '../models/architectures';
+import type { ArchConfig } from '../models/architectures';
 import { foldedShapes } from '../models/plan';
-import type { Preprocessing } from '../image/preprocess';
+import type { Preprocessing } from '../image/geometry';
 
 export const FORMAT = 'drn-lens-model/1';
 export const SHARD_BYTES = 4 * 1024 * 1024 - 1;
@@ -73,10 +73,6 @@ export function checkTensors(m: ModelManifest, where = 'manifest.json'): void {
     }
     if (g.dtype !== 'float32') throw new ManifestError(`${where}: tensor ${g.name} has dtype ${g.dtype}, expected float32`);
   }
-}
-
-export function knownArchitecture(m: ModelManifest): boolean {
-  return isArchName(m.architecture.name);
 }
 
 export function tensorBytes(m: ModelManifest): number {

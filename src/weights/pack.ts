@@ -1,6 +1,7 @@
 // Named tensors -> a model package in memory (manifest + shard bytes). Browser-safe: the page's
 // import worker uses it to store packages in IndexedDB, the CLI to write them to disk.
-import { sha256Hex, type ByteSource } from './load-package';
+import type { ByteSource } from './load-package';
+import { sha256Hex } from './sha256';
 import { FORMAT, SHARD_BYTES, type FileEntry, type ModelManifest, type WeightEntry } from './manifest';
 
 export type PackageMeta = Omit<ModelManifest, 'format' | 'weightsManifest' | 'files'>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHITECTURES, narrowed } from '../models/architectures';
 import { foldedShapes } from '../models/plan';
-import { TORCH_IMAGENET } from '../image/preprocess';
+import { TORCH_IMAGENET } from '../image/geometry';
 import { loadPackage } from './load-package';
 import { checkTensors, parseManifest, type ModelManifest } from './manifest';
 import { folderSource, writePackage } from './node-package';

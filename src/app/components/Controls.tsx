@@ -1,6 +1,6 @@
 import type { Controller } from '../controller';
 import type { BoxRule } from '../../localize/boxes';
-import { mapOf } from '../../models/lens-model';
+import { mapOf } from '../../models/class-maps';
 import type { State } from '../state';
 
 /** The slider's range: the paper rule thresholds raw activations, the CAM rule a fraction. */

@@ -1,5 +1,5 @@
 import { colormapTable } from '../../draw/colormap';
-import { mapOf } from '../../models/lens-model';
+import { mapOf } from '../../models/class-maps';
 import { evidence, shownClasses } from '../overlay-view';
 import type { State } from '../state';
 

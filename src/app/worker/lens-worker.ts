@@ -1,7 +1,8 @@
 // The inference worker: owns tfjs, the backend and the loaded models, so the page never blocks
 // on a forward pass or on hashing 100 MB of weights. One request at a time, in arrival order.
 import * as tf from '@tensorflow/tfjs';
-import { LensModel, type Inference } from '../../models/lens-model';
+import { LensModel } from '../../models/lens-model';
+import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import { storeSource } from '../../weights/browser-store';

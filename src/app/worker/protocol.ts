@@ -1,7 +1,7 @@
 // The typed message interface between the page and the inference worker. Every request carries
 // an id; the worker answers it once (ok or error) and may send progress for it before that.
-import type { RGBAImage } from '../../image/preprocess';
-import type { Inference } from '../../models/lens-model';
+import type { RGBAImage } from '../../image/geometry';
+import type { Inference } from '../../models/class-maps';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';

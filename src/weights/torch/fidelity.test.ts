@@ -9,9 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../cli/backend-node';
 import { decodeImage } from '../../image/decode-node';
-import { LensModel, mapOf } from '../../models/lens-model';
+import { LensModel } from '../../models/lens-model';
+import { mapOf } from '../../models/class-maps';
 import { importDrn } from '../import-drn';
-import { loadPackage, sha256Hex } from '../load-package';
+import { loadPackage } from '../load-package';
+import { sha256Hex } from '../sha256';
 import { memorySource, pack } from '../pack';
 import { readCheckpoint } from './checkpoint';
 
