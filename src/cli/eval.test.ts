@@ -1,8 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDevSet } from './eval';
+import { readDevSet, type EvalReport } from './eval';
+import { REPO_ROOT } from './paths';
 
 function devSet(annotations: string | null, files: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'devset-'));
@@ -37,4 +39,25 @@ describe('readDevSet', () => {
     const gone = devSet(JSON.stringify({ images: [image('a.jpg'), image('b.jpg')] }), ['a.jpg']);
     await expect(readDevSet(gone)).rejects.toThrow(`${join(gone, 'images', 'b.jpg')}: no such file`);
   });
+});
+
+// The eval command end to end on the first images of the shared dev set (CI has ../shared beside
+// the clone). ResNet-50 is the fast model; its figures on these images are known from the
+// reference table in the set's README.
+describe('eval command', () => {
+  it('prints Top-1 Cls, localization and MaxBoxAccV2 as JSON', () => {
+    const data = join(REPO_ROOT, '..', 'shared', 'data', 'imagenet-val-dev');
+    if (!existsSync(join(data, 'annotations.json'))) throw new Error(`${data}: the shared dev set is missing`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', data, '--limit', '12', '--model', 'resnet-50-imagenet', '--json'],
+      { encoding: 'utf8', cwd: REPO_ROOT });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as EvalReport;
+    expect(out.images).toBe(12);
+    // 12 ImageNet validation photos: a working ResNet-50 gets most of them right (about 3 in 4).
+    expect(out.top1Cls).toBeGreaterThanOrEqual(0.5);
+    expect(out.rules.map((x) => x.rule).sort()).toEqual(['cam', 'drn']);
+    for (const rule of out.rules) expect(rule.best.gtKnownLoc).toBeGreaterThan(0);
+    expect(out.maxBoxAccV2.value).toBeGreaterThan(0.2);
+    expect(out.maxBoxAccV2.perDelta.map((d) => d.delta)).toEqual([0.3, 0.5, 0.7]);
+  }, 300_000);
 });
