@@ -3,17 +3,11 @@
 // are refused in words. Uses the small committed fixtures (DRN at 1/8 width).
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { softmax, topK } from '../src/models/class-maps';
 import { downloadJson, dropFile, waitForResult } from './helpers';
 
 const FIXTURES = new URL('../src/weights/torch/fixtures/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
-
-function softmax(logits: Float32Array): number[] {
-  const max = Math.max(...logits);
-  const e = Array.from(logits, (v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
-}
 
 test('a .pth checkpoint is imported, runs like PyTorch, survives a reload and can be deleted', async ({ page }) => {
   await page.goto('/');
@@ -34,7 +28,7 @@ test('a .pth checkpoint is imported, runs like PyTorch, survives a reload and ca
   const expected = fixture(index.models.find((m) => m.arch === 'drn_c_26')!.expected);
   const logits = new Float32Array(expected.buffer.slice(expected.byteOffset, expected.byteOffset + 4000));
   const probs = softmax(logits);
-  const torchTop = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]).slice(0, 5);
+  const torchTop = topK(probs, 5);
   expect(json.classes.map((c) => c.index)).toEqual(torchTop);
   json.classes.forEach((c) => expect(Math.abs(c.probability - probs[c.index])).toBeLessThan(1e-3));
 

@@ -1,6 +1,6 @@
 // A file from the user -> the pixels the network sees, with every failure said in words.
 import type { InputTransform } from '../image/geometry';
-import { describeContent, fitPixels, sniffImage, truncation } from './image-check';
+import { describeContent, fitPixels, sniffImage, truncation } from '../image/file-check';
 import type { Photo } from './state';
 
 export class PhotoError extends Error {

@@ -2,6 +2,7 @@
 // that say what is wrong with the file rather than how the decoder failed.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { describeContent, sniffImage, truncation } from './file-check';
 import type { RGBAImage } from './geometry';
 
 /** Decoding stops above this (a 100-MP photo is ~400 MB of RGBA); callers downscale anything big. */
@@ -11,15 +12,14 @@ export class ImageError extends Error {
   override name = 'ImageError';
 }
 
-export function sniff(bytes: Uint8Array): 'png' | 'jpeg' | null {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  return null;
-}
-
 export function decodeImage(bytes: Uint8Array, name: string): RGBAImage {
-  const kind = sniff(bytes);
-  if (!kind) throw new ImageError(`${name}: not a PNG or JPEG image (${bytes.length} bytes, starts ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')})`);
+  const kind = sniffImage(bytes);
+  if (kind !== 'png' && kind !== 'jpeg') {
+    throw new ImageError(`${name}: not a PNG or JPEG image (${kind ? `a ${kind.toUpperCase()} file, which the CLI does not decode` : describeContent(bytes)})`);
+  }
+  // The decoders paint whatever part of a cut-short file arrived; refuse it as the page does.
+  const cut = truncation(bytes, kind);
+  if (cut) throw new ImageError(`${name}: corrupt or truncated ${kind.toUpperCase()} (${cut})`);
   try {
     if (kind === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeContent, fitPixels, sniffImage, truncation } from './image-check';
+import { describeContent, fitPixels, sniffImage, truncation } from './file-check';
 
 const sample = (f: string) => new Uint8Array(readFileSync(new URL(`../../public/samples/${f}`, import.meta.url)));
 

@@ -1,6 +1,6 @@
-// What a dropped file is, before the browser tries to decode it: its format by magic bytes, and
-// whether a JPEG or PNG was cut short (browsers happily paint the part of a truncated file that
-// arrived, which would put a half-grey photo through the network without a word).
+// What a photo file is, before the page or the CLI decodes it: its format by magic bytes, and
+// whether a JPEG or PNG was cut short (browsers and pure-JS decoders happily paint the part of a
+// truncated file that arrived, which would put a half-grey photo through the network without a word).
 
 export type ImageKind = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'avif';
 
