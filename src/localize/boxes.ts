@@ -95,8 +95,14 @@ export function componentBoxes(map: Float32Array, width: number, tau: number): G
   const norm = normalize(map);
   const mask = Uint8Array.from(norm, (v) => (v >= tau && v > 0 ? 1 : 0));
   const { labels, sizes } = components(mask, width);
-  const order = sizes.map((n, l) => [n, l] as const).slice(1).sort((a, b) => b[0] - a[0]);
-  return order.map(([, label]) => boundingBox(Uint8Array.from(labels, (l) => (l === label ? 1 : 0)), width)!);
+  // One pass over the labels grows every component's box at once.
+  const boxes: GridBox[] = sizes.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
+  labels.forEach((l, i) => {
+    if (!l) return;
+    const x = i % width, y = (i - x) / width, b = boxes[l];
+    b.x0 = Math.min(b.x0, x); b.x1 = Math.max(b.x1, x); b.y0 = Math.min(b.y0, y); b.y1 = Math.max(b.y1, y);
+  });
+  return sizes.map((n, l) => [n, l] as const).slice(1).sort((a, b) => b[0] - a[0]).map(([, l]) => boxes[l]);
 }
 
 /** The CAM / wsolevaluation rule: normalize, threshold at tau, box of the largest component. */
