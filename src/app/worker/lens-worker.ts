@@ -65,7 +65,7 @@ async function load(key: string, src: ModelSource, onProgress: (loaded: number, 
     models.set(key, new LensModel(pkg));
   }
   return {
-    key, title: manifest.title, numClasses: manifest.classes.length,
+    key, title: manifest.title, numClasses: manifest.classes.length, classes: manifest.classes,
     bytes: total, cachedBytes, ms: performance.now() - start,
   };
 }

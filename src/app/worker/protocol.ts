@@ -27,6 +27,8 @@ export interface ModelInfo {
   key: string;
   title: string;
   numClasses: number;
+  /** Class names by index, for finding any class and naming it. */
+  classes: string[];
   /** Total weight bytes and how many of them came from the browser cache. */
   bytes: number;
   cachedBytes: number;
