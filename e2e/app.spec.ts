@@ -50,25 +50,30 @@ test('a heatmap changes the photo inside its box and hardly far outside it', asy
 
 test('the threshold slider and the rule switch move the box without running the network', async () => {
   const ms = await page.getByTestId('last-ms').textContent();
+  // The CAM rule at tau 0.25 is the default (it localizes best on the dev set).
+  await expect(page.getByTestId('rule-cam')).toBeChecked();
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.25');
   const before = await shownBox(page, 0);
   const slider = page.getByTestId('threshold');
   await slider.focus();
   for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.65');
   const higher = await shownBox(page, 0);
   expect(higher).not.toEqual(before);
-  // A higher threshold keeps fewer cells: the box can only shrink (or vanish).
+  // A higher tau keeps fewer cells: the box can only shrink (or vanish).
   if (higher) expect((higher[2] - higher[0]) * (higher[3] - higher[1])).toBeLessThan((before![2] - before![0]) * (before![3] - before![1]));
-  await page.getByTestId('rule-cam').check();
-  await expect(page.getByTestId('threshold-value')).toHaveText('0.25');
-  const cam = await shownBox(page, 0);
-  expect(cam).not.toBeNull();
-  expect(cam).not.toEqual(higher);
   await page.getByTestId('rule-drn').check();
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.00');
+  const drn = await shownBox(page, 0);
+  expect(drn).not.toBeNull();
+  expect(drn).not.toEqual(higher);
+  await page.getByTestId('rule-cam').check();
   expect(await shownBox(page, 0)).toEqual(higher);
   await expect(page.getByTestId('last-ms')).toHaveText(ms!);
-  // Back to the paper's default for the tests that follow.
+  // Back to the default for the tests that follow.
   await slider.focus();
-  await page.keyboard.press('Home');
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.25');
   expect(await shownBox(page, 0)).toEqual(before);
 });
 

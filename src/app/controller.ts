@@ -182,7 +182,8 @@ export class Controller {
       const blob = await res.blob();
       let gt: Box[] = [];
       const gtRes = await fetch(new URL(`${file.replace(/\.[^.]*$/, '')}.gt.json`, base)).catch(() => null);
-      if (gtRes?.ok) gt = parseBoxesJson(await gtRes.text(), `${file} ground truth`).boxes;
+      // A static host may answer a missing file with its index page: only JSON counts.
+      if (gtRes?.ok && gtRes.headers.get('content-type')?.includes('json')) gt = parseBoxesJson(await gtRes.text(), `${file} ground truth`).boxes;
       await this.openFile(blob, file, { sample: file, view: { gt, ...view } });
     } catch (e) {
       this.say('error', (e as Error).message);

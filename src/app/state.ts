@@ -62,6 +62,8 @@ export interface View {
   compare: boolean;
   /** Ground-truth boxes in photo pixels, drawn or loaded by the user (or a sample's own). */
   gt: Box[];
+  /** Classes added from the search box: listed below the top ones until removed, shown or not. */
+  added: number[];
 }
 
 export interface Notice { id: number; kind: 'error' | 'info'; text: string }
@@ -87,7 +89,7 @@ export interface State {
 }
 
 export const initialView = (): View => ({
-  shown: [], opacity: 0.6, rule: DEFAULT_RULE, thresholds: { ...DEFAULT_THRESHOLD }, scale: 'class', rawGrid: false, compare: false, gt: [],
+  shown: [], opacity: 0.6, rule: DEFAULT_RULE, thresholds: { ...DEFAULT_THRESHOLD }, scale: 'class', rawGrid: false, compare: false, gt: [], added: [],
 });
 
 export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = DRN_KEY): State => ({
@@ -124,6 +126,7 @@ export type Action =
   | { type: 'toggleClass'; index: number }
   | { type: 'showClass'; index: number }
   | { type: 'hideClass'; index: number }
+  | { type: 'removeClass'; index: number }
   /** More class planes for a result, fetched from the worker without running the network. */
   | { type: 'mapsAdded'; modelKey: string; photoId: number; classes: number[]; data: Float32Array }
   | { type: 'scale'; scale: ColorScale }
@@ -165,7 +168,7 @@ export function reducer(s: State, a: Action): State {
     case 'modelsLost':
       return { ...s, loads: {} };
     case 'photo':
-      return { ...s, photo: a.photo, results: {}, view: { ...s.view, shown: [], gt: [], ...a.view } };
+      return { ...s, photo: a.photo, results: {}, view: { ...s.view, shown: [], gt: [], added: [], ...a.view } };
     case 'runStart':
       return { ...s, running: true };
     case 'runEnd':
@@ -182,10 +185,15 @@ export function reducer(s: State, a: Action): State {
     }
     case 'toggleClass':
       return reducer(s, { type: s.view.shown.includes(a.index) ? 'hideClass' : 'showClass', index: a.index });
-    case 'showClass':
-      return s.view.shown.includes(a.index) ? s : { ...s, view: { ...s.view, shown: [...s.view.shown, a.index] } };
+    case 'showClass': {
+      const v = s.view;
+      if (v.shown.includes(a.index)) return s;
+      return { ...s, view: { ...v, shown: [...v.shown, a.index], added: v.added.includes(a.index) ? v.added : [...v.added, a.index] } };
+    }
     case 'hideClass':
       return { ...s, view: { ...s.view, shown: s.view.shown.filter((c) => c !== a.index) } };
+    case 'removeClass':
+      return { ...s, view: { ...s.view, shown: s.view.shown.filter((c) => c !== a.index), added: s.view.added.filter((c) => c !== a.index) } };
     case 'mapsAdded': {
       const r = s.results[a.modelKey];
       if (!r || r.photoId !== a.photoId) return s;

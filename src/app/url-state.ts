@@ -39,7 +39,8 @@ export function encodeView(v: SharedView): string {
   if (v.rawGrid) p.set('raw', '1');
   if (v.compare) p.set('compare', '1');
   if (v.gt.length) p.set('gt', v.gt.map((b) => b.map(num).join(',')).join(';'));
-  return `#${p.toString()}`;
+  // Commas and semicolons stay readable: a link people can read and edit by hand.
+  return `#${[...p].map(([k, val]) => `${k}=${encodeURIComponent(val).replace(/%2C/g, ',').replace(/%3B/g, ';')}`).join('&')}`;
 }
 
 export interface Decoded {

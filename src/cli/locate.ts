@@ -50,15 +50,7 @@ export async function locateCommand(argv: string[]): Promise<number> {
   const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD[rule] : number('--threshold', values.threshold);
   const topK = number('--top', values.top, 1, 1000);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
-  const model: LensModel = await resolveModel(values.model);
-  const names = model.manifest.classes;
-  let classes: number[];
-  try {
-    classes = values.class.map((q) => resolveClass(names, q).index);
-  } catch (e) {
-    model.dispose();
-    throw new UsageError(`--class: ${(e as Error).message}`);
-  }
+  // Ground truth is checked before the model loads: a typo costs no 100 MB read.
   let gtAll: GroundTruth = { boxes: [], size: null };
   try {
     const typed: Box[] = values.gt.map((g) => parseBoxArg(g));
@@ -67,8 +59,16 @@ export async function locateCommand(argv: string[]): Promise<number> {
     }), values['gt-file']) : null;
     gtAll = { boxes: [...typed, ...(fromFile?.boxes ?? [])], size: fromFile?.size ?? null };
   } catch (e) {
-    model.dispose();
     throw new UsageError((e as Error).message);
+  }
+  const model: LensModel = await resolveModel(values.model);
+  const names = model.manifest.classes;
+  let classes: number[];
+  try {
+    classes = values.class.map((q) => resolveClass(names, q).index);
+  } catch (e) {
+    model.dispose();
+    throw new UsageError(`--class: ${(e as Error).message}`);
   }
   const results: LocateResult[] = [];
   let failures = 0;

@@ -95,11 +95,11 @@ export function legendModel(scene: Scene): LegendModel {
   const denominators = scaleDenominators(scene.classes.map((c) => c.plane), scene.scale);
   const rows = scene.classes.map((c, i) => ({ name: c.name, color: c.color, lo: 0, hi: denominators[i], iou: c.iou }));
   const what = scene.scale === 'class'
-    ? 'colour scale per class: 0 to each class\'s own peak activation'
-    : `colour scale shared: 0 to ${(denominators[0] ?? 0).toFixed(2)}, the largest peak of the shown classes`;
+    ? 'scale per class (0 to its own peak)'
+    : `one shared scale (0 to ${(denominators[0] ?? 0).toFixed(2)}, the highest peak shown)`;
   const rule = scene.rule.rule === 'cam' ? `CAM rule, tau ${scene.rule.threshold.toFixed(2)}` : `DRN paper rule, t ${scene.rule.threshold.toFixed(2)}`;
-  const several = rows.length > 1 ? '; each area takes the colour of the class with the most (scaled) evidence there' : '';
-  return { single: rows.length === 1, scale: scene.scale, rows, caption: `Raw class activation (unpainted where <= 0); ${what}${several}; boxes and dashed contours: ${rule}.` };
+  const several = rows.length > 1 ? '; each area shows the class leading there' : '';
+  return { single: rows.length === 1, scale: scene.scale, rows, caption: `Raw class activation, ${what}, unpainted at or below 0${several}. Boxes and dashed contours: ${rule}.` };
 }
 
 /** The part of a 2D canvas context the renderer uses (the browser's and @napi-rs/canvas's both fit). */

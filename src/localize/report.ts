@@ -1,6 +1,7 @@
 // The JSON shape of one photo's result: what `locate --json` prints and the page exports.
 import type { Inference } from '../models/class-maps';
-import { softmax } from '../models/class-maps';
+import { mapOf, softmax } from '../models/class-maps';
+import { inputToImage } from '../image/geometry';
 import { classBox, type Box, type RuleOptions } from './boxes';
 import { bestIoU } from './metrics';
 
@@ -13,6 +14,8 @@ export interface ClassResult {
   box: Box | null;
   /** Best IoU of the box with any ground-truth box; null without ground truth. */
   iou: number | null;
+  /** The map's strongest cell: its centre in photo pixels, and its raw activation. */
+  peak: { x: number; y: number; value: number };
 }
 
 export interface LocateResult {
@@ -33,6 +36,15 @@ export interface LocateResult {
 }
 
 const round = (v: number, digits: number) => Number(v.toFixed(digits));
+
+function peakOf(inf: Inference, classIndex: number): ClassResult['peak'] {
+  const plane = mapOf(inf.maps, classIndex);
+  let best = 0;
+  for (let i = 1; i < plane.length; i++) if (plane[i] > plane[best]) best = i;
+  const cx = best % inf.maps.width, cy = (best - cx) / inf.maps.width;
+  const [x, y] = inputToImage(inf.transform, (cx + 0.5) * inf.maps.cellSize, (cy + 0.5) * inf.maps.cellSize);
+  return { x: round(x, 1), y: round(y, 1), value: round(plane[best], 4) };
+}
 
 export interface ReportOptions {
   withLogits?: boolean;
@@ -66,6 +78,7 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
         index: p.index, name: p.name, probability: round(p.probability, 6), logit: round(p.logit, 5),
         box: box ? (box.map((v) => round(v, 1)) as Box) : null,
         iou: gt.length ? round(box ? bestIoU([box], gt) : 0, 4) : null,
+        peak: peakOf(inf, p.index),
       };
     }),
     ...(report.withLogits ? { logits: Array.from(inf.logits, (v) => round(v, 5)) } : {}),

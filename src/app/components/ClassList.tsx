@@ -16,7 +16,7 @@ export function ClassList({ state, controller }: { state: State; controller: Con
   const probs = useMemo(() => (inf ? softmax(inf.logits) : null), [inf]);
   if (!inf || !probs) return null;
   const top = inf.top.map((p) => p.index);
-  const extra = state.view.shown.filter((c) => !top.includes(c));
+  const extra = [...new Set([...state.view.added, ...state.view.shown])].filter((c) => !top.includes(c));
   const rows = [...top, ...extra];
   // Boxes and IoUs for every listed class, shown or not, by the current rule.
   const scene = sceneFor(inf, state.view, names, rows.filter((c) => inf.maps.classes.includes(c)));
@@ -45,7 +45,7 @@ export function ClassList({ state, controller }: { state: State; controller: Con
               <small className="box" data-testid={isTop ? `class-box-${row}` : `class-added-box-${index}`}>
                 {c?.box ? `box ${c.box.map((v) => Math.round(v)).join(', ')}` : 'no box at this threshold'}
                 {c && c.iou !== null && <> · <span data-testid={`iou-${index}`} className="iou">IoU {c.iou.toFixed(2)}</span></>}
-                {!isTop && <button type="button" className="link" onClick={() => controller.dispatch({ type: 'hideClass', index })} aria-label={`Remove ${name}`} data-testid={`remove-${index}`}>remove</button>}
+                {!isTop && <button type="button" className="link" onClick={() => controller.dispatch({ type: 'removeClass', index })} aria-label={`Remove ${name}`} data-testid={`remove-${index}`}>remove</button>}
               </small>
             </li>
           );

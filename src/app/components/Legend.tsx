@@ -26,10 +26,10 @@ export function Legend({ state }: { state: State }) {
     <figure className="legend" data-testid="legend">
       {model.rows.map((r) => (
         <div key={r.name} className="ramp-row">
-          <span className="lo">{r.lo.toFixed(0)}</span>
-          <div className="ramp" style={{ background: model.single ? gradient(turbo) : gradient((v) => `rgba(${r.color.join(',')},${evidenceAlpha(v, 1)})`) }} />
-          <span className="hi" data-testid="legend-max">{r.hi.toFixed(2)}</span>
           <span className="name">{r.name}</span>
+          <span className="lo">{r.lo.toFixed(0)}</span>
+          <div className="ramp" style={{ backgroundImage: model.single ? gradient(turbo) : gradient((v) => `rgba(${r.color.join(',')},${evidenceAlpha(v, 1)})`) }} />
+          <span className="hi" data-testid="legend-max">{r.hi.toFixed(2)}</span>
         </div>
       ))}
       <figcaption data-testid="legend-caption">{model.caption}</figcaption>

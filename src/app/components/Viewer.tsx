@@ -62,8 +62,11 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
     const step = d[e.key];
     if (!step) return;
     e.preventDefault();
-    const [x, y] = cell ?? [Math.floor(maps.width / 2), Math.floor(maps.height / 2)];
-    setCell([Math.min(maps.width - 1, Math.max(0, x + step[0])), Math.min(maps.height - 1, Math.max(0, y + step[1]))]);
+    // From the latest cell, not this render's: held-down keys repeat faster than React renders.
+    setCell((prev) => {
+      const [x, y] = prev ?? [Math.floor(maps.width / 2), Math.floor(maps.height / 2)];
+      return [Math.min(maps.width - 1, Math.max(0, x + step[0])), Math.min(maps.height - 1, Math.max(0, y + step[1]))];
+    });
   };
   const { scale } = renderSize(photo.width, photo.height, VIEW_MAX_SIDE);
   const label = scene?.classes.map((c) => c.name).join(', ');
