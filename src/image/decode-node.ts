@@ -2,6 +2,7 @@
 // that say what is wrong with the file rather than how the decoder failed.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { applyOrientation, jpegOrientation } from './exif';
 import { describeContent, sniffImage, truncation } from './file-check';
 import type { RGBAImage } from './geometry';
 
@@ -27,7 +28,8 @@ export function decodeImage(bytes: Uint8Array, name: string): RGBAImage {
     }
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
     if (!img.width || !img.height) throw new Error('no image data');
-    return { width: img.width, height: img.height, data: img.data };
+    // The page's createImageBitmap turns the photo upright; so must the CLI, or they disagree.
+    return applyOrientation({ width: img.width, height: img.height, data: img.data }, jpegOrientation(bytes));
   } catch (e) {
     throw new ImageError(`${name}: corrupt or truncated ${kind.toUpperCase()} (${(e as Error).message})`);
   }
