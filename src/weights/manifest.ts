@@ -4,28 +4,13 @@
 import type { ArchConfig, Level, LevelKind, Stem } from '../models/architectures';
 import { foldedShapes } from '../models/plan';
 import type { Preprocessing, Resize } from '../image/geometry';
+import { FORMAT, type ModelManifest } from '../models/package';
 
-export const FORMAT = 'drn-lens-model/1';
 export const SHARD_BYTES = 4 * 1024 * 1024 - 1;
 
-export interface WeightEntry { name: string; shape: number[]; dtype: 'float32' }
-export interface WeightGroup { paths: string[]; weights: WeightEntry[] }
-export interface FileEntry { path: string; bytes: number; sha256: string }
-
-export interface ModelManifest {
-  format: typeof FORMAT;
-  id: string;
-  title: string;
-  architecture: ArchConfig;
-  preprocessing: Preprocessing;
-  classes: string[];
-  /** Where the weights came from and how they were converted. */
-  provenance: string;
-  license: string;
-  /** TF.js weights manifest; paths are relative to manifest.json and may point into a sibling package. */
-  weightsManifest: WeightGroup[];
-  files: FileEntry[];
-}
+// The package's types live with the models that run it (src/models/package.ts); re-exported here
+// for the readers and writers of the format.
+export { FORMAT, type FileEntry, type ModelManifest, type WeightEntry, type WeightGroup } from '../models/package';
 
 export class ManifestError extends Error {
   override name = 'ManifestError';
