@@ -41,10 +41,13 @@ function modelsFolder(): Plugin {
     createReadStream(file).pipe(res);
   };
   let outDir = 'dist';
+  let building = false;
   return {
     name: 'drn-lens-models',
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
+      // Vitest resolves this config too (with a placeholder outDir): copy only in a real build.
+      building = config.command === 'build' && !process.env.VITEST;
     },
     configureServer(server) {
       server.middlewares.use(serve);
@@ -53,7 +56,7 @@ function modelsFolder(): Plugin {
       server.middlewares.use(serve);
     },
     closeBundle() {
-      if (existsSync(MODELS_DIR)) cpSync(MODELS_DIR, join(outDir, 'models'), { recursive: true });
+      if (building && existsSync(MODELS_DIR)) cpSync(MODELS_DIR, join(outDir, 'models'), { recursive: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 // The main flow on the automatic backend. The browser has a (software) WebGPU adapter here, so
 // these tests also prove that automatic choice ranks a software adapter below wasm.
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { downloadJson, dropFile, meanChange, sampleBytes, shownBox, topClasses, viewerPixels, waitForResult } from './helpers';
@@ -164,4 +165,10 @@ test('with the keyboard alone: pick a sample, switch a class, export', async () 
   await page.keyboard.press('Space');
   await expect(page.getByTestId('class-1')).toBeChecked();
   await expect(page.getByTestId('legend')).toContainText(await page.getByTestId('class-name-1').innerText());
+});
+
+test('the wasm worker computes on every core (the page says how many threads)', async () => {
+  const cores = Math.min(8, availableParallelism());
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+  await expect(page.getByTestId('device')).toContainText(`${cores} thread${cores === 1 ? '' : 's'}`);
 });

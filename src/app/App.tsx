@@ -10,11 +10,13 @@ import { LoadProgress } from './components/LoadProgress';
 import { Notices } from './components/Notices';
 import { Toolbar } from './components/Toolbar';
 import { Viewer } from './components/Viewer';
+import { GroundTruth } from './components/GroundTruth';
 import { useLens } from './use-lens';
 
 export function App() {
   const { state, controller } = useLens();
   const [dragging, setDragging] = useState(false);
+  const [drawingGt, setDrawingGt] = useState(false);
   // A dropped checkpoint is imported; anything else is treated as a photo (and refused in words if it is not one).
   const onFile = useCallback((f: File) => void (isCheckpointName(f.name) ? controller.importWeights(f) : controller.openFile(f, f.name || 'pasted image')), [controller]);
 
@@ -47,18 +49,21 @@ export function App() {
     <div className={dragging ? 'app dragging' : 'app'}>
       <header>
         <h1>DRN Lens</h1>
-        <p>What a Dilated Residual Network sees: the top ImageNet classes, each with its 28×28 class activation map and box.</p>
+        <p>What a Dilated Residual Network sees: the top ImageNet classes (or any other), each with its 28×28 class activation map and box, checked against ground truth.</p>
       </header>
       <Toolbar state={state} controller={controller} />
       <LoadProgress state={state} />
       <Notices state={state} controller={controller} />
       <InputPanel controller={controller} onFile={onFile} />
       <main className="result">
-        <Viewer state={state} />
+        <div className="left">
+          <Viewer state={state} controller={controller} drawing={drawingGt} onDrawn={() => setDrawingGt(false)} />
+          <GroundTruth state={state} controller={controller} drawing={drawingGt} setDrawing={setDrawingGt} />
+        </div>
         <aside>
           <ClassList state={state} controller={controller} />
-          {state.results[state.modelKey] && <Controls state={state} controller={controller} />}
           <Legend state={state} />
+          {state.results[state.modelKey] && <Controls state={state} controller={controller} />}
           <ExportBar state={state} controller={controller} />
         </aside>
       </main>

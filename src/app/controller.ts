@@ -4,8 +4,12 @@ import type { Dispatch } from 'react';
 import { deleteModel, listModels } from '../weights/browser-store';
 import { importCheckpointInWorker } from '../weights/import-client';
 import type { ModelManifest } from '../weights/manifest';
+import { checkGroundTruth, parseBoxesJson, parseGroundTruth } from '../localize/ground-truth';
+import type { Box } from '../localize/boxes';
 import { decodePhoto, toOriginalPixels } from './photo';
-import { DRN_KEY, RESNET_KEY, type Action, type ModelEntry, type State } from './state';
+import { DRN_KEY, RESNET_KEY, type Action, type ModelEntry, type State, type View } from './state';
+import type { Decoded } from './url-state';
+import { viewOf } from './url-sync';
 import { LensClient } from './worker/client';
 import type { BackendChoice, ModelSource } from './worker/protocol';
 
@@ -19,6 +23,8 @@ export class Controller {
   private loads = new Map<string, Promise<void>>();
   private backendReady: Promise<void> = Promise.resolve();
   private runQueue: Promise<void> = Promise.resolve();
+  /** A shared link's view waiting for the user's own photo, which no link can carry. */
+  private pendingView: Partial<View> | null = null;
 
   constructor(readonly dispatch: Dispatch<Action>, private state: () => State) {
     this.client.onBackendChange = (info, reason) => {
@@ -146,22 +152,126 @@ export class Controller {
     await this.rerun();
   }
 
-  async openFile(file: Blob, name: string): Promise<void> {
+  /** `view` keeps settings across the new photo (a shared link's); else the shown classes restart. */
+  async openFile(file: Blob, name: string, opts: { sample?: string; view?: Partial<View> } = {}): Promise<boolean> {
     try {
-      const photo = await decodePhoto(file, name);
-      this.dispatch({ type: 'photo', photo });
+      const photo = { ...(await decodePhoto(file, name)), sample: opts.sample ?? null };
+      const view = opts.view ?? (opts.sample ? undefined : this.pendingView ?? undefined);
+      if (!opts.sample) this.pendingView = null;
+      this.dispatch({ type: 'photo', photo, view });
       if (photo.note) this.say('info', photo.note);
       await this.rerun();
+      return true;
+    } catch (e) {
+      this.say('error', (e as Error).message);
+      return false;
+    }
+  }
+
+  /**
+   * Opens a sample photo with the ground-truth boxes drawn by hand beside it (samples/NAME.gt.json),
+   * unless `view` brings its own.
+   */
+  async openSample(file: string, view?: Partial<View>): Promise<void> {
+    const base = new URL('samples/', document.baseURI);
+    try {
+      const res = await fetch(new URL(file, base));
+      if (!res.ok) throw new Error(`sample ${file} is missing (HTTP ${res.status})`);
+      const blob = await res.blob();
+      let gt: Box[] = [];
+      const gtRes = await fetch(new URL(`${file.replace(/\.[^.]*$/, '')}.gt.json`, base)).catch(() => null);
+      if (gtRes?.ok) gt = parseBoxesJson(await gtRes.text(), `${file} ground truth`).boxes;
+      await this.openFile(blob, file, { sample: file, view: { gt, ...view } });
     } catch (e) {
       this.say('error', (e as Error).message);
     }
   }
 
-  async openSample(url: string, name: string): Promise<void> {
+  /**
+   * Shows any class of the model. Its map comes from the worker, which kept the current photo's
+   * maps of every class, so the network does not run again.
+   */
+  async showClass(index: number): Promise<void> {
+    const s = this.state();
+    const result = s.results[s.modelKey];
+    if (result && !result.inference.maps.classes.includes(index)) {
+      try {
+        const planes = await this.client.call('maps', { key: s.modelKey, classes: [index] });
+        this.dispatch({ type: 'mapsAdded', modelKey: s.modelKey, photoId: result.photoId, classes: planes.classes, data: planes.data });
+      } catch (e) {
+        this.say('error', `The map of class ${index} could not be read: ${(e as Error).message}`);
+        return;
+      }
+    }
+    this.dispatch({ type: 'showClass', index });
+  }
+
+  /** Fetches, in one call, the maps of shown classes the current result does not hold yet. */
+  private async fetchMissingMaps(): Promise<void> {
+    const s = this.state();
+    const result = s.results[s.modelKey];
+    if (!result) return;
+    const missing = s.view.shown.filter((c) => !result.inference.maps.classes.includes(c));
+    if (!missing.length) return;
     try {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`sample ${name} is missing (HTTP ${res.status})`);
-      await this.openFile(await res.blob(), name);
+      const planes = await this.client.call('maps', { key: s.modelKey, classes: missing });
+      this.dispatch({ type: 'mapsAdded', modelKey: s.modelKey, photoId: result.photoId, classes: planes.classes, data: planes.data });
+    } catch (e) {
+      this.say('error', `Maps of classes ${missing.join(', ')} could not be read: ${(e as Error).message}`);
+      this.dispatch({ type: 'applyView', view: { shown: s.view.shown.filter((c) => !missing.includes(c)) } });
+    }
+  }
+
+  /**
+   * Brings back a view from the URL: a shared link when the page opens (`initial`: backend and model
+   * are already chosen), or Back/Forward later. View changes alone never run the network.
+   */
+  async applyLink(d: Decoded, initial = false): Promise<void> {
+    for (const p of d.problems) this.say('error', `Shared view: ${p}.`);
+    const v = d.view;
+    if (!initial && v.backend && v.backend !== this.state().backendChoice) await this.chooseBackend(v.backend);
+    if (!initial && v.model && v.model !== this.state().modelKey) await this.chooseModel(v.model);
+    const view = viewOf(v, this.state().view);
+    const numClasses = this.state().loads[this.state().modelKey];
+    if (view.shown && numClasses?.status === 'ready') {
+      const n = numClasses.info.numClasses;
+      const bad = view.shown.filter((c) => c >= n);
+      if (bad.length) this.say('error', `Shared view: class ${bad.join(', ')} does not exist in this model (0-${n - 1}); left out.`);
+      view.shown = view.shown.filter((c) => c < n);
+    }
+    const photo = this.state().photo;
+    if (v.photo && v.photo !== 'own' && v.photo !== photo?.sample) {
+      await this.openSample(v.photo, view);
+      return;
+    }
+    if (v.photo === 'own' && (!photo || photo.sample)) {
+      this.pendingView = view;
+      this.say('info', "This view was shared on a photo of the sender's own, which a link cannot carry: drop that photo here and the same classes, boxes and settings are applied to it.");
+      return;
+    }
+    this.dispatch({ type: 'applyView', view });
+    await this.fetchMissingMaps();
+  }
+
+  /** Ground truth from a Pascal VOC XML or JSON file, checked against the photo's size. */
+  async loadGroundTruth(file: File): Promise<void> {
+    const photo = this.state().photo;
+    if (!photo) { this.say('error', 'Open a photo before loading its ground truth.'); return; }
+    try {
+      const gt = parseGroundTruth(await file.text(), file.name);
+      this.dispatch({ type: 'gt', boxes: checkGroundTruth(gt, photo.width, photo.height, file.name) });
+    } catch (e) {
+      this.say('error', (e as Error).message);
+    }
+  }
+
+  /** Adds a ground-truth box drawn or typed by the user, refused in words when it leaves the photo. */
+  addGroundTruthBox(box: Box): void {
+    const photo = this.state().photo;
+    if (!photo) return;
+    try {
+      const boxes = checkGroundTruth({ boxes: [box], size: null }, photo.width, photo.height, 'the new ground-truth box');
+      this.dispatch({ type: 'gt', boxes: [...this.state().view.gt, ...boxes] });
     } catch (e) {
       this.say('error', (e as Error).message);
     }
@@ -194,8 +304,10 @@ export class Controller {
         }
         const data = new Uint8ClampedArray(photo.pixels.data);
         const t0 = performance.now();
+        // Classes switched on (from the search box, or a shared link) keep their maps on every run.
+        const extraClasses = [...new Set([...s.view.shown, ...extra])];
         const inference = await this.client.call('infer', {
-          key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, topK: TOP_K, extraClasses: extra,
+          key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, topK: TOP_K, extraClasses,
         }, { transfer: [data.buffer] });
         inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);
         this.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });

@@ -36,7 +36,7 @@ export async function decodePhoto(blob: Blob, name: string): Promise<Photo> {
   if (!ctx) throw new PhotoError(`${name}: no 2D canvas to read its pixels`);
   ctx.drawImage(bitmap, 0, 0);
   const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-  return { id: nextId++, name, bitmap, pixels, width, height, note };
+  return { id: nextId++, name, bitmap, pixels, width, height, note, sample: null };
 }
 
 /**

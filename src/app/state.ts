@@ -1,6 +1,7 @@
 // All of the page's state and every way it changes, as one pure reducer. Effects (the worker,
 // decoding, storage) live in controller.ts and report back through these actions.
-import { DEFAULT_THRESHOLD, type BoxRule } from '../localize/boxes';
+import type { ColorScale } from '../draw/composite';
+import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import type { Inference } from '../models/class-maps';
 import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
@@ -35,6 +36,8 @@ export interface Photo {
   height: number;
   /** Said in the page, e.g. that a huge photo was downscaled. */
   note: string | null;
+  /** The sample's file name when this is a sample photo (a shared link can name it). */
+  sample: string | null;
 }
 
 export interface RunResult {
@@ -46,13 +49,17 @@ export interface RunResult {
 }
 
 export interface View {
-  /** Class indices whose heatmap and box are shown, in the order they were switched on. */
+  /** Class indices (any of the model's) whose heatmap and box are shown, in the order switched on. */
   shown: number[];
   opacity: number;
   rule: BoxRule;
   thresholds: Record<BoxRule, number>;
+  /** Each class's colours scaled to its own peak, or all shown classes to one shared peak. */
+  scale: ColorScale;
   rawGrid: boolean;
   compare: boolean;
+  /** Ground-truth boxes in photo pixels, drawn or loaded by the user (or a sample's own). */
+  gt: Box[];
 }
 
 export interface Notice { id: number; kind: 'error' | 'info'; text: string }
@@ -77,6 +84,10 @@ export interface State {
   importing: ImportState | null;
 }
 
+export const initialView = (): View => ({
+  shown: [], opacity: 0.6, rule: DEFAULT_RULE, thresholds: { ...DEFAULT_THRESHOLD }, scale: 'class', rawGrid: false, compare: false, gt: [],
+});
+
 export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = DRN_KEY): State => ({
   backendChoice,
   backend: null,
@@ -87,7 +98,7 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
   photo: null,
   running: false,
   results: {},
-  view: { shown: [], opacity: 0.6, rule: 'drn', thresholds: { ...DEFAULT_THRESHOLD }, rawGrid: false, compare: false },
+  view: initialView(),
   notices: [],
   memory: null,
   importing: null,
@@ -103,11 +114,20 @@ export type Action =
   | { type: 'loadDone'; info: ModelInfo }
   | { type: 'loadFailed'; key: string; message: string }
   | { type: 'modelsLost' }
-  | { type: 'photo'; photo: Photo }
+  /** A new photo; `view` carries settings to keep (a shared link's), else the shown list restarts. */
+  | { type: 'photo'; photo: Photo; view?: Partial<View> }
   | { type: 'runStart' }
   | { type: 'runDone'; result: RunResult }
   | { type: 'runEnd' }
   | { type: 'toggleClass'; index: number }
+  | { type: 'showClass'; index: number }
+  | { type: 'hideClass'; index: number }
+  /** More class planes for a result, fetched from the worker without running the network. */
+  | { type: 'mapsAdded'; modelKey: string; photoId: number; classes: number[]; data: Float32Array }
+  | { type: 'scale'; scale: ColorScale }
+  | { type: 'gt'; boxes: Box[] }
+  /** A view from the URL (a shared link, or Back/Forward). */
+  | { type: 'applyView'; view: Partial<View> }
   | { type: 'opacity'; value: number }
   | { type: 'rule'; rule: BoxRule }
   | { type: 'threshold'; value: number }
@@ -143,7 +163,7 @@ export function reducer(s: State, a: Action): State {
     case 'modelsLost':
       return { ...s, loads: {} };
     case 'photo':
-      return { ...s, photo: a.photo, results: {}, view: { ...s.view, shown: [] } };
+      return { ...s, photo: a.photo, results: {}, view: { ...s.view, shown: [], gt: [], ...a.view } };
     case 'runStart':
       return { ...s, running: true };
     case 'runEnd':
@@ -154,14 +174,35 @@ export function reducer(s: State, a: Action): State {
       // A first result shows its top class at once: one click gives a heatmap and a box.
       const top = a.result.inference.top[0];
       const primary = a.result.modelKey === s.modelKey;
-      const shownValid = s.view.shown.filter((c) => a.result.inference.top.some((p) => p.index === c));
+      const shownValid = s.view.shown.filter((c) => a.result.inference.maps.classes.includes(c));
       const shown = !primary ? s.view.shown : shownValid.length ? shownValid : top ? [top.index] : [];
       return { ...s, results, view: { ...s.view, shown } };
     }
-    case 'toggleClass': {
-      const on = s.view.shown.includes(a.index);
-      return { ...s, view: { ...s.view, shown: on ? s.view.shown.filter((c) => c !== a.index) : [...s.view.shown, a.index] } };
+    case 'toggleClass':
+      return reducer(s, { type: s.view.shown.includes(a.index) ? 'hideClass' : 'showClass', index: a.index });
+    case 'showClass':
+      return s.view.shown.includes(a.index) ? s : { ...s, view: { ...s.view, shown: [...s.view.shown, a.index] } };
+    case 'hideClass':
+      return { ...s, view: { ...s.view, shown: s.view.shown.filter((c) => c !== a.index) } };
+    case 'mapsAdded': {
+      const r = s.results[a.modelKey];
+      if (!r || r.photoId !== a.photoId) return s;
+      const maps = r.inference.maps;
+      const n = maps.width * maps.height;
+      const fresh = a.classes.map((c, i) => [c, i] as const).filter(([c]) => !maps.classes.includes(c));
+      if (!fresh.length) return s;
+      const data = new Float32Array(maps.data.length + fresh.length * n);
+      data.set(maps.data);
+      fresh.forEach(([, i], k) => data.set(a.data.subarray(i * n, (i + 1) * n), maps.data.length + k * n));
+      const inference = { ...r.inference, maps: { ...maps, classes: [...maps.classes, ...fresh.map(([c]) => c)], data } };
+      return { ...s, results: { ...s.results, [a.modelKey]: { ...r, inference } } };
     }
+    case 'scale':
+      return { ...s, view: { ...s.view, scale: a.scale } };
+    case 'gt':
+      return { ...s, view: { ...s.view, gt: a.boxes } };
+    case 'applyView':
+      return { ...s, view: { ...s.view, ...a.view } };
     case 'opacity':
       return { ...s, view: { ...s.view, opacity: a.value } };
     case 'rule':
@@ -194,7 +235,8 @@ export function reducer(s: State, a: Action): State {
   }
 }
 
-/** The result the page shows: the chosen model's, for the current photo. */
-export function currentResult(s: State): RunResult | null {
-  return s.results[s.modelKey] ?? null;
+/** The class names of a loaded model (empty until it has loaded). */
+export function classNames(s: State, key: string = s.modelKey): readonly string[] {
+  const load = s.loads[key];
+  return load?.status === 'ready' ? load.info.classes : [];
 }

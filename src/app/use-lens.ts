@@ -4,6 +4,7 @@ import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { Controller } from './controller';
 import { BUILTIN_MODELS, DRN_KEY, initialState, type State } from './state';
 import { Store } from './store';
+import { readHash, syncUrl, viewOf } from './url-sync';
 import { BACKENDS, type BackendChoice, type BackendName } from './worker/protocol';
 
 export function urlChoices(search: string): { backend: BackendChoice; model: string } {
@@ -24,16 +25,23 @@ declare global {
 }
 
 export function useLens(): { state: State; controller: Controller } {
-  const store = useMemo(() => {
+  // A shared link (the hash) wins over the older ?backend= and ?model= parameters.
+  const { store, link } = useMemo(() => {
     const c = urlChoices(location.search);
-    return new Store(initialState(c.backend, c.model));
+    const link = readHash(location.hash, BUILTIN_MODELS.map((m) => m.key));
+    const s = initialState(link.view.backend ?? c.backend, link.view.model ?? c.model);
+    return { store: new Store({ ...s, view: { ...s.view, ...viewOf(link.view, s.view), shown: [], gt: [] } }), link };
   }, []);
   const controller = useMemo(() => new Controller(store.dispatch, store.get), [store]);
   useEffect(() => {
-    void controller.start();
+    let stopSync = () => {};
+    let live = true;
+    void controller.start()
+      .then(() => controller.applyLink(link, true))
+      .then(() => { if (live) stopSync = syncUrl(store.subscribe, store.get, (d) => void controller.applyLink(d)); });
     window.drnLensLoseDevice = () => controller.loseDevice();
-    return () => controller.dispose();
-  }, [controller]);
+    return () => { live = false; stopSync(); controller.dispose(); };
+  }, [controller, store, link]);
   const state = useSyncExternalStore(store.subscribe, store.get);
   return { state, controller };
 }

@@ -3,27 +3,22 @@
 // threshold is swept over them afterwards.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImage } from '../image/decode-node';
+import { inputSizeError } from '../image/geometry';
 import { DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import {
   activationGrid, bestThreshold, grid, maxBoxAccV2, sweepRule, top1Cls, type EvalSample, type MaxBoxAccV2, type ThresholdSweep,
 } from '../localize/metrics';
 import { UsageError, number, oneOf } from './args';
-import { initBackend } from './backend-node';
-import { DEFAULT_MODEL, resolveModel } from './models';
+import { inferAll, type DevImage } from './eval-jobs';
+import { DEFAULT_MODEL } from './models';
 import { progressBar } from './progress';
 
-export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu]';
+export type { DevImage } from './eval-jobs';
 
-export interface DevImage {
-  path: string;
-  classIndex: number;
-  width: number;
-  height: number;
-  boxes: Box[];
-}
+export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip]';
 
 /**
  * Thresholds each rule is tuned over. tau is a fraction of the normalized map; t is a raw class
@@ -83,6 +78,11 @@ export interface EvalReport {
   model: string;
   images: number;
   backend: string;
+  /** Worker threads the images were spread over. */
+  jobs: number;
+  /** Network input side and whether maps were averaged over a horizontal flip. */
+  inputSize: number;
+  flip: boolean;
   loadSeconds: number;
   wallSeconds: number;
   secondsPerImage: number;
@@ -111,7 +111,7 @@ export function formatReport(r: EvalReport): string {
   }));
   return [
     `${r.model} on ${r.data}: ${r.images} images`,
-    `backend ${r.backend}; ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image (model load ${r.loadSeconds.toFixed(1)} s)`,
+    `backend ${r.backend}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}, input ${r.inputSize}${r.flip ? ' + flip' : ''}; ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image (start-up ${r.loadSeconds.toFixed(1)} s: backend and model load, slowest job)`,
     '',
     `Top-1 Cls ${pct(r.top1Cls)}`,
     '',
@@ -124,37 +124,39 @@ export function formatReport(r: EvalReport): string {
   ].join('\n');
 }
 
-export async function evaluate(opts: { data: string; model: string; limit?: number; backend?: 'wasm' | 'cpu' }): Promise<EvalReport> {
+export interface EvalOptions {
+  data: string;
+  model: string;
+  limit?: number;
+  backend?: 'wasm' | 'cpu';
+  /** Worker threads (default 1: this thread). */
+  jobs?: number;
+  size?: number;
+  flip?: boolean;
+}
+
+export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
   const images = await readDevSet(opts.data, opts.limit);
-  const backend = await initBackend(opts.backend);
-  const loadStart = performance.now();
-  const model = await resolveModel(opts.model);
-  const loadSeconds = (performance.now() - loadStart) / 1000;
-  const classes = model.manifest.classes.length;
-  const samples: EvalSample[] = [];
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, images.length));
   const bar = progressBar(images.length, 'eval');
   const start = performance.now();
+  let inferred;
   try {
-    for (const im of images) {
-      const photo = decodeImage(new Uint8Array(await readFile(im.path)), im.path);
-      if (photo.width !== im.width || photo.height !== im.height) {
-        throw new Error(`${im.path}: ${photo.width}x${photo.height} pixels, annotations.json says ${im.width}x${im.height} (boxes would not match)`);
-      }
-      if (im.classIndex >= classes) throw new Error(`${im.path}: class_index ${im.classIndex} but the model has ${classes} classes`);
-      const inf = await model.infer(photo, { topK: 1, extraClasses: [im.classIndex] });
-      samples.push({ gtClass: im.classIndex, gtBoxes: im.boxes, topClass: inf.top[0].index, maps: inf.maps, transform: inf.transform });
-      bar.tick();
-    }
+    inferred = await inferAll(images, { model: opts.model, backend: opts.backend ?? 'wasm', size: opts.size, flip: opts.flip }, jobs, () => bar.tick());
   } finally {
     bar.done();
-    model.dispose();
   }
-  const wallSeconds = (performance.now() - start) / 1000;
+  const { samples, backend, modelId, loadSeconds } = inferred;
+  // Start-up is not per-image work: the jobs start side by side, so take the time until the last was ready off.
+  const wallSeconds = (performance.now() - start) / 1000 - loadSeconds;
   return {
     data: opts.data,
-    model: model.manifest.id,
+    model: modelId,
     images: samples.length,
     backend,
+    jobs,
+    inputSize: samples[0]?.transform.inputSize ?? opts.size ?? 0,
+    flip: opts.flip ?? false,
     loadSeconds,
     wallSeconds,
     secondsPerImage: wallSeconds / Math.max(1, samples.length),
@@ -174,12 +176,20 @@ export async function evalCommand(args: string[]): Promise<void> {
       limit: { type: 'string' },
       json: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
+      jobs: { type: 'string', default: String(availableParallelism()) },
+      size: { type: 'string' },
+      flip: { type: 'boolean', default: false },
     },
   });
   if (!values.data) throw new UsageError(`usage: ${EVAL_USAGE}`);
   const limit = values.limit === undefined ? undefined : number('--limit', values.limit, 1);
   if (limit !== undefined && !Number.isInteger(limit)) throw new UsageError(`--limit must be a whole number, got ${values.limit}`);
   const backend = oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']);
-  const report = await evaluate({ data: values.data, model: values.model, limit, backend });
+  const jobs = number('--jobs', values.jobs, 1, 64);
+  if (!Number.isInteger(jobs)) throw new UsageError(`--jobs must be a whole number, got ${values.jobs}`);
+  const size = values.size === undefined ? undefined : Number(values.size);
+  const sizeError = size === undefined ? null : inputSizeError(size);
+  if (sizeError) throw new UsageError(`--size: ${sizeError}`);
+  const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip });
   console.log(values.json ? JSON.stringify(report, null, 1) : formatReport(report));
 }

@@ -2,41 +2,28 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PNG } from 'pngjs';
 import { decodeImage } from '../image/decode-node';
-import type { RGBAImage } from '../image/geometry';
 import { type LensModel } from '../models/lens-model';
-import { mapOf, type Inference } from '../models/class-maps';
-import { DEFAULT_THRESHOLD, normalize, type BoxRule } from '../localize/boxes';
+import { resolveClass } from '../models/class-search';
+import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
+import { checkGroundTruth, parseBoxArg, parseGroundTruth, type GroundTruth } from '../localize/ground-truth';
 import { locateResult, type LocateResult } from '../localize/report';
-import { CLASS_COLORS } from '../draw/colormap';
-import { blendColormap, sampleMap, strokeBox } from '../draw/overlay';
+import { buildScene } from '../draw/scene';
 import { initBackend } from './backend-node';
 import { DEFAULT_MODEL, resolveModel } from './models';
 import { UsageError, number, oneOf } from './args';
+import { overlayPng } from './overlay-png';
 
-export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--rule drn|cam] [--threshold X] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu]';
-
-function overlay(image: RGBAImage, inf: Inference, result: LocateResult): RGBAImage {
-  const out: RGBAImage = { width: image.width, height: image.height, data: Uint8Array.from(image.data) };
-  const top = inf.top[0];
-  if (top) {
-    const heat = sampleMap(normalize(mapOf(inf.maps, top.index)), inf.maps, inf.transform, image.width, image.height, true);
-    blendColormap(out, heat, 'turbo', 0.5);
-  }
-  const thickness = Math.max(2, Math.round(Math.min(image.width, image.height) / 150));
-  result.classes.forEach((c, i) => {
-    if (c.box) strokeBox(out, c.box, 1, CLASS_COLORS[i % CLASS_COLORS.length], thickness);
-  });
-  return out;
-}
+export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu]';
 
 function printText(r: LocateResult): void {
   console.log(`${r.image} (${r.width}x${r.height}) · ${r.model} · ${r.mapSize.join('x')} maps · ${r.backend} · ${r.ms.toFixed(0)} ms · rule ${r.rule} threshold ${r.threshold}`);
   const width = Math.max(...r.classes.map((c) => c.name.length));
+  if (r.gt.length) console.log(`  ground truth: ${r.gt.map((b) => `[${b.map((v) => v.toFixed(0)).join(', ')}]`).join(' ')}`);
   r.classes.forEach((c, i) => {
     const box = c.box ? `[${c.box.map((v) => v.toFixed(0)).join(', ')}]` : '(no box: no cell passes the threshold)';
-    console.log(`  ${i + 1}. ${c.name.padEnd(width)}  ${c.probability.toFixed(3)}  box ${box}`);
+    const iou = c.iou !== null ? `  IoU ${c.iou.toFixed(3)}` : '';
+    console.log(`  ${String(i + 1).padStart(2)}. ${c.name.padEnd(width)}  ${c.probability.toFixed(3)}  box ${box}${iou}`);
   });
   if (r.logits) console.log(`  logits: ${r.logits.join(' ')}`);
 }
@@ -47,7 +34,10 @@ export async function locateCommand(argv: string[]): Promise<number> {
     options: {
       model: { type: 'string', default: DEFAULT_MODEL },
       top: { type: 'string', default: '5' },
-      rule: { type: 'string', default: 'drn' },
+      rule: { type: 'string', default: DEFAULT_RULE },
+      class: { type: 'string', multiple: true, default: [] },
+      gt: { type: 'string', multiple: true, default: [] },
+      'gt-file': { type: 'string' },
       threshold: { type: 'string' },
       json: { type: 'boolean', default: false },
       overlay: { type: 'string' },
@@ -61,6 +51,25 @@ export async function locateCommand(argv: string[]): Promise<number> {
   const topK = number('--top', values.top, 1, 1000);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
   const model: LensModel = await resolveModel(values.model);
+  const names = model.manifest.classes;
+  let classes: number[];
+  try {
+    classes = values.class.map((q) => resolveClass(names, q).index);
+  } catch (e) {
+    model.dispose();
+    throw new UsageError(`--class: ${(e as Error).message}`);
+  }
+  let gtAll: GroundTruth = { boxes: [], size: null };
+  try {
+    const typed: Box[] = values.gt.map((g) => parseBoxArg(g));
+    const fromFile = values['gt-file'] ? parseGroundTruth(await readFile(values['gt-file'], 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`${values['gt-file']}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    }), values['gt-file']) : null;
+    gtAll = { boxes: [...typed, ...(fromFile?.boxes ?? [])], size: fromFile?.size ?? null };
+  } catch (e) {
+    model.dispose();
+    throw new UsageError((e as Error).message);
+  }
   const results: LocateResult[] = [];
   let failures = 0;
   for (const file of positionals) {
@@ -68,14 +77,17 @@ export async function locateCommand(argv: string[]): Promise<number> {
       const image = decodeImage(new Uint8Array(await readFile(file).catch((e: NodeJS.ErrnoException) => {
         throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
       })), file);
-      const inf = await model.infer(image, { topK });
-      const result = locateResult(file, model.manifest.id, { ...inf, backend }, { rule, threshold }, values.logits);
+      const inf = await model.infer(image, { topK, extraClasses: classes });
+      const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, image.width, image.height, values['gt-file'] ?? '--gt') : [];
+      const result = locateResult(file, model.manifest.id, { ...inf, backend }, { rule, threshold }, { withLogits: values.logits, classes, names, gt });
       results.push(result);
       if (!values.json) printText(result);
       if (values.overlay) {
         const out = positionals.length === 1 ? values.overlay : values.overlay.replace(/(\.png)?$/i, `-${basename(file).replace(/\.[^.]*$/, '')}.png`);
-        const png = overlay(image, inf, result);
-        await writeFile(out, PNG.sync.write(Object.assign(new PNG({ width: png.width, height: png.height }), { data: Buffer.from(png.data) })));
+        // The page's default view: the top class (and every --class) with its map, box and labels.
+        const shown = [...new Set([inf.top[0]?.index, ...classes].filter((c): c is number => c !== undefined))];
+        const scene = buildScene({ ...inf, backend }, { rule, threshold, shown, opacity: 0.6, scale: 'class', rawGrid: false, gt, names });
+        await writeFile(out, overlayPng(image, scene));
         if (!values.json) console.log(`  overlay written to ${out}`);
       }
     } catch (e) {

@@ -44,14 +44,11 @@ export function blendColormap(img: RGBAImage, heat: Float32Array, cmap: Colormap
   }
 }
 
-/** Tints pixels with one colour in proportion to heat: several classes stay apart by hue. */
-export function blendTint(img: RGBAImage, heat: Float32Array, color: RGB, opacity: number): void {
-  for (let i = 0; i < heat.length; i++) {
-    const v = heat[i];
-    if (!(v > 0)) continue;
-    const a = opacity * Math.min(1, v);
-    for (let k = 0; k < 3; k++) img.data[4 * i + k] = img.data[4 * i + k] * (1 - a) + color[k] * a;
-  }
+/** The map cell under photo pixel (x, y), or null outside the network's input (a centre crop). */
+export function cellAt(t: InputTransform, grid: Grid, x: number, y: number): [number, number] | null {
+  const cx = Math.floor((x * t.scaleX - t.offsetX) / grid.cellSize);
+  const cy = Math.floor((y * t.scaleY - t.offsetY) / grid.cellSize);
+  return cx >= 0 && cy >= 0 && cx < grid.width && cy < grid.height ? [cx, cy] : null;
 }
 
 /** Draws a box outline (photo pixel coordinates scaled to the rendering) in place. */

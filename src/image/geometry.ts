@@ -31,6 +31,27 @@ export const TORCH_IMAGENET: Omit<Preprocessing, 'resize'> = {
   channelOrder: 'RGB', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
 };
 
+/** Network input sides the models run at: DRN and ResNet need a multiple of their output stride (32 covers both). */
+export const INPUT_SIZE = { min: 224, max: 896, step: 32 } as const;
+
+/** Why `size` cannot be a network input side, or null when it can. */
+export function inputSizeError(size: number): string | null {
+  const { min, max, step } = INPUT_SIZE;
+  if (!Number.isInteger(size) || size < min || size > max || size % step !== 0) return `input size ${size} must be a multiple of ${step} from ${min} to ${max}`;
+  return null;
+}
+
+/**
+ * The same resize rule at another input side: the crop keeps its share of the resized photo
+ * (256 -> 224 becomes 512 -> 448), so a larger input sees the same part of the photo in finer detail.
+ */
+export function resizeAt(resize: Resize, size: number): Resize {
+  const err = inputSizeError(size);
+  if (err) throw new RangeError(err);
+  if (resize.mode === 'stretch') return { mode: 'stretch', size };
+  return { mode: 'center-crop', resize: Math.round((resize.resize * size) / resize.crop), crop: size };
+}
+
 /**
  * input_x = image_x * scaleX - offsetX (and likewise for y), in continuous pixel-edge
  * coordinates. `prepool` is the integer box-filter factor applied before the bilinear resize.

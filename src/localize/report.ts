@@ -1,6 +1,8 @@
 // The JSON shape of one photo's result: what `locate --json` prints and the page exports.
 import type { Inference } from '../models/class-maps';
+import { softmax } from '../models/class-maps';
 import { classBox, type Box, type RuleOptions } from './boxes';
+import { bestIoU } from './metrics';
 
 export interface ClassResult {
   index: number;
@@ -9,6 +11,8 @@ export interface ClassResult {
   logit: number;
   /** [xmin, ymin, xmax, ymax] in photo pixels, or null when the rule selects no cell. */
   box: Box | null;
+  /** Best IoU of the box with any ground-truth box; null without ground truth. */
+  iou: number | null;
 }
 
 export interface LocateResult {
@@ -21,13 +25,30 @@ export interface LocateResult {
   rule: RuleOptions['rule'];
   threshold: number;
   mapSize: [number, number];
+  /** Ground-truth boxes in photo pixels (empty when none were given). */
+  gt: Box[];
+  /** The top classes, then any other classes asked for, in the order asked. */
   classes: ClassResult[];
   logits?: number[];
 }
 
 const round = (v: number, digits: number) => Number(v.toFixed(digits));
 
-export function locateResult(image: string, model: string, inf: Inference, opts: RuleOptions, withLogits = false): LocateResult {
+export interface ReportOptions {
+  withLogits?: boolean;
+  /** Classes to report besides the top ones (their maps must be in the inference). */
+  classes?: readonly number[];
+  /** Names of all classes by index (the top ones are named in the inference itself). */
+  names?: readonly string[];
+  gt?: readonly Box[];
+}
+
+export function locateResult(image: string, model: string, inf: Inference, opts: RuleOptions, report: ReportOptions = {}): LocateResult {
+  const gt = [...(report.gt ?? [])];
+  const probs = softmax(inf.logits);
+  const top = inf.top.map((p) => p.index);
+  const extra = (report.classes ?? []).filter((c, i, all) => !top.includes(c) && all.indexOf(c) === i);
+  const named = [...inf.top, ...extra.map((index) => ({ index, name: report.names?.[index] ?? `class ${index}`, probability: probs[index], logit: inf.logits[index] }))];
   return {
     image,
     width: inf.transform.imageWidth,
@@ -38,13 +59,15 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
     rule: opts.rule,
     threshold: opts.threshold,
     mapSize: [inf.maps.width, inf.maps.height],
-    classes: inf.top.map((p) => {
+    gt,
+    classes: named.map((p) => {
       const box = classBox(inf.maps, p.index, inf.transform, opts);
       return {
         index: p.index, name: p.name, probability: round(p.probability, 6), logit: round(p.logit, 5),
         box: box ? (box.map((v) => round(v, 1)) as Box) : null,
+        iou: gt.length ? round(box ? bestIoU([box], gt) : 0, 4) : null,
       };
     }),
-    ...(withLogits ? { logits: Array.from(inf.logits, (v) => round(v, 5)) } : {}),
+    ...(report.withLogits ? { logits: Array.from(inf.logits, (v) => round(v, 5)) } : {}),
   };
 }

@@ -12,7 +12,7 @@ export interface ClassMaps {
   classes: number[];
   /** classes.length planes of height*width raw activations (pre-softmax), row-major. */
   data: Float32Array;
-  /** Per cell, the class with the largest activation over all classes. */
+  /** Per cell, the class with the largest activation over all classes; empty when InferOptions.winner is false. */
   winner: Int32Array;
 }
 
@@ -38,6 +38,20 @@ export interface InferOptions {
   topK?: number;
   /** Classes whose maps are wanted besides the top ones (e.g. the ground truth). */
   extraClasses?: number[];
+  /** Compute the winner grid (default true); only the paper's box rule and the read-out need it. */
+  winner?: boolean;
+  /** Keep all classes' maps on the backend for LensModel.mapsFor until the next infer (default false). */
+  keepMaps?: boolean;
+  /** Network input side in pixels (a multiple of 32, 224-896; default: the model's own). */
+  size?: number;
+  /** Average the maps over a horizontal flip of the input (default false). */
+  flip?: boolean;
+}
+
+/** Some classes' planes of the last photo's maps, laid out as ClassMaps.data. */
+export interface MapPlanes {
+  classes: number[];
+  data: Float32Array;
 }
 
 export function softmax(logits: Float32Array): Float32Array {

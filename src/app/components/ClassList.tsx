@@ -1,35 +1,57 @@
+import { useMemo } from 'react';
 import type { Controller } from '../controller';
-import { shownClasses, classColor } from '../overlay-view';
-import type { State } from '../state';
+import { sceneFor } from '../overlay-view';
+import { classNames, type State } from '../state';
+import { softmax } from '../../models/class-maps';
+import { classColors } from '../../draw/scene';
+import { ClassSearch } from './ClassSearch';
 
+const css = (c: readonly number[]) => `rgb(${c.join(',')})`;
+
+/** The top classes, then any class added from the search box; each row switches its map and box. */
 export function ClassList({ state, controller }: { state: State; controller: Controller }) {
   const result = state.results[state.modelKey];
-  if (!result) return null;
-  const inf = result.inference;
-  const boxes = new Map(shownClasses(inf, state.view, inf.top.map((p) => p.index)).map((c) => [c.index, c.box]));
+  const names = classNames(state);
+  const inf = result?.inference;
+  const probs = useMemo(() => (inf ? softmax(inf.logits) : null), [inf]);
+  if (!inf || !probs) return null;
+  const top = inf.top.map((p) => p.index);
+  const extra = state.view.shown.filter((c) => !top.includes(c));
+  const rows = [...top, ...extra];
+  // Boxes and IoUs for every listed class, shown or not, by the current rule.
+  const scene = sceneFor(inf, state.view, names, rows.filter((c) => inf.maps.classes.includes(c)));
+  const byIndex = new Map(scene.classes.map((c) => [c.index, c]));
+  const colors = classColors(state.view.shown, top);
   return (
     <fieldset className="classes" data-testid="classes">
-      <legend>Top {inf.top.length} classes <small>(switch each heatmap and box)</small></legend>
+      <legend>Classes <small>(switch each heatmap and box)</small></legend>
       <ol>
-        {inf.top.map((p, rank) => {
-          const box = boxes.get(p.index);
+        {rows.map((index, row) => {
+          const c = byIndex.get(index);
+          const isTop = row < top.length;
+          const on = state.view.shown.includes(index);
+          const color = colors.get(index) ?? classColors([index], top).get(index)!;
+          const name = names[index] ?? inf.top.find((p) => p.index === index)?.name ?? `class ${index}`;
           return (
-            <li key={p.index}>
+            <li key={index} className={isTop ? undefined : 'added'}>
               <label>
-                <input type="checkbox" checked={state.view.shown.includes(p.index)}
-                  onChange={() => controller.dispatch({ type: 'toggleClass', index: p.index })} data-testid={`class-${rank}`} />
-                <span className="swatch" style={{ background: `rgb(${classColor(rank).join(',')})` }} aria-hidden="true" />
-                <span className="name" data-testid={`class-name-${rank}`}>{p.name}</span>
-                <span className="prob">{(100 * p.probability).toFixed(1)}%</span>
+                <input type="checkbox" checked={on} onChange={() => (on ? controller.dispatch({ type: 'hideClass', index }) : void controller.showClass(index))}
+                  data-testid={isTop ? `class-${row}` : `class-added-${index}`} />
+                <span className="swatch" style={{ background: on ? css(color) : 'transparent' }} aria-hidden="true" />
+                <span className="name" data-testid={isTop ? `class-name-${row}` : `class-added-name-${index}`}>{name}</span>
+                <span className="prob">{(100 * probs[index]).toFixed(probs[index] < 0.001 ? 3 : 1)}%</span>
               </label>
-              <meter min={0} max={1} value={p.probability} aria-hidden="true" />
-              <small className="box" data-testid={`class-box-${rank}`}>
-                {box ? `box ${box.map((v) => Math.round(v)).join(', ')}` : 'no box at this threshold'}
+              <meter min={0} max={1} value={probs[index]} aria-hidden="true" />
+              <small className="box" data-testid={isTop ? `class-box-${row}` : `class-added-box-${index}`}>
+                {c?.box ? `box ${c.box.map((v) => Math.round(v)).join(', ')}` : 'no box at this threshold'}
+                {c && c.iou !== null && <> · <span data-testid={`iou-${index}`} className="iou">IoU {c.iou.toFixed(2)}</span></>}
+                {!isTop && <button type="button" className="link" onClick={() => controller.dispatch({ type: 'hideClass', index })} aria-label={`Remove ${name}`} data-testid={`remove-${index}`}>remove</button>}
               </small>
             </li>
           );
         })}
       </ol>
+      <ClassSearch names={names} onPick={(i) => void controller.showClass(i)} onMiss={(q) => controller.dispatch({ type: 'notice', kind: 'error', text: `No class of ${state.models.find((m) => m.key === state.modelKey)?.title ?? 'this model'} is named "${q}".` })} />
     </fieldset>
   );
 }

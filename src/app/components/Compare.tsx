@@ -1,19 +1,15 @@
 import { useEffect, useRef } from 'react';
-import { shownClasses } from '../overlay-view';
-import { drawScene } from '../render';
-import { DRN_KEY, RESNET_KEY, type RunResult, type State } from '../state';
+import { sceneFor } from '../overlay-view';
+import { renderPhoto } from '../render';
+import { classNames, DRN_KEY, RESNET_KEY, type RunResult, type State } from '../state';
 
 function Pane({ state, result, classIndex, title }: { state: State; result: RunResult | undefined; classIndex: number; title: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const { photo, view } = state;
   useEffect(() => {
     if (!canvas.current || !photo || !result) return;
-    const inf = result.inference;
-    drawScene(canvas.current, {
-      bitmap: photo.bitmap, width: photo.width, height: photo.height, inference: inf,
-      shown: shownClasses(inf, view, [classIndex]), opacity: view.opacity, rawGrid: view.rawGrid, boxes: true,
-    }, 480);
-  }, [photo, result, view, classIndex]);
+    renderPhoto(canvas.current, photo.bitmap, photo, sceneFor(result.inference, view, classNames(state, result.modelKey), [classIndex]), 480);
+  }, [photo, result, view, classIndex, state]);
   const maps = result?.inference.maps;
   return (
     <figure className="pane">
@@ -30,7 +26,7 @@ export function Compare({ state }: { state: State }) {
   const primary = state.results[state.modelKey];
   if (!state.view.compare || !primary || !state.photo) return null;
   const classIndex = state.view.shown[0] ?? primary.inference.top[0]?.index;
-  const name = primary.inference.top.find((p) => p.index === classIndex)?.name ?? `class ${classIndex}`;
+  const name = classNames(state)[classIndex] ?? `class ${classIndex}`;
   return (
     <section className="compare" aria-label="Compare map resolutions" data-testid="compare-panel">
       <h2>“{name}”: the same class, two output strides</h2>

@@ -1,21 +1,22 @@
 import type { Controller } from '../controller';
-import type { BoxRule } from '../../localize/boxes';
-import { mapOf } from '../../models/class-maps';
+import { RULE_EXPLAINED, type BoxRule } from '../../localize/boxes';
+import { peak, thresholdRange } from '../../localize/iou-curve';
+import type { ColorScale } from '../../draw/composite';
 import type { State } from '../state';
 
-/** The slider's range: the paper rule thresholds raw activations, the CAM rule a fraction. */
-function thresholdRange(state: State): { min: number; max: number; step: number } {
-  if (state.view.rule === 'cam') return { min: 0, max: 1, step: 0.01 };
+/** The slider's range, from the first shown class's map (else the top class's). */
+export function sliderRange(state: State) {
   const inf = state.results[state.modelKey]?.inference;
-  let top = 10;
-  if (inf?.top[0]) top = Math.max(...mapOf(inf.maps, inf.top[0].index));
-  const max = Math.max(1, Math.ceil(top));
-  return { min: 0, max, step: max / 200 };
+  const c = state.view.shown.find((i) => inf?.maps.classes.includes(i)) ?? inf?.top[0]?.index;
+  return thresholdRange(state.view.rule, inf && c !== undefined ? peak(inf.maps, c) : 10);
 }
+
+const RULES: [BoxRule, string][] = [['cam', 'CAM rule (largest region, tau)'], ['drn', 'DRN paper rule (class wins the cell, t)']];
+const SCALES: [ColorScale, string][] = [['class', 'per class (own peak)'], ['shared', 'shared (one scale, comparable)']];
 
 export function Controls({ state, controller }: { state: State; controller: Controller }) {
   const { view } = state;
-  const range = thresholdRange(state);
+  const range = sliderRange(state);
   const threshold = view.thresholds[view.rule];
   const d = controller.dispatch;
   return (
@@ -27,19 +28,27 @@ export function Controls({ state, controller }: { state: State; controller: Cont
           onChange={(e) => d({ type: 'opacity', value: Number(e.target.value) })} />
       </label>
       <div role="radiogroup" aria-label="Box rule" className="rule">
-        {([['drn', 'DRN paper rule (class wins the cell and exceeds t)'], ['cam', 'Largest connected component (CAM, fraction of max)']] as [BoxRule, string][]).map(([r, label]) => (
+        {RULES.map(([r, label]) => (
           <label key={r}>
-            <input type="radio" name="rule" value={r} checked={view.rule === r} data-testid={`rule-${r}`}
-              onChange={() => d({ type: 'rule', rule: r })} />
-            {label}
+            <input type="radio" name="rule" value={r} checked={view.rule === r} data-testid={`rule-${r}`} onChange={() => d({ type: 'rule', rule: r })} />
+            <span>{label}<small className="explain">{RULE_EXPLAINED[r]}</small></span>
           </label>
         ))}
       </div>
       <label>
-        Box threshold <output data-testid="threshold-value">{threshold.toFixed(2)}</output>
+        Box threshold ({view.rule === 'cam' ? 'tau' : 't, raw activation'}) <output data-testid="threshold-value">{threshold.toFixed(2)}</output>
         <input type="range" min={range.min} max={range.max} step={range.step} value={Math.min(range.max, threshold)} data-testid="threshold"
           onChange={(e) => d({ type: 'threshold', value: Number(e.target.value) })} />
       </label>
+      <div role="radiogroup" aria-label="Colour scale" className="rule">
+        <span className="muted">Colour scale:</span>
+        {SCALES.map(([sc, label]) => (
+          <label key={sc}>
+            <input type="radio" name="scale" value={sc} checked={view.scale === sc} data-testid={`scale-${sc}`} onChange={() => d({ type: 'scale', scale: sc })} />
+            {label}
+          </label>
+        ))}
+      </div>
       <label className="check">
         <input type="checkbox" checked={view.rawGrid} data-testid="raw-grid" onChange={(e) => d({ type: 'rawGrid', on: e.target.checked })} />
         Raw grid (map cells unsmoothed)

@@ -1,7 +1,7 @@
 import type { Controller } from '../controller';
-import { exportResult, shownClasses } from '../overlay-view';
-import { drawScene } from '../render';
-import type { State } from '../state';
+import { exportResult, sceneFor } from '../overlay-view';
+import { renderPhoto } from '../render';
+import { classNames, type State } from '../state';
 
 function download(blob: Blob, name: string): void {
   const a = document.createElement('a');
@@ -19,27 +19,32 @@ export function ExportBar({ state, controller }: { state: State; controller: Con
   const result = state.results[state.modelKey];
   const photo = state.photo;
   if (!result || !photo) return null;
+  const names = classNames(state);
   const json = () => {
-    const r = exportResult(photo.name, state.modelKey, result.inference, state.view);
+    const r = exportResult(photo.name, state.modelKey, result.inference, state.view, names);
     download(new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }), `${stem(photo.name)}-${state.modelKey}.json`);
   };
   const png = async () => {
     const canvas = new OffscreenCanvas(1, 1);
-    const inf = result.inference;
-    drawScene(canvas, {
-      bitmap: photo.bitmap, width: photo.width, height: photo.height, inference: inf,
-      shown: shownClasses(inf, state.view), opacity: state.view.opacity, rawGrid: state.view.rawGrid, boxes: true,
-    }, Math.max(photo.width, photo.height));
+    // Full size, with the legend and the ground truth, as `locate --overlay` writes it.
+    renderPhoto(canvas, photo.bitmap, photo, sceneFor(result.inference, state.view, names), Math.max(photo.width, photo.height), { legend: true });
     try {
       download(await canvas.convertToBlob({ type: 'image/png' }), `${stem(photo.name)}-${state.modelKey}-overlay.png`);
     } catch (e) {
       controller.dispatch({ type: 'notice', kind: 'error', text: `The PNG could not be made: ${(e as Error).message}` });
     }
   };
+  const copyLink = () => {
+    void navigator.clipboard?.writeText(location.href).then(
+      () => controller.dispatch({ type: 'notice', kind: 'info', text: 'Link to this view copied.' }),
+      () => controller.dispatch({ type: 'notice', kind: 'info', text: `Copy this link to share the view: ${location.href}` }),
+    );
+  };
   return (
     <div className="export" role="group" aria-label="Export">
       <button type="button" onClick={() => void png()} data-testid="export-png">Download overlay (PNG)</button>
       <button type="button" onClick={json} data-testid="export-json">Download classes and boxes (JSON)</button>
+      <button type="button" onClick={copyLink} data-testid="copy-link">Copy link to this view</button>
     </div>
   );
 }

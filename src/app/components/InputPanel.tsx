@@ -1,11 +1,6 @@
 import { useRef } from 'react';
 import type { Controller } from '../controller';
-
-export const SAMPLES = [
-  { file: 'chelsea.png', title: 'Chelsea the cat' },
-  { file: 'coffee.jpg', title: 'Coffee cup' },
-  { file: 'grace_hopper.jpg', title: 'Grace Hopper' },
-];
+import { SAMPLES } from '../samples';
 
 export function InputPanel({ controller, onFile }: { controller: Controller; onFile: (f: File) => void }) {
   const input = useRef<HTMLInputElement>(null);
@@ -20,7 +15,7 @@ export function InputPanel({ controller, onFile }: { controller: Controller; onF
       </p>
       <div className="samples" role="group" aria-label="Sample photos">
         {SAMPLES.map((s) => (
-          <button type="button" key={s.file} className="sample" onClick={() => void controller.openSample(`${base}samples/${s.file}`, s.file)}>
+          <button type="button" key={s.file} className="sample" onClick={() => void controller.openSample(s.file)}>
             <img src={`${base}samples/${s.file}`} alt="" width={96} height={64} />
             <span>{s.title}</span>
           </button>

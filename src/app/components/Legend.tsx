@@ -1,40 +1,38 @@
+import { useMemo } from 'react';
 import { colormapTable } from '../../draw/colormap';
-import { mapOf } from '../../models/class-maps';
-import { evidence, shownClasses } from '../overlay-view';
-import type { State } from '../state';
+import { evidenceAlpha } from '../../draw/composite';
+import { legendModel } from '../../draw/scene';
+import { sceneFor } from '../overlay-view';
+import { classNames, type State } from '../state';
 
-function turboGradient(): string {
-  const lut = colormapTable('turbo');
-  const stops = [0, 0.25, 0.5, 0.75, 1].map((v) => {
-    const i = 3 * Math.round(255 * v);
-    return `rgb(${lut[i]},${lut[i + 1]},${lut[i + 2]}) ${v * 100}%`;
-  });
-  return `linear-gradient(to right, ${stops.join(', ')})`;
+function gradient(stops: (v: number) => string): string {
+  return `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((v) => `${stops(v)} ${v * 100}%`).join(', ')})`;
 }
 
+const turbo = (v: number) => {
+  const lut = colormapTable('turbo');
+  const i = 3 * Math.round(255 * v);
+  return `rgb(${lut[i]},${lut[i + 1]},${lut[i + 2]})`;
+};
+
+/** The legend, from the same model as the one drawn under exported PNGs: the scale and its numbers. */
 export function Legend({ state }: { state: State }) {
   const inf = state.results[state.modelKey]?.inference;
-  if (!inf) return null;
-  const shown = shownClasses(inf, state.view);
-  if (shown.length === 0) return <p className="legend">Switch a class on to see its heatmap.</p>;
-  if (shown.length === 1) {
-    const { max } = evidence(mapOf(inf.maps, shown[0].index));
-    return (
-      <figure className="legend" data-testid="legend">
-        <div className="ramp" style={{ background: turboGradient() }} />
-        <figcaption><span>0</span><span>{shown[0].name}: class evidence (raw activation, unpainted where ≤ 0)</span><span>{max.toFixed(1)}</span></figcaption>
-      </figure>
-    );
-  }
+  const names = classNames(state);
+  const model = useMemo(() => (inf ? legendModel(sceneFor(inf, state.view, names)) : null), [inf, state.view, names]);
+  if (!model) return null;
+  if (model.rows.length === 0) return <p className="legend">Switch a class on to see its heatmap.</p>;
   return (
     <figure className="legend" data-testid="legend">
-      {shown.map((c) => (
-        <div key={c.index} className="ramp-row">
-          <div className="ramp" style={{ background: `linear-gradient(to right, transparent, rgb(${c.color.join(',')}))` }} />
-          <span>{c.name}</span>
+      {model.rows.map((r) => (
+        <div key={r.name} className="ramp-row">
+          <span className="lo">{r.lo.toFixed(0)}</span>
+          <div className="ramp" style={{ background: model.single ? gradient(turbo) : gradient((v) => `rgba(${r.color.join(',')},${evidenceAlpha(v, 1)})`) }} />
+          <span className="hi" data-testid="legend-max">{r.hi.toFixed(2)}</span>
+          <span className="name">{r.name}</span>
         </div>
       ))}
-      <figcaption>Each class in its own colour; stronger colour = more evidence (scaled to the class's maximum).</figcaption>
+      <figcaption data-testid="legend-caption">{model.caption}</figcaption>
     </figure>
   );
 }

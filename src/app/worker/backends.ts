@@ -14,9 +14,12 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
-// tfjs takes half the cores by default, leaving the other half to the page; here the page's
-// thread is idle while the worker computes, so use them all.
-setThreadsCount(Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1)));
+// tfjs-backend-wasm sizes its thread pool at half of navigator.hardwareConcurrency (leaving half to
+// the page) and setThreadsCount can only lower that; here the page's thread idles while this worker
+// computes, so before the wasm module starts this worker reports twice its cores (a pool of at most 8).
+const CORES = Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * CORES, configurable: true });
+setThreadsCount(CORES);
 
 const SET_BACKEND_TIMEOUT_MS = 30_000;
 

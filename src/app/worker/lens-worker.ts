@@ -29,6 +29,7 @@ const weightSets = new Map<string, LoadedPackage['weights']>();
 const filesKey = (m: ModelManifest) => m.files.map((f) => f.sha256).join(',');
 
 function disposeModels(): void {
+  for (const m of models.values()) m.releaseMaps();
   for (const w of weightSets.values()) tf.dispose([...w.values()]);
   weightSets.clear();
   models.clear();
@@ -40,6 +41,7 @@ function byteSource(src: ModelSource): ByteSource & { commit?(): Promise<void>; 
 
 async function load(key: string, src: ModelSource, onProgress: (loaded: number, total: number) => void): Promise<ModelInfo> {
   const start = performance.now();
+  models.get(key)?.releaseMaps();
   sources.set(key, src);
   let source = byteSource(src);
   const manifest = await readManifest(source);
@@ -65,7 +67,7 @@ async function load(key: string, src: ModelSource, onProgress: (loaded: number, 
     models.set(key, new LensModel(pkg));
   }
   return {
-    key, title: manifest.title, numClasses: manifest.classes.length,
+    key, title: manifest.title, numClasses: manifest.classes.length, classes: manifest.classes,
     bytes: total, cachedBytes, ms: performance.now() - start,
   };
 }
@@ -120,8 +122,15 @@ async function handle(req: Request): Promise<void> {
       case 'infer': {
         if (!backend) await init(choice);
         const m = await model(req.args.key);
-        const inf = await m.infer(req.args.image, { topK: req.args.topK, extraClasses: req.args.extraClasses });
+        const { image, topK, extraClasses, size, flip, winner } = req.args;
+        const inf = await m.infer(image, { topK, extraClasses, size, flip, winner, keepMaps: true });
         return [inf, transferables(inf)];
+      }
+      case 'maps': {
+        const m = models.get(req.args.key);
+        if (!m) throw new Error(`model ${req.args.key} is not loaded`);
+        const planes = await m.mapsFor(req.args.classes);
+        return [planes, [planes.data.buffer as ArrayBuffer]];
       }
       case 'memory': {
         const mem = tf.memory();
@@ -129,6 +138,7 @@ async function handle(req: Request): Promise<void> {
       }
       case 'unload': {
         const m = models.get(req.args.key);
+        m?.releaseMaps();
         models.delete(req.args.key);
         sources.delete(req.args.key);
         // Weights go once no other loaded model shares them.

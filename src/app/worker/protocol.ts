@@ -1,7 +1,7 @@
 // The typed message interface between the page and the inference worker. Every request carries
 // an id; the worker answers it once (ok or error) and may send progress for it before that.
 import type { RGBAImage } from '../../image/geometry';
-import type { Inference } from '../../models/class-maps';
+import type { Inference, MapPlanes } from '../../models/class-maps';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -27,6 +27,8 @@ export interface ModelInfo {
   key: string;
   title: string;
   numClasses: number;
+  /** Class names by index, for finding any class and naming it. */
+  classes: string[];
   /** Total weight bytes and how many of them came from the browser cache. */
   bytes: number;
   cachedBytes: number;
@@ -39,7 +41,14 @@ export interface MemoryInfo { numTensors: number; numBytes: number }
 export interface Calls {
   init: { args: { backend: BackendChoice }; result: BackendInfo };
   load: { args: { key: string; source: ModelSource }; result: ModelInfo };
-  infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[] }; result: Inference };
+  /**
+   * Runs the model on a photo. The worker keeps that photo's maps of every class (per model key,
+   * until the next infer of that key) for `maps`. `size` (a multiple of 32, 224-896) and `flip`
+   * as in InferOptions; `winner: false` skips the winner grid (maps.winner comes back empty).
+   */
+  infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[]; size?: number; flip?: boolean; winner?: boolean }; result: Inference };
+  /** Planes of any classes for that model's latest photo (layout of Inference.maps.data); an error if none is kept. */
+  maps: { args: { key: string; classes: number[] }; result: MapPlanes };
   memory: { args: Record<string, never>; result: MemoryInfo };
   /** Drops a model (a deleted import) and its weights unless another model shares them. */
   unload: { args: { key: string }; result: boolean };

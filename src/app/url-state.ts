@@ -1,0 +1,126 @@
+// The view in the URL's hash, so a view can be shared and Back/Forward step through view changes.
+// Pure: encode and decode with every malformed or outdated field reported in words and skipped,
+// never thrown, so a hand-edited or old link still opens what it can.
+import type { Box, BoxRule } from '../localize/boxes';
+import type { ColorScale } from '../draw/composite';
+import { BACKENDS, type BackendChoice } from './worker/protocol';
+
+/** Bumped when a field changes meaning; older links are read field by field. */
+export const URL_STATE_VERSION = 1;
+
+export interface SharedView {
+  model: string;
+  backend: BackendChoice;
+  /** A sample photo's file name, or 'own' for a photo of the user's own (which a link cannot carry). */
+  photo: string | null;
+  shown: number[];
+  rule: BoxRule;
+  threshold: number;
+  opacity: number;
+  scale: ColorScale;
+  rawGrid: boolean;
+  compare: boolean;
+  gt: Box[];
+}
+
+const num = (v: number) => String(Number(v.toFixed(4)));
+
+export function encodeView(v: SharedView): string {
+  const p = new URLSearchParams();
+  p.set('v', String(URL_STATE_VERSION));
+  p.set('model', v.model);
+  if (v.backend !== 'auto') p.set('backend', v.backend);
+  if (v.photo) p.set('photo', v.photo);
+  if (v.shown.length) p.set('classes', v.shown.join(','));
+  p.set('rule', v.rule);
+  p.set('t', num(v.threshold));
+  p.set('opacity', num(v.opacity));
+  p.set('scale', v.scale);
+  if (v.rawGrid) p.set('raw', '1');
+  if (v.compare) p.set('compare', '1');
+  if (v.gt.length) p.set('gt', v.gt.map((b) => b.map(num).join(',')).join(';'));
+  return `#${p.toString()}`;
+}
+
+export interface Decoded {
+  view: Partial<SharedView>;
+  /** What could not be read, in words, for the page to say. */
+  problems: string[];
+}
+
+/**
+ * Reads a hash made by encodeView. `known` lists what the receiving page offers, so a link naming
+ * a model or sample it does not have is reported rather than obeyed.
+ */
+export function decodeView(hash: string, known: { models: readonly string[]; samples: readonly string[] }): Decoded {
+  const raw = hash.replace(/^#/, '');
+  if (!raw) return { view: {}, problems: [] };
+  const p = new URLSearchParams(raw);
+  const view: Partial<SharedView> = {};
+  const problems: string[] = [];
+  const bad = (field: string, value: string, why: string) => problems.push(`"${field}=${value.slice(0, 40)}" in the link was ignored: ${why}`);
+  const version = p.get('v');
+  if (version !== String(URL_STATE_VERSION)) {
+    problems.push(version === null
+      ? 'the link has no version (v=); its fields were read as far as they make sense'
+      : `the link was made by another version of DRN Lens (v=${version.slice(0, 10)}, this is v=${URL_STATE_VERSION}); its fields were read as far as they make sense`);
+  }
+  const known01 = (field: 'raw' | 'compare', key: 'rawGrid' | 'compare') => {
+    const s = p.get(field);
+    if (s === null) return;
+    if (s === '1' || s === '0') view[key] = s === '1';
+    else bad(field, s, 'expected 0 or 1');
+  };
+  const number = (field: string, lo: number, hi: number): number | undefined => {
+    const s = p.get(field);
+    if (s === null) return undefined;
+    const n = Number(s);
+    if (s.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) { bad(field, s, `expected a number from ${lo} to ${hi}`); return undefined; }
+    return n;
+  };
+  const model = p.get('model');
+  if (model !== null) {
+    if (known.models.includes(model)) view.model = model;
+    else bad('model', model, `this page has no such model (it has ${known.models.join(', ')})`);
+  }
+  const backend = p.get('backend');
+  if (backend !== null) {
+    if (backend === 'auto' || (BACKENDS as readonly string[]).includes(backend)) view.backend = backend as BackendChoice;
+    else bad('backend', backend, `expected one of auto, ${BACKENDS.join(', ')}`);
+  }
+  const photo = p.get('photo');
+  if (photo !== null) {
+    if (photo === 'own' || known.samples.includes(photo)) view.photo = photo;
+    else bad('photo', photo, `no such sample photo (there are ${known.samples.join(', ')})`);
+  }
+  const classes = p.get('classes');
+  if (classes !== null) {
+    const list = classes.split(',').filter(Boolean);
+    const ok = list.filter((c) => /^\d{1,5}$/.test(c)).map(Number);
+    if (ok.length !== list.length) bad('classes', classes, 'expected class indices separated by commas');
+    view.shown = [...new Set(ok)];
+  }
+  const rule = p.get('rule');
+  if (rule !== null) {
+    if (rule === 'cam' || rule === 'drn') view.rule = rule;
+    else bad('rule', rule, 'expected cam or drn');
+  }
+  const t = number('t', 0, 1e6);
+  if (t !== undefined) view.threshold = t;
+  const opacity = number('opacity', 0, 1);
+  if (opacity !== undefined) view.opacity = opacity;
+  const scale = p.get('scale');
+  if (scale !== null) {
+    if (scale === 'class' || scale === 'shared') view.scale = scale;
+    else bad('scale', scale, 'expected class or shared');
+  }
+  known01('raw', 'rawGrid');
+  known01('compare', 'compare');
+  const gt = p.get('gt');
+  if (gt !== null) {
+    const boxes = gt.split(';').filter(Boolean).map((b) => b.split(',').map(Number));
+    if (boxes.every((b) => b.length === 4 && b.every(Number.isFinite) && b[2] > b[0] && b[3] > b[1])) view.gt = boxes as Box[];
+    else bad('gt', gt, 'expected boxes x0,y0,x1,y1 separated by ";" with x1 > x0 and y1 > y0');
+  }
+  return { view, problems };
+}

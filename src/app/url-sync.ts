@@ -1,0 +1,66 @@
+// Keeps the URL's hash and the page's view in step: each view change becomes a history entry
+// (slider drags fold into one), and Back/Forward or a pasted link bring a view back.
+import type { Decoded, SharedView } from './url-state';
+import { decodeView, encodeView } from './url-state';
+import { SAMPLE_FILES } from './samples';
+import type { State, View } from './state';
+
+export function sharedViewOf(s: State): SharedView {
+  const v = s.view;
+  return {
+    model: s.modelKey, backend: s.backendChoice,
+    photo: s.photo ? s.photo.sample ?? 'own' : null,
+    shown: v.shown, rule: v.rule, threshold: v.thresholds[v.rule], opacity: v.opacity,
+    scale: v.scale, rawGrid: v.rawGrid, compare: v.compare, gt: v.gt,
+  };
+}
+
+/** The view fields of a decoded link, as the reducer's View. */
+export function viewOf(d: Partial<SharedView>, current: View): Partial<View> {
+  const out: Partial<View> = {};
+  if (d.shown) out.shown = d.shown;
+  if (d.rule) out.rule = d.rule;
+  if (d.threshold !== undefined) out.thresholds = { ...current.thresholds, [d.rule ?? current.rule]: d.threshold };
+  if (d.opacity !== undefined) out.opacity = d.opacity;
+  if (d.scale) out.scale = d.scale;
+  if (d.rawGrid !== undefined) out.rawGrid = d.rawGrid;
+  if (d.compare !== undefined) out.compare = d.compare;
+  if (d.gt) out.gt = d.gt;
+  return out;
+}
+
+export function readHash(hash: string, models: readonly string[]): Decoded {
+  return decodeView(hash, { models, samples: SAMPLE_FILES });
+}
+
+/** Fields whose changes come in streams (slider drags): they replace the entry instead of adding one. */
+const STREAMED = new Set(['t', 'opacity']);
+
+function changedKeys(a: string, b: string): string[] {
+  const pa = new URLSearchParams(a.replace(/^#/, '')), pb = new URLSearchParams(b.replace(/^#/, ''));
+  const keys = new Set([...pa.keys(), ...pb.keys()]);
+  return [...keys].filter((k) => pa.get(k) !== pb.get(k));
+}
+
+/**
+ * Writes the hash on every state change. Returns the unsubscribe function. `onNavigate` gets the
+ * decoded hash when the user goes Back/Forward (or edits the hash).
+ */
+export function syncUrl(subscribe: (l: () => void) => () => void, get: () => State, onNavigate: (d: Decoded) => void): () => void {
+  let lastWrite = 0;
+  const write = () => {
+    const s = get();
+    if (s.backendBusy && !s.photo) return;
+    const hash = encodeView(sharedViewOf(s));
+    if (hash === location.hash) return;
+    const now = performance.now();
+    const streamed = location.hash !== '' && changedKeys(hash, location.hash).every((k) => STREAMED.has(k)) && now - lastWrite < 800;
+    if (streamed || location.hash === '') history.replaceState(null, '', hash);
+    else history.pushState(null, '', hash);
+    lastWrite = now;
+  };
+  const unsubscribe = subscribe(write);
+  const pop = () => onNavigate(readHash(location.hash, get().models.map((m) => m.key)));
+  window.addEventListener('popstate', pop);
+  return () => { unsubscribe(); window.removeEventListener('popstate', pop); };
+}

@@ -1,0 +1,40 @@
+// `eval --jobs N` must give the figures of one job: same images, same maps, same order.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EvalReport } from './eval';
+import { REPO_ROOT } from './paths';
+
+const DATA = join(REPO_ROOT, '..', 'shared', 'data', 'imagenet-val-dev');
+
+function evalJson(jobs: number): EvalReport {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', DATA, '--limit', '12',
+    '--model', 'resnet-50-imagenet', '--jobs', String(jobs), '--json'], { encoding: 'utf8', cwd: REPO_ROOT });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as EvalReport;
+}
+
+describe('eval --jobs', () => {
+  it('gives the same report on 1 and 2 worker threads, apart from the timings', () => {
+    if (!existsSync(join(DATA, 'annotations.json'))) throw new Error(`${DATA}: the shared dev set is missing`);
+    const strip = ({ loadSeconds, wallSeconds, secondsPerImage, jobs, ...rest }: EvalReport) => {
+      expect([loadSeconds, wallSeconds, secondsPerImage].every((v) => v > 0)).toBe(true);
+      return { jobs, rest };
+    };
+    const one = strip(evalJson(1));
+    const two = strip(evalJson(2));
+    expect([one.jobs, two.jobs]).toEqual([1, 2]);
+    expect(two.rest).toEqual(one.rest);
+    expect(one.rest.images).toBe(12);
+  }, 600_000);
+
+  it('refuses a bad --jobs or --size in one line', () => {
+    for (const [flag, value, message] of [['--jobs', '0', '--jobs must be a number from 1'], ['--size', '300', 'input size 300 must be a multiple of 32']]) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', DATA, flag, value],
+        { encoding: 'utf8', cwd: REPO_ROOT });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  }, 60_000);
+});

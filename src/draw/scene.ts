@@ -1,0 +1,229 @@
+// The one renderer: what the page's viewer, its PNG export and `locate --overlay` draw over a photo.
+// buildScene turns an inference and the view's settings into plain data; drawScene paints it on
+// any 2D canvas (the browser's, or @napi-rs/canvas in Node) with the pure RGBA math of
+// composite.ts, and uses the canvas only for text.
+import type { Box, RuleOptions } from '../localize/boxes';
+import { classBox, ruleMask } from '../localize/boxes';
+import { bestIoU } from '../localize/metrics';
+import type { Inference } from '../models/class-maps';
+import { mapOf, softmax } from '../models/class-maps';
+import { CLASS_COLORS, colormapTable, type RGB } from './colormap';
+import { evidenceAlpha, paintBox, paintContour, paintEvidence, paintRamp, scaleDenominators, type ColorScale } from './composite';
+import { placeLabels } from './labels';
+
+export interface SceneClass {
+  index: number;
+  name: string;
+  probability: number;
+  color: RGB;
+  /** Raw activations on the map grid. */
+  plane: Float32Array;
+  /** Cells the rule keeps at its threshold (drawn as a contour). */
+  mask: Uint8Array;
+  box: Box | null;
+  /** Best IoU of the box with the ground truth, when there is ground truth. */
+  iou: number | null;
+}
+
+export interface SceneOptions extends RuleOptions {
+  /** Class indices to show, in the order they were switched on. */
+  shown: readonly number[];
+  opacity: number;
+  scale: ColorScale;
+  rawGrid: boolean;
+  gt: readonly Box[];
+  /** Class names by index (the model's manifest). */
+  names: readonly string[];
+}
+
+export interface Scene {
+  inference: Inference;
+  classes: SceneClass[];
+  opacity: number;
+  scale: ColorScale;
+  rawGrid: boolean;
+  gt: Box[];
+  rule: RuleOptions;
+}
+
+/** A class's colour: the top classes keep theirs by rank; others get the next free ones. */
+export function classColors(shown: readonly number[], top: readonly number[]): Map<number, RGB> {
+  const colors = new Map<number, RGB>();
+  const used = new Set<number>();
+  for (const c of shown) {
+    const rank = top.indexOf(c);
+    if (rank >= 0 && rank < CLASS_COLORS.length) { colors.set(c, CLASS_COLORS[rank]); used.add(rank); }
+  }
+  let next = 0;
+  for (const c of shown) {
+    if (colors.has(c)) continue;
+    while (used.has(next % CLASS_COLORS.length) && used.size < CLASS_COLORS.length) next++;
+    colors.set(c, CLASS_COLORS[next % CLASS_COLORS.length]);
+    used.add(next % CLASS_COLORS.length);
+  }
+  return colors;
+}
+
+export function buildScene(inf: Inference, o: SceneOptions): Scene {
+  const probs = softmax(inf.logits);
+  const colors = classColors(o.shown, inf.top.map((p) => p.index));
+  const rule: RuleOptions = { rule: o.rule, threshold: o.threshold };
+  const classes = o.shown.filter((c) => inf.maps.classes.includes(c)).map((index): SceneClass => {
+    const box = classBox(inf.maps, index, inf.transform, rule);
+    return {
+      index, name: o.names[index] ?? `class ${index}`, probability: probs[index] ?? 0, color: colors.get(index)!,
+      plane: mapOf(inf.maps, index), mask: ruleMask(inf.maps, index, rule), box,
+      iou: o.gt.length ? (box ? bestIoU([box], o.gt) : 0) : null,
+    };
+  });
+  return { inference: inf, classes, opacity: o.opacity, scale: o.scale, rawGrid: o.rawGrid, gt: [...o.gt], rule };
+}
+
+/** What the legend says, shared by the page's legend and the one drawn under exported PNGs. */
+export interface LegendRow { name: string; color: RGB; lo: number; hi: number; iou: number | null }
+
+export interface LegendModel {
+  /** One class: a turbo ramp; several: a ramp from transparent to each class's colour. */
+  single: boolean;
+  scale: ColorScale;
+  rows: LegendRow[];
+  /** The scale in words, with its numbers. */
+  caption: string;
+}
+
+export function legendModel(scene: Scene): LegendModel {
+  const denominators = scaleDenominators(scene.classes.map((c) => c.plane), scene.scale);
+  const rows = scene.classes.map((c, i) => ({ name: c.name, color: c.color, lo: 0, hi: denominators[i], iou: c.iou }));
+  const what = scene.scale === 'class'
+    ? 'colour scale per class: 0 to each class\'s own peak activation'
+    : `colour scale shared: 0 to ${(denominators[0] ?? 0).toFixed(2)}, the largest peak of the shown classes`;
+  const rule = scene.rule.rule === 'cam' ? `CAM rule, tau ${scene.rule.threshold.toFixed(2)}` : `DRN paper rule, t ${scene.rule.threshold.toFixed(2)}`;
+  const several = rows.length > 1 ? '; each area takes the colour of the class with the most (scaled) evidence there' : '';
+  return { single: rows.length === 1, scale: scene.scale, rows, caption: `Raw class activation (unpainted where <= 0); ${what}${several}; boxes and dashed contours: ${rule}.` };
+}
+
+/** The part of a 2D canvas context the renderer uses (the browser's and @napi-rs/canvas's both fit). */
+export interface ImageDataLike { readonly width: number; readonly height: number; readonly data: Uint8ClampedArray }
+export interface Ctx2D<I extends ImageDataLike = ImageDataLike> {
+  font: string;
+  fillStyle: unknown;
+  textBaseline: string;
+  getImageData(x: number, y: number, w: number, h: number): I;
+  putImageData(image: I, x: number, y: number): void;
+  fillRect(x: number, y: number, w: number, h: number): void;
+  fillText(text: string, x: number, y: number): void;
+  measureText(text: string): { width: number };
+}
+
+export const GT_COLOR: RGB = [255, 255, 255];
+
+/** Pixel sizes that grow with the rendering so lines and text read the same at any size. */
+export function strokeSizes(width: number, height: number): { line: number; font: number } {
+  const m = Math.min(width, height);
+  return { line: Math.max(2, Math.round(m / 220)), font: Math.max(12, Math.round(m / 30)) };
+}
+
+const css = (c: RGB) => `rgb(${c.join(',')})`;
+const pct = (p: number) => `${(100 * p).toFixed(p >= 0.995 ? 0 : 1)}%`;
+
+/** A class's label text: its name and probability, and its IoU when there is ground truth. */
+export function labelText(c: SceneClass): string {
+  return `${c.name} ${pct(c.probability)}${c.iou !== null ? ` · IoU ${c.iou.toFixed(2)}` : ''}`;
+}
+
+/**
+ * Draws the scene over the photo already painted in the context's top `width` x `height` pixels,
+ * where photo pixel (x, y) sits at (x * scale, y * scale). With `legend`, the legend is drawn in the
+ * `legendHeight(...)` pixels below the photo (the export and the CLI; the page has its own).
+ */
+export function drawScene<I extends ImageDataLike>(ctx: Ctx2D<I>, scene: Scene, width: number, height: number, scale: number, opts: { legend?: boolean; boxes?: boolean } = {}): void {
+  const inf = scene.inference;
+  const { line, font } = strokeSizes(width, height);
+  const image = ctx.getImageData(0, 0, width, height);
+  const img = { width, height, data: image.data };
+  const smooth = !scene.rawGrid;
+  paintEvidence(img, scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: c.mask })), inf.maps, inf.transform, { opacity: scene.opacity, scale: scene.scale, smooth });
+  const boxes = opts.boxes !== false;
+  if (boxes) {
+    const contour = Math.max(1, Math.round(line / 2));
+    for (const c of scene.classes) paintContour(img, c.mask, inf.maps, inf.transform, c.color, contour, smooth);
+  }
+  const toCanvas = (b: Box) => b.map((v) => v * scale) as Box;
+  const gt = scene.gt.map(toCanvas);
+  const shownBoxes = boxes ? scene.classes.filter((c) => c.box).map((c) => ({ c, box: toCanvas(c.box!) })) : [];
+  for (const g of gt) paintBox(img, g, GT_COLOR, line);
+  for (const { c, box } of shownBoxes) paintBox(img, box, c.color, line);
+  ctx.putImageData(image, 0, 0);
+  if (!boxes) return;
+
+  ctx.font = `600 ${font}px sans-serif`;
+  ctx.textBaseline = 'top';
+  const pad = Math.round(font / 4);
+  const items = [
+    ...gt.map((box, i) => ({ box, text: gt.length > 1 ? `ground truth ${i + 1}` : 'ground truth', color: GT_COLOR })),
+    ...shownBoxes.map(({ c, box }) => ({ box, text: labelText(c), color: c.color })),
+  ];
+  const rects = placeLabels(items.map((it) => ({ box: it.box, width: ctx.measureText(it.text).width + 2 * pad, height: font + 2 * pad })),
+    [...gt, ...shownBoxes.map((s) => s.box)], line, width, height);
+  items.forEach((it, i) => {
+    const [x, y, w, h] = rects[i];
+    ctx.fillStyle = css(it.color);
+    ctx.fillRect(x, y, w, h);
+    ctx.fillStyle = '#111';
+    ctx.fillText(it.text, x + pad, y + pad);
+  });
+  if (opts.legend) drawLegend(ctx, scene, width, height, font);
+}
+
+/** Height of the legend drawn under an exported photo of this width. */
+export function legendHeight(scene: Scene, width: number, height: number): number {
+  const { font } = strokeSizes(width, height);
+  return Math.round(font * 1.6) * (Math.max(1, scene.classes.length) + 2) + font;
+}
+
+function drawLegend<I extends ImageDataLike>(ctx: Ctx2D<I>, scene: Scene, width: number, top: number, font: number): void {
+  const model = legendModel(scene);
+  const rowH = Math.round(font * 1.6);
+  const h = legendHeight(scene, width, top);
+  ctx.fillStyle = '#f4f4f4';
+  ctx.fillRect(0, top, width, h);
+  const pad = Math.round(font / 2);
+  ctx.font = `${Math.round(font * 0.8)}px sans-serif`;
+  ctx.fillStyle = '#111';
+  const rampX = pad, rampW = Math.round(width * 0.3);
+  const rows = model.rows.length ? model.rows : [];
+  if (rows.length) {
+    const image = ctx.getImageData(0, top, width, h);
+    const img = { width, height: h, data: image.data };
+    const turbo = colormapTable('turbo');
+    rows.forEach((r, i) => {
+      const y = pad + i * rowH;
+      paintRamp(img, rampX, y, rampX + rampW, y + font, model.single
+        ? (v) => ({ rgb: Array.from(turbo.subarray(3 * Math.round(255 * v), 3 * Math.round(255 * v) + 3)) as RGB, alpha: 1 })
+        : (v) => ({ rgb: r.color, alpha: evidenceAlpha(v, 1) }), [244, 244, 244]);
+    });
+    ctx.putImageData(image, 0, top);
+    rows.forEach((r, i) => {
+      const y = top + pad + i * rowH;
+      const iou = r.iou !== null ? ` · IoU ${r.iou.toFixed(2)}` : '';
+      ctx.fillText(`${r.lo.toFixed(0)} … ${r.hi.toFixed(2)}  ${r.name}${iou}`, rampX + rampW + pad, y);
+    });
+  }
+  const y = top + pad + rows.length * rowH;
+  const words = `${model.caption}${scene.gt.length ? ' White: ground truth.' : ''}`;
+  // Two lines at most: the caption is long, the PNG may be narrow.
+  const cut = splitToWidth(ctx, words, width - 2 * pad);
+  cut.slice(0, 2).forEach((line, i) => ctx.fillText(line, pad, y + i * Math.round(font * 0.95)));
+}
+
+function splitToWidth<I extends ImageDataLike>(ctx: Ctx2D<I>, text: string, max: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of text.split(' ')) {
+    const next = cur ? `${cur} ${w}` : w;
+    if (ctx.measureText(next).width > max && cur) { lines.push(cur); cur = w; } else cur = next;
+  }
+  if (cur) lines.push(cur);
+  if (lines.length > 2) lines[1] = `${lines[1]} …`;
+  return lines;
+}
