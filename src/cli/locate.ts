@@ -59,7 +59,7 @@ export async function locateCommand(argv: string[]): Promise<number> {
     model.dispose();
     throw new UsageError(`--class: ${(e as Error).message}`);
   }
-  let gtAll: GroundTruth = { boxes: [], size: null };
+  let gtAll: GroundTruth;
   try {
     const typed: Box[] = values.gt.map((g) => parseBoxArg(g));
     const fromFile = values['gt-file'] ? parseGroundTruth(await readFile(values['gt-file'], 'utf8').catch((e: NodeJS.ErrnoException) => {

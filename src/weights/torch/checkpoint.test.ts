@@ -215,7 +215,7 @@ describe('readCheckpoint refuses hostile and broken files', () => {
         try {
           readCheckpoint(bad, file);
         } catch (e) {
-          if (!(e instanceof CheckpointError)) throw new Error(`${file} trial ${trial}: ${(e as Error).stack}`);
+          if (!(e instanceof CheckpointError)) throw new Error(`${file} trial ${trial}: ${(e as Error).stack}`, { cause: e });
         }
       }
     }
