@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../image/decode-node';
-import { orientedJpeg } from '../image/oriented-jpeg';
+import { orientedJpeg } from '../image/oriented-photo';
 import type { LocateResult } from '../localize/report';
 import { REPO_ROOT } from './paths';
 

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from './decode-node';
-import { applyOrientation, jpegOrientation, type Orientation } from './exif';
+import { applyOrientation, jpegOrientation, pngOrientation, type Orientation } from './exif';
 import type { RGBAImage } from './geometry';
-import { exifSegment, insertSegment, orientedJpeg } from './oriented-jpeg';
+import { exifSegment, exifTiff, insertPngChunk, insertSegment, orientedJpeg, orientedPng, pngChunk } from './oriented-photo';
 
 const COFFEE = readFileSync(new URL('../../public/samples/coffee.jpg', import.meta.url));
+const CHELSEA = readFileSync(new URL('../../public/samples/chelsea.png', import.meta.url));
 
 /** A 3x2 image whose pixel (x, y) has red x and green y. */
 const grid: RGBAImage = { width: 3, height: 2, data: Uint8Array.from([0, 1].flatMap((y) => [0, 1, 2].flatMap((x) => [x, y, 0, 255]))) };
@@ -60,7 +61,36 @@ describe('jpegOrientation', () => {
   });
 });
 
+describe('pngOrientation', () => {
+  it('reads an eXIf chunk before the image data whose CRC holds, as Chromium does', () => {
+    for (const o of [3, 6, 8] as const) expect(pngOrientation(insertPngChunk(CHELSEA, pngChunk('eXIf', exifTiff(o))))).toBe(o);
+    expect(pngOrientation(insertPngChunk(CHELSEA, pngChunk('eXIf', exifTiff(6, true))))).toBe(6);
+    expect(pngOrientation(CHELSEA)).toBe(1);
+    // Chromium 156 shows these upright (checked by hand with createImageBitmap).
+    expect(pngOrientation(insertPngChunk(CHELSEA, pngChunk('eXIf', exifTiff(6)), true))).toBe(1); // after IDAT
+    expect(pngOrientation(insertPngChunk(CHELSEA, pngChunk('eXIf', exifTiff(6), 12345)))).toBe(1); // bad CRC
+  });
+
+  it('survives every truncation of a chunk and a chunk length past the end', () => {
+    const tagged = insertPngChunk(CHELSEA, pngChunk('eXIf', exifTiff(6)));
+    for (let n = 0; n < 33 + 40; n++) expect(() => pngOrientation(tagged.subarray(0, n))).not.toThrow();
+    const long = tagged.slice();
+    long[33] = 0x7f; // eXIf's length: 2 GB
+    expect(pngOrientation(long)).toBe(1);
+    expect(pngOrientation(insertPngChunk(CHELSEA, pngChunk('eXIf', Uint8Array.from([0x4d, 0x4d, 0, 42]))))).toBe(1);
+  });
+});
+
 describe('decodeImage', () => {
+  it('shows a PNG with an eXIf orientation upright, pixel for pixel', () => {
+    const upright = decodeImage(CHELSEA, 'chelsea.png');
+    for (const o of [3, 6, 8] as const) {
+      const shown = decodeImage(orientedPng(upright, o), `o${o}.png`);
+      expect([shown.width, shown.height]).toEqual([451, 300]);
+      expect(Buffer.from(shown.data).equals(Buffer.from(upright.data)), `orientation ${o}`).toBe(true);
+    }
+  });
+
   it('shows an EXIF-rotated JPEG upright, as the page does', () => {
     const upright = decodeImage(COFFEE, 'coffee.jpg');
     const reference = decodeImage(orientedJpeg(upright, 1), 'upright.jpg');

@@ -1,7 +1,9 @@
-// EXIF orientation of a JPEG, read and applied the way Chromium's createImageBitmap(...,
+// EXIF orientation of a JPEG or PNG, read and applied the way Chromium's createImageBitmap(...,
 // { imageOrientation: 'from-image' }) does, so the CLI analyses the photo the page shows.
-// Chromium looks through the APP1 "Exif" segments for IFD0's Orientation tag (0x0112, SHORT,
-// count 1) and ignores values outside 1-8; anything malformed means "upright", never an error.
+// Chromium reads IFD0's Orientation tag (0x0112, SHORT, count 1) from a JPEG's APP1 "Exif"
+// segments, or from a PNG's eXIf chunk when it comes before the image data and its CRC holds
+// (checked in Chromium 156); it ignores values outside 1-8. Anything malformed means "upright",
+// never an error.
 import type { RGBAImage } from './geometry';
 
 /** EXIF orientation: 1 upright, 2 mirrored, 3 rotated 180°, 4 flipped, 5-8 the same with rows and columns swapped. */
@@ -53,6 +55,36 @@ export function jpegOrientation(bytes: Uint8Array): Orientation {
       if (o !== null) return o;
     }
     at += 2 + length;
+  }
+  return 1;
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** The EXIF orientation of a PNG file (its eXIf chunk): 1 when it has none or it is malformed. */
+export function pngOrientation(bytes: Uint8Array): Orientation {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 8; // after the signature
+  while (at + 12 <= bytes.length) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    if (type === 'IDAT' || type === 'IEND' || at + 12 + length > bytes.length) return 1;
+    if (type === 'eXIf') {
+      const chunk = bytes.subarray(at + 4, at + 8 + length);
+      if (crc32(chunk) !== view.getUint32(at + 8 + length)) return 1;
+      return tiffOrientation(chunk.subarray(4)) ?? 1;
+    }
+    at += 12 + length;
   }
   return 1;
 }
