@@ -2,7 +2,7 @@
 // plain convs and bottlenecks), written by fixtures/make_fixtures.py, go through readCheckpoint,
 // importDrn, pack and loadPackage into a LensModel, whose logits and class maps must match what
 // PyTorch computed with drn.py for the same 224x224 photo. DRN_TORCH_FIXTURES=<dir> runs the
-// same checks on a folder the script wrote at full width (not committed: ~270 MB).
+// same checks on a folder the script wrote at full width (not committed: ~430 MB).
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
