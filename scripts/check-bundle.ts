@@ -3,8 +3,8 @@
 // into the page would pull megabytes into the first load, and this check fails the build.
 import { readFileSync, statSync } from 'node:fs';
 
-/** Bytes (minified, before compression); 0.29 MB when the limit was set. */
-export const MAIN_CHUNK_LIMIT = 350_000;
+/** Bytes (minified, before compression); 0.322 MB when the limit was set (tfjs alone would add over 1 MB). */
+export const MAIN_CHUNK_LIMIT = 400_000;
 
 const dist = new URL('../dist/', import.meta.url);
 const html = readFileSync(new URL('index.html', dist), 'utf8');
