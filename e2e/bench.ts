@@ -8,11 +8,12 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import { BUILTIN_MODELS } from '../src/models/registry';
 import { CHROMIUM, chromiumArgs } from './browser';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PORT = 4391;
-const MODELS = ['resnet-50-imagenet', 'drn-a-50-imagenet'];
+const MODELS = BUILTIN_MODELS.map((m) => m.id).reverse(); // the baseline first
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',');
 /** Runs per backend: software GPUs and plain JS take tens of seconds a pass here. */
 const RUNS: Record<string, number> = { wasm: 20, webgl: 3, webgpu: 3, cpu: 3, ...JSON.parse(process.env.BENCH_RUNS ?? '{}') };

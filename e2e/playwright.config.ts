@@ -1,5 +1,5 @@
-// End-to-end tests of the built app in Debian's Chromium (/usr/bin/chromium; nothing is
-// downloaded). One worker: the machine has two cores and the model wants both.
+// End-to-end tests of the built app in Chromium (browser.ts says which one). One worker: the
+// machine has two cores and the model wants both.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM, chromiumArgs } from './browser';

@@ -14,7 +14,6 @@ import { LensClient } from './worker/client';
 import type { BackendChoice, ModelSource } from './worker/protocol';
 
 const TOP_K = 5;
-const BUILTIN_CLASSES_FROM = 'models/drn-a-50-imagenet/manifest.json';
 
 const importedEntry = (m: ModelManifest): ModelEntry => ({ key: m.id, title: m.title, source: { kind: 'idb', key: m.id }, imported: true });
 
@@ -57,10 +56,9 @@ export class Controller {
     const name = file.name;
     this.dispatch({ type: 'importing', state: { name, stage: 'reading', fraction: 0 } });
     try {
-      // Official DRN checkpoints classify the ImageNet 1000, named as in the built-in manifest.
-      const res = await fetch(new URL(BUILTIN_CLASSES_FROM, document.baseURI));
-      if (!res.ok) throw new Error(`${name}: the ImageNet class names (${BUILTIN_CLASSES_FROM}) are missing; run npm run setup-models on the server`);
-      const classes = ((await res.json()) as ModelManifest).classes;
+      // Official DRN checkpoints classify the ImageNet 1000, named as in the built-in models.
+      // A chunk of its own: the page's first load does not carry 1000 names it may never use.
+      const classes = [...(await import('../models/imagenet-classes')).IMAGENET_CLASSES];
       const manifest = await importCheckpointInWorker(file, {
         classes, arch,
         onProgress: (stage, fraction) => this.dispatch({ type: 'importing', state: { name, stage, fraction } }),

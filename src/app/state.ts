@@ -3,6 +3,7 @@
 import type { ColorScale } from '../draw/composite';
 import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import type { Inference } from '../models/class-maps';
+import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
 
@@ -14,13 +15,10 @@ export interface ModelEntry {
   imported: boolean;
 }
 
-export const DRN_KEY = 'drn-a-50-imagenet';
-export const RESNET_KEY = 'resnet-50-imagenet';
+export const DRN_KEY: string = DRN_A_50_IMAGENET.id;
+export const RESNET_KEY: string = RESNET_50_IMAGENET.id;
 
-export const BUILTIN_MODELS: ModelEntry[] = [
-  { key: DRN_KEY, title: 'DRN-A-50 (ImageNet)', source: { kind: 'url', manifestUrl: 'models/drn-a-50-imagenet/manifest.json' }, imported: false },
-  { key: RESNET_KEY, title: 'ResNet-50 (ImageNet baseline)', source: { kind: 'url', manifestUrl: 'models/resnet-50-imagenet/manifest.json' }, imported: false },
-];
+export const BUILTIN_MODELS: ModelEntry[] = BUILTIN.map((m) => ({ key: m.id, title: m.title, source: { kind: 'url', manifestUrl: manifestPath(m.id) }, imported: false }));
 
 export type LoadState =
   | { status: 'loading'; loaded: number; total: number }

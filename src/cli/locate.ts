@@ -51,7 +51,7 @@ export async function locateCommand(argv: string[]): Promise<number> {
   const topK = number('--top', values.top, 1, 1000);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
   // Ground truth is checked before the model loads: a typo costs no 100 MB read.
-  let gtAll: GroundTruth = { boxes: [], size: null };
+  let gtAll: GroundTruth;
   try {
     const typed: Box[] = values.gt.map((g) => parseBoxArg(g));
     const fromFile = values['gt-file'] ? parseGroundTruth(await readFile(values['gt-file'], 'utf8').catch((e: NodeJS.ErrnoException) => {

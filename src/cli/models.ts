@@ -3,11 +3,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LensModel } from '../models/lens-model';
+import { DEFAULT_MODEL_ID, isBuiltinId } from '../models/registry';
 import { loadPackage } from '../weights/load-package';
 import { folderSource } from '../weights/node-package';
 import { MODELS_DIR } from './paths';
 
-export const DEFAULT_MODEL = 'drn-a-50-imagenet';
+export const DEFAULT_MODEL: string = DEFAULT_MODEL_ID;
 
 export function modelDir(idOrDir: string): string {
   if (idOrDir.includes('/') || idOrDir.includes('\\') || existsSync(idOrDir)) return idOrDir;
@@ -17,7 +18,7 @@ export function modelDir(idOrDir: string): string {
 export async function resolveModel(idOrDir = DEFAULT_MODEL): Promise<LensModel> {
   const dir = modelDir(idOrDir);
   if (!existsSync(join(dir, 'manifest.json'))) {
-    const hint = idOrDir.startsWith('drn-a-50') || idOrDir.startsWith('resnet-50') ? ' (run `npm run setup-models` first)' : '';
+    const hint = isBuiltinId(idOrDir) ? ' (run `npm run setup-models` first)' : '';
     throw new Error(`${join(dir, 'manifest.json')}: no model package there${hint}`);
   }
   return new LensModel(await loadPackage(folderSource(dir)));

@@ -2,6 +2,7 @@
 // that say what is wrong with the file rather than how the decoder failed.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { applyOrientation, jpegOrientation, pngOrientation } from './exif';
 import { describeContent, sniffImage, truncation } from './file-check';
 import type { RGBAImage } from './geometry';
 
@@ -20,14 +21,16 @@ export function decodeImage(bytes: Uint8Array, name: string): RGBAImage {
   // The decoders paint whatever part of a cut-short file arrived; refuse it as the page does.
   const cut = truncation(bytes, kind);
   if (cut) throw new ImageError(`${name}: corrupt or truncated ${kind.toUpperCase()} (${cut})`);
+  // The page's createImageBitmap turns the photo upright by its EXIF orientation; so must the CLI.
   try {
     if (kind === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+      const pixels = { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+      return applyOrientation(pixels, pngOrientation(bytes));
     }
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
     if (!img.width || !img.height) throw new Error('no image data');
-    return { width: img.width, height: img.height, data: img.data };
+    return applyOrientation({ width: img.width, height: img.height, data: img.data }, jpegOrientation(bytes));
   } catch (e) {
     throw new ImageError(`${name}: corrupt or truncated ${kind.toUpperCase()} (${(e as Error).message})`);
   }

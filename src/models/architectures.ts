@@ -49,9 +49,9 @@ export interface ArchConfig {
   fcLinear: boolean;
 }
 
-const L = (kind: LevelKind, channels: number, blocks: number, stride: number, dilation: number,
-  residual = true, entryDilation?: number): Level =>
-  ({ kind, channels, blocks, stride, dilation, residual, ...(entryDilation ? { entryDilation } : {}) });
+/** A level from named fields; residual by default, entryDilation only where it differs. */
+const level = ({ residual = true, entryDilation, ...l }: Omit<Level, 'residual'> & { residual?: boolean }): Level =>
+  ({ ...l, residual, ...(entryDilation ? { entryDilation } : {}) });
 
 type Depths = [number, number, number, number];
 type Depths8 = [number, number, number, number, number, number, number, number];
@@ -61,10 +61,15 @@ function resnet(name: string, kind: LevelKind, d: Depths, dilated: boolean): Arc
     name, family: dilated ? 'drn-a' : 'resnet', stem: 'resnet', stemChannels: 64,
     strideIn: '3x3', numClasses: 1000, fcLinear: true,
     levels: [
-      L(kind, 64, d[0], 1, 1),
-      L(kind, 128, d[1], 2, 1),
-      dilated ? L(kind, 256, d[2], 1, 2, true, 1) : L(kind, 256, d[2], 2, 1),
-      dilated ? L(kind, 512, d[3], 1, 4, true, 2) : L(kind, 512, d[3], 2, 1),
+      level({ kind, channels: 64, blocks: d[0], stride: 1, dilation: 1 }),
+      level({ kind, channels: 128, blocks: d[1], stride: 2, dilation: 1 }),
+      // DRN-A: stages 4 and 5 (conv4_x, conv5_x) trade their stride for dilation 2 and 4.
+      dilated
+        ? level({ kind, channels: 256, blocks: d[2], stride: 1, dilation: 2, entryDilation: 1 })
+        : level({ kind, channels: 256, blocks: d[2], stride: 2, dilation: 1 }),
+      dilated
+        ? level({ kind, channels: 512, blocks: d[3], stride: 1, dilation: 4, entryDilation: 2 })
+        : level({ kind, channels: 512, blocks: d[3], stride: 2, dilation: 1 }),
     ],
   };
 }
@@ -80,14 +85,14 @@ function drn(name: string, family: 'drn-b' | 'drn-c' | 'drn-d', kind: LevelKind,
     name, family, stem: family === 'drn-d' ? 'layer0' : 'conv1', stemChannels: c[0],
     strideIn: '3x3', numClasses: 1000, fcLinear: false,
     levels: [
-      L(outer, c[0], d[0], 1, 1),
-      L(outer, c[1], d[1], 2, 1),
-      L(kind, c[2], d[2], 2, 1),
-      L(kind, c[3], d[3], 2, 1),
-      L(kind, c[4], d[4], 1, 2),
-      L(kind, c[5], d[5], 1, 4),
-      L(outer, c[6], d[6], 1, 2, lastResidual),
-      L(outer, c[7], d[7], 1, 1, lastResidual),
+      level({ kind: outer, channels: c[0], blocks: d[0], stride: 1, dilation: 1 }),
+      level({ kind: outer, channels: c[1], blocks: d[1], stride: 2, dilation: 1 }),
+      level({ kind, channels: c[2], blocks: d[2], stride: 2, dilation: 1 }),
+      level({ kind, channels: c[3], blocks: d[3], stride: 2, dilation: 1 }),
+      level({ kind, channels: c[4], blocks: d[4], stride: 1, dilation: 2 }),
+      level({ kind, channels: c[5], blocks: d[5], stride: 1, dilation: 4 }),
+      level({ kind: outer, channels: c[6], blocks: d[6], stride: 1, dilation: 2, residual: lastResidual }),
+      level({ kind: outer, channels: c[7], blocks: d[7], stride: 1, dilation: 1, residual: lastResidual }),
     ],
   };
 }

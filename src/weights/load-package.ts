@@ -1,6 +1,7 @@
 // Loads a model package from any byte source (a folder in Node, URLs plus a cache in the page,
 // IndexedDB for imported models), verifying every file's size and sha256 before decoding.
 import * as tf from '@tensorflow/tfjs';
+import type { LoadedPackage } from '../models/package';
 import { ManifestError, parseManifest, tensorBytes, type ModelManifest } from './manifest';
 import { sha256Hex } from './sha256';
 
@@ -11,10 +12,7 @@ export interface ByteSource {
   describe(path: string): string;
 }
 
-export interface LoadedPackage {
-  manifest: ModelManifest;
-  weights: Map<string, tf.Tensor>;
-}
+export type { LoadedPackage } from '../models/package';
 
 export interface LoadProgress { loaded: number; total: number }
 

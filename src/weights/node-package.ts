@@ -14,7 +14,7 @@ export function folderSource(dir: string): ByteSource {
         return new Uint8Array(await readFile(resolve(dir, path)));
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new Error(`${describe(path)}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        throw new Error(`${describe(path)}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
       }
     },
   };

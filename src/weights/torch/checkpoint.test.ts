@@ -55,7 +55,8 @@ describe('readCheckpoint on files torch.save wrote', () => {
       });
     }
 
-    it(`${model.arch}: the legacy and zip files hold identical values`, () => {
+    // The bottleneck model ships in one format only (fixture size).
+    if (model.files.length > 1) it(`${model.arch}: the legacy and zip files hold identical values`, () => {
       const [a, b] = model.files.map((f) => readCheckpoint(fixture(f.file), f.file));
       for (const [k, t] of a) {
         const other = b.get(k)!.data;
@@ -214,7 +215,7 @@ describe('readCheckpoint refuses hostile and broken files', () => {
         try {
           readCheckpoint(bad, file);
         } catch (e) {
-          if (!(e instanceof CheckpointError)) throw new Error(`${file} trial ${trial}: ${(e as Error).stack}`);
+          if (!(e instanceof CheckpointError)) throw new Error(`${file} trial ${trial}: ${(e as Error).stack}`, { cause: e });
         }
       }
     }

@@ -1,7 +1,8 @@
-// End to end against PyTorch: checkpoints written by fixtures/make_fixtures.py go through
-// readCheckpoint, importDrn, pack and loadPackage into a LensModel, whose logits and class maps
-// must match what PyTorch computed for the same 224x224 photo. DRN_TORCH_FIXTURES=<dir> runs the
-// same checks on a folder the script wrote at full width (not committed: ~270 MB).
+// End to end against the authors' code: checkpoints of fyu/drn's own drn.py models (basic blocks,
+// plain convs and bottlenecks), written by fixtures/make_fixtures.py, go through readCheckpoint,
+// importDrn, pack and loadPackage into a LensModel, whose logits and class maps must match what
+// PyTorch computed with drn.py for the same 224x224 photo. DRN_TORCH_FIXTURES=<dir> runs the
+// same checks on a folder the script wrote at full width (not committed: ~430 MB).
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ const read = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
 
 interface FixtureModel {
   arch: string;
+  /** Channels divided by this (the bottleneck model is narrower than the rest). */
+  width: number;
   files: { file: string; format: string; notes: string }[];
   expected: string;
   classes: number;
@@ -59,7 +62,7 @@ describe(`PyTorch fidelity (width 1/${index.width}, ${DIR})`, () => {
         const bytes = read(f.file);
         const imported = importDrn(readCheckpoint(bytes, f.file), { file: f.file, sha256: await sha256Hex(bytes), classes: CLASSES });
         expect(imported.detection.base).toBe(m.arch);
-        expect(imported.detection.width).toBe(index.width);
+        expect(imported.detection.width).toBe(m.width);
         const packed = await pack(imported.meta, imported.tensors);
         const model = new LensModel(await loadPackage(memorySource(packed)));
         try {
