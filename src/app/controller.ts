@@ -175,7 +175,9 @@ export class Controller {
   async openSample(file: string, view?: Partial<View>): Promise<void> {
     const base = new URL('samples/', document.baseURI);
     try {
-      const res = await fetch(new URL(file, base));
+      const res = await fetch(new URL(file, base)).catch((e: Error) => {
+        throw new Error(`The sample ${file} could not be fetched (${e.message}): is the server still running?`);
+      });
       if (!res.ok) throw new Error(`sample ${file} is missing (HTTP ${res.status})`);
       const blob = await res.blob();
       let gt: Box[] = [];
