@@ -13,9 +13,9 @@ import { CLASS_COLORS } from '../draw/colormap';
 import { blendColormap, sampleMap, strokeBox } from '../draw/overlay';
 import { initBackend } from './backend-node';
 import { DEFAULT_MODEL, resolveModel } from './models';
-import { UsageError, number, oneOf } from './args';
+import { UsageError, inputSize, number, oneOf } from './args';
 
-export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--rule drn|cam] [--threshold X] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu]';
+export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--rule drn|cam] [--threshold X] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip]';
 
 function overlay(image: RGBAImage, inf: Inference, result: LocateResult): RGBAImage {
   const out: RGBAImage = { width: image.width, height: image.height, data: Uint8Array.from(image.data) };
@@ -53,12 +53,15 @@ export async function locateCommand(argv: string[]): Promise<number> {
       overlay: { type: 'string' },
       logits: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
+      size: { type: 'string' },
+      flip: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError(`usage: ${LOCATE_USAGE}`);
   const rule = oneOf<BoxRule>('--rule', values.rule, ['drn', 'cam']);
   const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD[rule] : number('--threshold', values.threshold);
   const topK = number('--top', values.top, 1, 1000);
+  const size = inputSize(values.size);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
   const model: LensModel = await resolveModel(values.model);
   const results: LocateResult[] = [];
@@ -68,7 +71,7 @@ export async function locateCommand(argv: string[]): Promise<number> {
       const image = decodeImage(new Uint8Array(await readFile(file).catch((e: NodeJS.ErrnoException) => {
         throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
       })), file);
-      const inf = await model.infer(image, { topK });
+      const inf = await model.infer(image, { topK, size, flip: values.flip });
       const result = locateResult(file, model.manifest.id, { ...inf, backend }, { rule, threshold }, values.logits);
       results.push(result);
       if (!values.json) printText(result);
