@@ -11,7 +11,7 @@ import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, chromiumArgs } from './browser';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const PORT = 4391;
+const PORT = Number(process.env.BENCH_PORT ?? 4391);
 const MODELS = ['resnet-50-imagenet', 'drn-a-50-imagenet'];
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',');
 /** Runs per backend: software GPUs and plain JS take tens of seconds a pass here. */

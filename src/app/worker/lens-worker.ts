@@ -126,9 +126,14 @@ async function handle(req: Request): Promise<void> {
       case 'init':
         return [await init(req.args.backend), []];
       case 'load':
-        return [await load(req.args.key, req.args.source, (loaded, total) => post({ type: 'progress', id, loaded, total }), {
+        return [await load(req.args.key, req.args.source, (loaded, total) => post({ type: 'progress', id, loaded, total }), req.args.warmUp === false ? null : {
           size: req.args.size, onPhase: (message) => post({ type: 'phase', id, phase: 'preparing', message }),
         }), []];
+      case 'warmUp': {
+        const m = await model(req.args.key);
+        post({ type: 'phase', id, phase: 'preparing', message: `preparing ${m.manifest.title} on ${tf.getBackend()}` });
+        return [await m.warmUp(req.args.size), []];
+      }
       case 'infer': {
         if (!backend) await init(choice);
         const m = await model(req.args.key);

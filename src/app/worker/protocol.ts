@@ -41,8 +41,13 @@ export interface MemoryInfo { numTensors: number; numBytes: number }
 /** Request name -> its arguments and its result. */
 export interface Calls {
   init: { args: { backend: BackendChoice }; result: BackendInfo };
-  /** Loads the weights, then warms the model up (a 'phase' message says so) so the first photo is not slow. */
-  load: { args: { key: string; source: ModelSource; size?: number }; result: ModelInfo };
+  /**
+   * Loads the weights, then (unless warmUp is false) warms the model up at `size`, with a 'phase'
+   * message saying so, so that the first photo is not slow.
+   */
+  load: { args: { key: string; source: ModelSource; size?: number; warmUp?: boolean }; result: ModelInfo };
+  /** Warms a loaded model up on its own (after a load with warmUp false, or for a new input size): the ms it took. */
+  warmUp: { args: { key: string; size?: number }; result: number };
   /**
    * Runs the model on a photo. The worker keeps that photo's maps of every class (per model key,
    * until the next infer of that key) for `maps`. `size` (a multiple of 32, 224-896) and `flip`
