@@ -12,7 +12,7 @@ import { BUILTIN_MODELS } from '../src/models/registry';
 import { CHROMIUM, chromiumArgs } from './browser';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const PORT = 4391;
+const PORT = Number(process.env.BENCH_PORT ?? 4391);
 const MODELS = BUILTIN_MODELS.map((m) => m.id).reverse(); // the baseline first
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',');
 /** Runs per backend: software GPUs and plain JS take tens of seconds a pass here. */

@@ -6,12 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { inputSizeError } from '../image/geometry';
 import { DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import {
   activationGrid, bestThreshold, grid, maxBoxAccV2, sweepRule, top1Cls, type EvalSample, type MaxBoxAccV2, type ThresholdSweep,
 } from '../localize/metrics';
-import { UsageError, number, oneOf } from './args';
+import { UsageError, inputSize, number, oneOf } from './args';
 import { inferAll, type DevImage } from './eval-jobs';
 import { DEFAULT_MODEL } from './models';
 import { progressBar } from './progress';
@@ -187,9 +186,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   const backend = oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']);
   const jobs = number('--jobs', values.jobs, 1, 64);
   if (!Number.isInteger(jobs)) throw new UsageError(`--jobs must be a whole number, got ${values.jobs}`);
-  const size = values.size === undefined ? undefined : Number(values.size);
-  const sizeError = size === undefined ? null : inputSizeError(size);
-  if (sizeError) throw new UsageError(`--size: ${sizeError}`);
+  const size = inputSize(values.size);
   const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip });
   console.log(values.json ? JSON.stringify(report, null, 1) : formatReport(report));
 }

@@ -11,10 +11,10 @@ import { locateResult, type LocateResult } from '../localize/report';
 import { buildScene } from '../draw/scene';
 import { initBackend } from './backend-node';
 import { DEFAULT_MODEL, resolveModel } from './models';
-import { UsageError, number, oneOf } from './args';
+import { UsageError, inputSize, number, oneOf } from './args';
 import { overlayPng } from './overlay-png';
 
-export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu]';
+export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip]';
 
 function printText(r: LocateResult): void {
   console.log(`${r.image} (${r.width}x${r.height}) · ${r.model} · ${r.mapSize.join('x')} maps · ${r.backend} · ${r.ms.toFixed(0)} ms · rule ${r.rule} threshold ${r.threshold}`);
@@ -43,12 +43,15 @@ export async function locateCommand(argv: string[]): Promise<number> {
       overlay: { type: 'string' },
       logits: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
+      size: { type: 'string' },
+      flip: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError(`usage: ${LOCATE_USAGE}`);
   const rule = oneOf<BoxRule>('--rule', values.rule, ['drn', 'cam']);
   const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD[rule] : number('--threshold', values.threshold);
   const topK = number('--top', values.top, 1, 1000);
+  const size = inputSize(values.size);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
   // Ground truth is checked before the model loads: a typo costs no 100 MB read.
   let gtAll: GroundTruth;
@@ -77,7 +80,7 @@ export async function locateCommand(argv: string[]): Promise<number> {
       const image = decodeImage(new Uint8Array(await readFile(file).catch((e: NodeJS.ErrnoException) => {
         throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
       })), file);
-      const inf = await model.infer(image, { topK, extraClasses: classes });
+      const inf = await model.infer(image, { topK, extraClasses: classes, size, flip: values.flip });
       const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, image.width, image.height, values['gt-file'] ?? '--gt') : [];
       const result = locateResult(file, model.manifest.id, { ...inf, backend }, { rule, threshold }, { withLogits: values.logits, classes, names, gt });
       results.push(result);
