@@ -125,7 +125,8 @@ export class Controller {
         this.dispatch({ type: 'loadProgress', key, loaded: 0, total: 0 });
         let last = 0;
         try {
-          const info = await this.client.call('load', { key, source: this.resolveSource(entry.source) }, {
+          const info = await this.client.call('load', { key, source: this.resolveSource(entry.source), size: this.state().input.size }, {
+            onPhase: (_phase, message) => this.dispatch({ type: 'loadPhase', key, message }),
             onProgress: (loaded, total) => {
               // React need not re-render for every network chunk.
               const now = performance.now();
@@ -280,6 +281,20 @@ export class Controller {
     }
   }
 
+  /** A new input size or flip setting: the network runs again (and warms up at a new size). */
+  async setInput(size: number, flip: boolean): Promise<void> {
+    const before = this.state().input;
+    this.dispatch({ type: 'input', size, flip });
+    const key = this.state().modelKey;
+    const load = this.state().loads[key];
+    if (size !== before.size && load?.status === 'ready') {
+      this.dispatch({ type: 'loadPhase', key, message: `preparing for ${size}×${size} inputs` });
+      await this.client.call('warmUp', { key, size }).catch(() => 0);
+      this.dispatch({ type: 'loadDone', info: load.info });
+    }
+    await this.rerun();
+  }
+
   setCompare(on: boolean): void {
     this.dispatch({ type: 'compare', on });
     if (on) void this.rerun();
@@ -310,7 +325,7 @@ export class Controller {
         // Classes switched on (from the search box, or a shared link) keep their maps on every run.
         const extraClasses = [...new Set([...s.view.shown, ...extra])];
         const inference = await this.client.call('infer', {
-          key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, topK: TOP_K, extraClasses,
+          key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, topK: TOP_K, extraClasses, size: s.input.size, flip: s.input.flip,
         }, { transfer: [data.buffer] });
         inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);
         this.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
