@@ -38,7 +38,7 @@ export function float16Bits(x: number): number {
 export const FLOAT16_MAX = 65504;
 
 /** float32 values -> binary16 bit patterns. */
-export function toFloat16(data: Float32Array): Uint16Array {
+export function toFloat16(data: Float32Array): Uint16Array<ArrayBuffer> {
   const out = new Uint16Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = float16Bits(data[i]);
   return out;
