@@ -1,5 +1,5 @@
 // The model package format: models/<id>/manifest.json plus weight shards in TF.js's
-// weights-manifest binary layout (little-endian float32, tensors back to back, < 4 MB a file).
+// weights-manifest binary layout (little-endian float32, or float16 where the manifest says so, tensors back to back, < 4 MB a file).
 // Validation here is pure so that Node, the page and the import worker all say the same thing.
 import type { ArchConfig } from '../models/architectures';
 import { foldedShapes } from '../models/plan';
