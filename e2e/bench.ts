@@ -110,7 +110,7 @@ try {
   srv.kill();
 }
 const version = await (async () => { const b = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs(false) }); const v = b.version(); await b.close(); return v; })();
-console.log(`Headless Chromium ${version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, no GPU; photo coffee.jpg (600×400).`);
+console.log(`Headless Chromium ${version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, no GPU${LOADS_ONLY ? '' : '; photo coffee.jpg (600×400)'}.`);
 console.log(`Weights: ${MODELS.map(weightsOf).join('; ')}${LOADS_ONLY ? '; loads only (--loads-only)' : ''}.\n`);
 console.log('| model | backend (device) | cold load | cached load | first run | median | p90 | runs |');
 console.log('|---|---|---|---|---|---|---|---|');
