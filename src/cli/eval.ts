@@ -64,6 +64,10 @@ export async function readDevSet(dir: string, limit = Infinity): Promise<DevImag
   });
 }
 
+/** Decodes a dev-set photo, checking it against its annotation and the model's class count. */
+/** One dev-set photo, checked against its annotation (shared by eval's jobs and compare). */
+export { readDevPhoto } from './eval-jobs';
+
 export interface RuleReport {
   rule: BoxRule;
   /** Chosen to maximize GT-known Loc on the evaluated images. */
