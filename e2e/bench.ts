@@ -28,7 +28,8 @@ const quantile = (xs: number[], q: number) => {
 };
 
 async function server(): Promise<ChildProcess> {
-  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: REPO, stdio: 'ignore' });
+  // Node itself runs vite (not npx), so that kill() at the end stops the server rather than a wrapper.
+  const p = spawn(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(PORT), '--strictPort'], { cwd: REPO, stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(`http://localhost:${PORT}/`)).ok) return p; } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 200));
