@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ClassList } from './components/ClassList';
+import { Camera } from './components/Camera';
 import { Compare } from './components/Compare';
 import { Controls } from './components/Controls';
 import { ImportPanel, isCheckpointName } from './components/ImportPanel';
@@ -55,6 +56,7 @@ export function App() {
       <LoadProgress state={state} />
       <Notices state={state} controller={controller} />
       <InputPanel controller={controller} onFile={onFile} />
+      <Camera analyse={(frame) => controller.analyseFrame(frame)} />
       <main className="result">
         <div className="left">
           <Viewer state={state} controller={controller} drawing={drawingGt} onDrawn={() => setDrawingGt(false)} />

@@ -7,6 +7,8 @@ import type { ModelManifest } from '../weights/manifest';
 import { checkGroundTruth, parseBoxesJson, parseGroundTruth } from '../localize/ground-truth';
 import type { Box } from '../localize/boxes';
 import { decodePhoto, toOriginalPixels } from './photo';
+import { stillOf } from './camera';
+import type { RGBAImage } from '../image/geometry';
 import { DRN_KEY, RESNET_KEY, type Action, type ModelEntry, type State, type View } from './state';
 import type { Decoded } from './url-state';
 import { viewOf } from './url-sync';
@@ -293,6 +295,28 @@ export class Controller {
       this.dispatch({ type: 'loadDone', info: load.info });
     }
     await this.rerun();
+  }
+
+  private frameId = 1_000_000;
+
+  /**
+   * A camera frame: analysed first, then shown with its result in one render, so the viewer always
+   * holds the last analysed frame (no blank between frames) and a pause leaves a normal photo.
+   */
+  async analyseFrame(frame: RGBAImage): Promise<void> {
+    const s = this.state();
+    const key = s.modelKey;
+    await this.ensureLoaded(key);
+    const still = await stillOf(frame);
+    const data = new Uint8ClampedArray(frame.data);
+    const t0 = performance.now();
+    const inference = await this.client.call('infer', {
+      key, image: { width: frame.width, height: frame.height, data }, topK: TOP_K, extraClasses: [], size: s.input.size, flip: s.input.flip,
+    }, { transfer: [data.buffer] });
+    const photo = { id: this.frameId++, name: 'camera', ...still, note: null, sample: null, fromCamera: true };
+    this.dispatch({ type: 'photo', photo });
+    this.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
+    this.dispatch({ type: 'memory', info: await this.client.call('memory', {}) });
   }
 
   setCompare(on: boolean): void {

@@ -40,6 +40,8 @@ export interface Photo {
   note: string | null;
   /** The sample's file name when this is a sample photo (a shared link can name it). */
   sample: string | null;
+  /** A webcam frame: the URL is updated in place for these, not once per frame in the history. */
+  fromCamera?: boolean;
 }
 
 export interface RunResult {

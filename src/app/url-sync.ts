@@ -55,7 +55,7 @@ export function syncUrl(subscribe: (l: () => void) => () => void, get: () => Sta
     if (hash === location.hash) return;
     const now = performance.now();
     const streamed = location.hash !== '' && changedKeys(hash, location.hash).every((k) => STREAMED.has(k)) && now - lastWrite < 800;
-    if (streamed || location.hash === '') history.replaceState(null, '', hash);
+    if (streamed || location.hash === '' || s.photo?.fromCamera) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);
     lastWrite = now;
   };
