@@ -58,6 +58,12 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
   let gpuLost: string | null = null;
   /** Set while switching away from a lost GPU; requests wait for it, then retry once. */
   let recovering: Promise<void> | null = null;
+  /**
+   * Device losses so far and the latest switch, kept after it ends: a fast switch can finish
+   * before a request that failed under the loss looks, and that request must still be retried.
+   */
+  let losses = 0;
+  let lastRecovery: Promise<void> = Promise.resolve();
 
   const sources = new Map<string, ModelSource>();
   const models = new Map<string, LensModel>();
@@ -128,7 +134,8 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     void device.lost.then((info) => {
       if (deps.webgpuDevice() !== device) return;
       gpuLost = `${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}`;
-      recovering = (async () => {
+      losses++;
+      recovering = lastRecovery = (async () => {
         disposeModels();
         deps.removeBackend('webgpu');
         backend = await deps.startBackend(choice === 'webgpu' ? 'auto' : choice, ['webgpu']);
@@ -203,13 +210,14 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     try {
       let result: [unknown, Transferable[]];
       if (recovering) await recovering;
+      const lossesBefore = losses;
       try {
         result = await run();
       } catch (e) {
         // The GPU went away under this request: wait for the fallback backend, then retry once.
         await new Promise((r) => setTimeout(r, lossGraceMs));
-        if (!recovering) throw e;
-        await recovering;
+        if (losses === lossesBefore) throw e;
+        await lastRecovery;
         result = await run();
       }
       post({ type: 'ok', id, result: result[0] }, result[1]);
