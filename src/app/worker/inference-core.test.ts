@@ -8,7 +8,7 @@ import { randomWeights } from '../../models/random-weights';
 import { memorySource, pack, type NamedArray, type PackageMeta, type PackedModel } from '../../weights/pack';
 import type { LosableDevice } from './backends';
 import { createInferenceCore, type InferenceCore, type ModelBytes } from './inference-core';
-import type { BackendChoice, BackendInfo, BackendName, CallName, Calls, ModelInfo, ModelSource, WorkerMessage } from './protocol';
+import type { BackendChoice, BackendInfo, BackendName, CallName, Calls, ModelInfo, ModelSource, Request, WorkerMessage } from './protocol';
 
 const CLASSES = 6;
 const arch = narrowed({ ...ARCHITECTURES.drn_c_26, numClasses: CLASSES }, 8);
@@ -43,6 +43,35 @@ function fakeDevice(): FakeDevice {
   return { lost, lose: (reason, message) => lose({ reason, message }), destroy: () => lose({ reason: 'destroyed', message: 'Device was destroyed.' }) };
 }
 
+/**
+ * Sources whose first shard arrives damaged until evict() repairs it. With `cached`, the damaged
+ * shard came from the browser cache (fetch-source.ts): evicting it and downloading again fixes it.
+ */
+class CorruptCache {
+  damaged = true;
+  evicted: string[] = [];
+  commits = 0;
+  constructor(private cached: boolean) {}
+  source(pkg: PackedModel): ModelBytes {
+    const plain = memorySource(pkg);
+    const damaged = this.damaged;
+    const bytes: ModelBytes = {
+      describe: (p) => `cache/${p}`,
+      read: async (p) => {
+        const b = await plain.read(p);
+        if (!damaged || p !== pkg.manifest.files[0].path) return b;
+        const bad = b.slice();
+        bad[0] ^= 1;
+        return bad;
+      },
+      commit: async () => { this.commits++; },
+      ...(this.cached ? { evict: async (paths: string[]) => { this.evicted.push(...paths); this.damaged = false; } } : {}),
+    };
+    if (this.cached) bytes.cachedBytes = damaged ? pkg.manifest.files[0].bytes : 0;
+    return bytes;
+  }
+}
+
 /** Packages by manifest URL: tiny A and tiny B hold the same tensors (one weight set), tiny C others. */
 let packages: Map<string, PackedModel>;
 const manifestUrl = (name: string) => `https://models.test/${name}/manifest.json`;
@@ -53,7 +82,7 @@ const url = (name: string): ModelSource => ({ kind: 'url', manifestUrl: manifest
  * webgpu (with a device the test can lose) unless it is excluded, and every message is cloned the
  * way postMessage does, its buffers transferred.
  */
-function harness({ startMs = 0 } = {}) {
+function harness({ startMs = 0, corrupt }: { startMs?: number; corrupt?: CorruptCache } = {}) {
   const messages: WorkerMessage[] = [];
   const transfers: number[][] = [];
   const starts: { choice: BackendChoice; exclude: BackendName[] }[] = [];
@@ -78,6 +107,7 @@ function harness({ startMs = 0 } = {}) {
     byteSource(src): ModelBytes {
       const path = src.kind === 'url' ? src.manifestUrl : src.key;
       const pkg = packages.get(path);
+      if (corrupt) return corrupt.source(pkg!);
       return {
         describe: (p) => `${path}/${p}`,
         async read(p, onBytes) {
@@ -94,7 +124,7 @@ function harness({ startMs = 0 } = {}) {
   /** Queues a request; resolves with its id once it is answered. */
   const send = async <K extends CallName>(call: K, args: Calls[K]['args']): Promise<number> => {
     const id = nextId++;
-    await core.receive({ id, call, args } as Parameters<InferenceCore['receive']>[0]);
+    await core.receive({ id, call, args } as Request);
     return id;
   };
   const answer = (id: number) => {
@@ -177,6 +207,19 @@ describe('the inference core (the worker without the Worker)', () => {
 
     const missing = await h.send('load', { key: 'x', source: url('nowhere'), warmUp: false });
     expect(h.error(missing)).toBe('https://models.test/nowhere/manifest.json/manifest.json: no such file');
+  });
+
+  it('a damaged cached shard is evicted and the package loaded afresh; with no cache, its error', async () => {
+    const cache = new CorruptCache(true);
+    const h = open({ corrupt: cache });
+    const info = (await h.call('load', { key: 'a', source: url('a'), warmUp: false })) as ModelInfo;
+    expect(cache.evicted).toEqual(packages.get(manifestUrl('a'))!.manifest.files.map((f) => f.path));
+    expect(cache.commits).toBe(1);
+    // All of it downloaded the second time.
+    expect(info.cachedBytes).toBe(0);
+    const none = open({ corrupt: new CorruptCache(false) });
+    const id = await none.send('load', { key: 'a', source: { kind: 'idb', key: manifestUrl('a') }, warmUp: false });
+    expect(none.error(id)).toMatch(/^cache\/group1-shard1of\d+\.bin: sha256 [0-9a-f]{64} does not match the manifest/);
   });
 
   it('an infer answers with transferred buffers; maps afterwards give that photo\'s planes of any class', async () => {
