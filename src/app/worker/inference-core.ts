@@ -1,0 +1,236 @@
+// The inference worker's whole job with its surroundings passed in, so Node tests run it without
+// a Worker or a GPU: backend start, model loads (weights shared between models whose files are
+// identical), kept maps, warm-up, WebGPU device-loss recovery, one request at a time in arrival order.
+import * as tf from '@tensorflow/tfjs';
+import { LensModel } from '../../models/lens-model';
+import { type Inference } from '../../models/class-maps';
+import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
+import { ManifestError, type ModelManifest } from '../../weights/manifest';
+import type { LosableDevice } from './backends';
+import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, Request, WorkerMessage } from './protocol';
+
+/** A package's bytes, with the browser cache's extras where there is one (fetch-source.ts). */
+export interface ModelBytes extends ByteSource {
+  /** Keeps what was downloaded; called once the package verified. */
+  commit?(): Promise<void>;
+  /** Drops cached files that failed verification. */
+  evict?(paths: string[]): Promise<void>;
+  /** Bytes served from the cache during this load. */
+  cachedBytes?: number;
+}
+
+/** What the core needs from the worker it runs in. */
+export interface InferenceDeps {
+  /** Sends a message to the page, moving `transfer`'s buffers. */
+  post(message: WorkerMessage, transfer: Transferable[]): void;
+  /** Starts the best or the chosen tfjs backend, never one of `exclude` (backends.ts). */
+  startBackend(choice: BackendChoice, exclude: BackendName[]): Promise<BackendInfo>;
+  /** The running WebGPU device, null when another backend runs. */
+  webgpuDevice(): LosableDevice | null;
+  /** Unregisters a backend whose device was lost, so that tfjs never falls back onto it. */
+  removeBackend(name: BackendName): void;
+  /** A fresh reader of a model's files (a new one for every load). */
+  byteSource(src: ModelSource): ModelBytes;
+  /** How long a failed request waits for a device loss to show before it fails (default 100 ms). */
+  lossGraceMs?: number;
+}
+
+export interface InferenceCore {
+  /** Queues a request; resolves once it is answered (ok or error). Never rejects for a failed request. */
+  receive(req: Request): Promise<void>;
+}
+
+const filesKey = (m: ModelManifest) => m.files.map((f) => f.sha256).join(',');
+
+function transferables(inf: Inference): Transferable[] {
+  return [inf.maps.data.buffer, inf.maps.winner.buffer, inf.logits.buffer] as Transferable[];
+}
+
+/** After a load, what to warm up for: the page's input size and a way to say it is preparing; none when a photo follows at once. */
+interface WarmUp { size?: number; onPhase(message: string): void }
+
+export function createInferenceCore(deps: InferenceDeps): InferenceCore {
+  const { post, byteSource } = deps;
+  const lossGraceMs = deps.lossGraceMs ?? 100;
+
+  let choice: BackendChoice = 'auto';
+  let backend: BackendInfo | null = null;
+  let gpuLost: string | null = null;
+  /** Set while switching away from a lost GPU; requests wait for it, then retry once. */
+  let recovering: Promise<void> | null = null;
+  /**
+   * Device losses so far and the latest switch, kept after it ends: a fast switch can finish
+   * before a request that failed under the loss looks, and that request must still be retried.
+   */
+  let losses = 0;
+  let lastRecovery: Promise<void> = Promise.resolve();
+
+  const sources = new Map<string, ModelSource>();
+  const models = new Map<string, LensModel>();
+  /**
+   * Weights by the identity of their files: DRN-A-50 and ResNet-50 are the same tensors in two
+   * topologies, so the second model costs neither a download nor memory.
+   */
+  const weightSets = new Map<string, LoadedPackage['weights']>();
+
+  function disposeModels(): void {
+    for (const m of models.values()) m.releaseMaps();
+    for (const w of weightSets.values()) tf.dispose([...w.values()]);
+    weightSets.clear();
+    models.clear();
+  }
+
+  async function load(key: string, src: ModelSource, onProgress: (loaded: number, total: number) => void, warm: WarmUp | null): Promise<ModelInfo> {
+    const start = performance.now();
+    models.get(key)?.releaseMaps();
+    sources.set(key, src);
+    let source = byteSource(src);
+    const manifest = await readManifest(source);
+    const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
+    const shared = weightSets.get(filesKey(manifest));
+    let cachedBytes = total;
+    if (shared) {
+      models.set(key, new LensModel({ manifest, weights: shared }));
+    } else {
+      let pkg: LoadedPackage;
+      try {
+        pkg = await loadPackage(source, (p) => onProgress(p.loaded, p.total));
+      } catch (e) {
+        // A cached shard that fails its sha256 is stale or corrupt: drop the cache, download afresh.
+        if (!(e instanceof ManifestError) || !source.evict || !source.cachedBytes) throw e;
+        await source.evict(manifest.files.map((f) => f.path));
+        source = byteSource(src);
+        pkg = await loadPackage(source, (p) => onProgress(p.loaded, p.total));
+      }
+      await source.commit?.();
+      cachedBytes = source.cachedBytes ?? total;
+      weightSets.set(filesKey(manifest), pkg.weights);
+      models.set(key, new LensModel(pkg));
+    }
+    let warmUpMs = 0;
+    if (warm) {
+      warm.onPhase(`preparing ${manifest.title} on ${tf.getBackend()}`);
+      warmUpMs = await models.get(key)!.warmUp(warm.size);
+    }
+    return {
+      key, title: manifest.title, numClasses: manifest.classes.length, classes: manifest.classes,
+      bytes: total, cachedBytes, ms: performance.now() - start, warmUpMs,
+    };
+  }
+
+  async function model(key: string): Promise<LensModel> {
+    const m = models.get(key);
+    if (m) return m;
+    // Weights were dropped by a backend switch: reload them (from the browser cache).
+    const src = sources.get(key);
+    if (!src) throw new Error(`model ${key} was never loaded`);
+    await load(key, src, () => {}, null);
+    return models.get(key)!;
+  }
+
+  function watchGpu(): void {
+    const device = deps.webgpuDevice();
+    if (!device) return;
+    void device.lost.then((info) => {
+      if (deps.webgpuDevice() !== device) return;
+      gpuLost = `${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+      losses++;
+      recovering = lastRecovery = (async () => {
+        disposeModels();
+        deps.removeBackend('webgpu');
+        backend = await deps.startBackend(choice === 'webgpu' ? 'auto' : choice, ['webgpu']);
+        backend.notes.push(`webgpu: the device was lost (${gpuLost}); reload the page to try it again`);
+        post({ type: 'backend', info: backend, reason: `The WebGPU device was lost (${gpuLost}); now running on ${backend.name}.` }, []);
+      })().finally(() => { recovering = null; });
+    });
+  }
+
+  async function init(c: BackendChoice): Promise<BackendInfo> {
+    choice = c;
+    disposeModels();
+    backend = await deps.startBackend(c, gpuLost ? ['webgpu'] : []);
+    if (gpuLost) backend.notes.push(`webgpu: the device was lost earlier (${gpuLost}); reload the page to try it again`);
+    watchGpu();
+    return backend;
+  }
+
+  async function handle(req: Request): Promise<void> {
+    const { id } = req;
+    const run = async (): Promise<[unknown, Transferable[]]> => {
+      switch (req.call) {
+        case 'init':
+          return [await init(req.args.backend), []];
+        case 'load':
+          return [await load(req.args.key, req.args.source, (loaded, total) => post({ type: 'progress', id, loaded, total }, []), req.args.warmUp === false ? null : {
+            size: req.args.size, onPhase: (message) => post({ type: 'phase', id, phase: 'preparing', message }, []),
+          }), []];
+        case 'warmUp': {
+          const m = await model(req.args.key);
+          post({ type: 'phase', id, phase: 'preparing', message: `preparing ${m.manifest.title} on ${tf.getBackend()}` }, []);
+          return [await m.warmUp(req.args.size), []];
+        }
+        case 'infer': {
+          if (!backend) await init(choice);
+          const m = await model(req.args.key);
+          const { image, topK, extraClasses, size, flip, winner } = req.args;
+          const inf = await m.infer(image, { topK, extraClasses, size, flip, winner, keepMaps: true });
+          return [inf, transferables(inf)];
+        }
+        case 'maps': {
+          const m = models.get(req.args.key);
+          if (!m) throw new Error(`model ${req.args.key} is not loaded`);
+          const planes = await m.mapsFor(req.args.classes);
+          return [planes, [planes.data.buffer as ArrayBuffer]];
+        }
+        case 'memory': {
+          const mem = tf.memory();
+          return [{ numTensors: mem.numTensors, numBytes: mem.numBytes } satisfies Calls['memory']['result'], []];
+        }
+        case 'unload': {
+          const m = models.get(req.args.key);
+          m?.releaseMaps();
+          models.delete(req.args.key);
+          sources.delete(req.args.key);
+          // Weights go once no other loaded model shares them.
+          const k = m && filesKey(m.manifest);
+          const w = k ? weightSets.get(k) : undefined;
+          if (k && w && ![...models.values()].some((o) => filesKey(o.manifest) === k)) {
+            tf.dispose([...w.values()]);
+            weightSets.delete(k);
+          }
+          return [m !== undefined, []];
+        }
+        case 'loseDevice': {
+          const device = deps.webgpuDevice();
+          device?.destroy();
+          return [device !== null, []];
+        }
+      }
+    };
+    try {
+      let result: [unknown, Transferable[]];
+      if (recovering) await recovering;
+      const lossesBefore = losses;
+      try {
+        result = await run();
+      } catch (e) {
+        // The GPU went away under this request: wait for the fallback backend, then retry once.
+        await new Promise((r) => setTimeout(r, lossGraceMs));
+        if (losses === lossesBefore) throw e;
+        await lastRecovery;
+        result = await run();
+      }
+      post({ type: 'ok', id, result: result[0] }, result[1]);
+    } catch (e) {
+      post({ type: 'error', id, message: (e as Error).message || String(e) }, []);
+    }
+  }
+
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    receive(req) {
+      queue = queue.then(() => handle(req));
+      return queue;
+    },
+  };
+}
