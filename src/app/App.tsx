@@ -11,6 +11,7 @@ import { Notices } from './components/Notices';
 import { Toolbar } from './components/Toolbar';
 import { Viewer } from './components/Viewer';
 import { GroundTruth } from './components/GroundTruth';
+import { GriddingNote } from './components/GriddingNote';
 import { useLens } from './use-lens';
 
 export function App() {
@@ -63,6 +64,7 @@ export function App() {
         <aside>
           <ClassList state={state} controller={controller} />
           <Legend state={state} />
+          <GriddingNote state={state} />
           {state.results[state.modelKey] && <Controls state={state} controller={controller} />}
           <ExportBar state={state} controller={controller} />
         </aside>

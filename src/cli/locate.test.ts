@@ -33,10 +33,23 @@ describe('locate --class and ground truth', () => {
       expect(c.iou).toBeLessThanOrEqual(1);
       expect(c.peak.x).toBeGreaterThanOrEqual(0);
       expect(c.peak.x).toBeLessThanOrEqual(451);
+      // ResNet-50's 7x7 maps: periods 2 and 4 are no DFT bins there, so gridding is not defined.
+      expect(c.gridding).toBeNull();
     }
     // The cat's box against the cat's hand-drawn box.
     expect(out.classes[0].iou).toBeGreaterThan(0.5);
   });
+
+  it('reports each class map\'s gridding for DRN-A-50\'s 28x28 maps', () => {
+    const r = cli('locate', CHELSEA, '--json', '--top', '2');
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as LocateResult;
+    expect(out.mapSize).toEqual([28, 28]);
+    for (const c of out.classes) {
+      expect(c.gridding).toBeGreaterThan(0);
+      expect(c.gridding).toBeLessThan(1);
+    }
+  }, 120_000);
 
   it('says in one line what is wrong with a class or a ground truth', () => {
     expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'zebracorn').stderr).toMatch(/^error: --class: no class named "zebracorn"/);

@@ -4,6 +4,7 @@ import { BENCH_USAGE, benchCommand } from './bench';
 import { EVAL_USAGE, evalCommand } from './eval';
 import { CONVERT_USAGE, convertCommand } from './convert';
 import { fetchModels } from './fetch-models';
+import { GRIDDING_USAGE, griddingCommand } from './gridding';
 import { LOCATE_USAGE, locateCommand } from './locate';
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   convert: { usage: CONVERT_USAGE, run: convertCommand },
   eval: { usage: EVAL_USAGE, run: evalCommand },
   bench: { usage: BENCH_USAGE, run: benchCommand },
+  gridding: { usage: GRIDDING_USAGE, run: griddingCommand },
 };
 
 const USAGE = `usage: npm run cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;
