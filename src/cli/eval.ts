@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { inputSizeError } from '../image/geometry';
 import { DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
+import { DEFAULT_STEPS } from '../localize/faithfulness';
 import {
   activationGrid, bestThreshold, grid, maxBoxAccV2, sweepRule, top1Cls, type EvalSample, type MaxBoxAccV2, type ThresholdSweep,
 } from '../localize/metrics';
@@ -15,10 +16,11 @@ import { UsageError, number, oneOf } from './args';
 import { inferAll, type DevImage } from './eval-jobs';
 import { DEFAULT_MODEL } from './models';
 import { progressBar } from './progress';
+import { faithfulnessOver, formatFaithfulness, type FaithfulnessReport } from './faithfulness-eval';
 
 export type { DevImage } from './eval-jobs';
 
-export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip]';
+export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip] [--faithfulness [--steps N]]';
 
 /**
  * Thresholds each rule is tuned over. tau is a fraction of the normalized map; t is a raw class
@@ -89,6 +91,8 @@ export interface EvalReport {
   top1Cls: number;
   rules: RuleReport[];
   maxBoxAccV2: MaxBoxAccV2;
+  /** With --faithfulness: deletion and insertion curves of the top-1 class maps. */
+  faithfulness?: FaithfulnessReport;
 }
 
 export function ruleReport(samples: readonly EvalSample[], rule: BoxRule): RuleReport {
@@ -121,6 +125,7 @@ export function formatReport(r: EvalReport): string {
     '',
     `MaxBoxAccV2 ${pct(r.maxBoxAccV2.value)} (GT-class maps, boxes of all components, best tau per IoU delta)`,
     `  ${r.maxBoxAccV2.perDelta.map((d) => `delta ${d.delta}: ${pct(d.boxAcc)} at tau ${d.tau}`).join('; ')}`,
+    ...(r.faithfulness ? ['', formatFaithfulness(r.faithfulness)] : []),
   ].join('\n');
 }
 
@@ -133,6 +138,8 @@ export interface EvalOptions {
   jobs?: number;
   size?: number;
   flip?: boolean;
+  /** Deletion and insertion curves with this many steps (off when undefined). */
+  faithfulnessSteps?: number;
 }
 
 export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
@@ -149,6 +156,15 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
   const { samples, backend, modelId, loadSeconds } = inferred;
   // Start-up is not per-image work: the jobs start side by side, so take the time until the last was ready off.
   const wallSeconds = (performance.now() - start) / 1000 - loadSeconds;
+  let faithfulness: FaithfulnessReport | undefined;
+  if (opts.faithfulnessSteps !== undefined) {
+    const fbar = progressBar(images.length, 'faithfulness');
+    try {
+      faithfulness = await faithfulnessOver(images, { model: opts.model, backend: opts.backend ?? 'wasm', size: opts.size, flip: opts.flip }, opts.faithfulnessSteps, () => fbar.tick());
+    } finally {
+      fbar.done();
+    }
+  }
   return {
     data: opts.data,
     model: modelId,
@@ -163,7 +179,16 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
     top1Cls: top1Cls(samples),
     rules: [ruleReport(samples, 'cam'), ruleReport(samples, 'drn')],
     maxBoxAccV2: maxBoxAccV2(samples),
+    ...(faithfulness ? { faithfulness } : {}),
   };
+}
+
+/** --steps of the faithfulness curves: a whole number, 2-256 (default 16). */
+export function stepsArg(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_STEPS;
+  const n = number('--steps', value, 2, 256);
+  if (!Number.isInteger(n)) throw new UsageError(`--steps must be a whole number, got ${value}`);
+  return n;
 }
 
 export async function evalCommand(args: string[]): Promise<void> {
@@ -179,6 +204,8 @@ export async function evalCommand(args: string[]): Promise<void> {
       jobs: { type: 'string', default: String(availableParallelism()) },
       size: { type: 'string' },
       flip: { type: 'boolean', default: false },
+      faithfulness: { type: 'boolean', default: false },
+      steps: { type: 'string' },
     },
   });
   if (!values.data) throw new UsageError(`usage: ${EVAL_USAGE}`);
@@ -190,6 +217,8 @@ export async function evalCommand(args: string[]): Promise<void> {
   const size = values.size === undefined ? undefined : Number(values.size);
   const sizeError = size === undefined ? null : inputSizeError(size);
   if (sizeError) throw new UsageError(`--size: ${sizeError}`);
-  const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip });
+  const faithfulnessSteps = values.faithfulness ? stepsArg(values.steps) : undefined;
+  if (!values.faithfulness && values.steps !== undefined) throw new UsageError('--steps goes with --faithfulness');
+  const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip, faithfulnessSteps });
   console.log(values.json ? JSON.stringify(report, null, 1) : formatReport(report));
 }

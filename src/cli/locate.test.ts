@@ -51,6 +51,20 @@ describe('locate --class and ground truth', () => {
     }
   }, 120_000);
 
+  it('adds deletion and insertion curves for the top class with --faithfulness', () => {
+    const r = cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--json', '--top', '2', '--faithfulness', '--steps', '2');
+    expect(r.stderr).toBe('');
+    const [first, second] = (JSON.parse(r.stdout) as LocateResult).classes;
+    const f = first.faithfulness!;
+    expect(f.classIndex).toBe(first.index);
+    expect(f.fractions).toEqual([0, 0.5, 1]);
+    expect(f.passes).toBe(3);
+    // The curves start (deletion) and end (insertion) at the photo's own probability.
+    expect(f.deletion[0]).toBeCloseTo(first.probability, 5);
+    expect(f.insertion[2]).toBeCloseTo(first.probability, 5);
+    expect(second.faithfulness).toBeUndefined();
+  }, 120_000);
+
   it('says in one line what is wrong with a class or a ground truth', () => {
     expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'zebracorn').stderr).toMatch(/^error: --class: no class named "zebracorn"/);
     expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'cat').stderr).toMatch(/"cat" matches several classes: .*give one of these indices/);

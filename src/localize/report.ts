@@ -5,6 +5,7 @@ import { inputToImage } from '../image/geometry';
 import { classBox, type Box, type RuleOptions } from './boxes';
 import { bestIoU } from './metrics';
 import { gridding } from './gridding';
+import type { FaithfulnessCurves } from './faithfulness';
 
 export interface ClassResult {
   index: number;
@@ -19,6 +20,8 @@ export interface ClassResult {
   peak: { x: number; y: number; value: number };
   /** The map's checkerboard share (gridding.ts: 1 pure gridding, ~0 smooth); null where undefined (e.g. 7x7 maps). */
   gridding: number | null;
+  /** Deletion and insertion curves, when asked for (`locate --faithfulness`, the page's chart). */
+  faithfulness?: FaithfulnessCurves;
 }
 
 export interface LocateResult {
