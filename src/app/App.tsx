@@ -12,6 +12,7 @@ import { Toolbar } from './components/Toolbar';
 import { Viewer } from './components/Viewer';
 import { GroundTruth } from './components/GroundTruth';
 import { GriddingNote } from './components/GriddingNote';
+import { FaithfulnessChart } from './components/FaithfulnessChart';
 import { useLens } from './use-lens';
 
 export function App() {
@@ -60,6 +61,7 @@ export function App() {
         <div className="left">
           <Viewer state={state} controller={controller} drawing={drawingGt} onDrawn={() => setDrawingGt(false)} />
           <GroundTruth state={state} controller={controller} drawing={drawingGt} setDrawing={setDrawingGt} />
+          <FaithfulnessChart state={state} controller={controller} />
         </div>
         <aside>
           <ClassList state={state} controller={controller} />

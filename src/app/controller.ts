@@ -6,6 +6,7 @@ import { importCheckpointInWorker } from '../weights/import-client';
 import type { ModelManifest } from '../weights/manifest';
 import { checkGroundTruth, parseBoxesJson, parseGroundTruth } from '../localize/ground-truth';
 import type { Box } from '../localize/boxes';
+import { DEFAULT_STEPS } from '../localize/faithfulness';
 import { decodePhoto, toOriginalPixels } from './photo';
 import { DRN_KEY, RESNET_KEY, type Action, type ModelEntry, type State, type View } from './state';
 import type { Decoded } from './url-state';
@@ -321,6 +322,35 @@ export class Controller {
     } finally {
       this.dispatch({ type: 'runEnd' });
     }
+  }
+
+  /**
+   * Deletion and insertion curves of one class's map on the current photo, in the worker
+   * (2 * steps - 1 forward passes, with progress). One run at a time.
+   */
+  async runFaithfulness(classIndex: number, steps = DEFAULT_STEPS): Promise<void> {
+    const s = this.state();
+    const photo = s.photo;
+    if (!photo || !s.results[s.modelKey] || (s.faith && !s.faith.result)) return;
+    const key = s.modelKey;
+    this.dispatch({ type: 'faithStart', modelKey: key, photoId: photo.id, classIndex, steps });
+    try {
+      const data = new Uint8ClampedArray(photo.pixels.data);
+      const result = await this.client.call('faithfulness', {
+        key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, classIndex, steps,
+      }, { transfer: [data.buffer], onProgress: (done, total) => this.dispatch({ type: 'faithProgress', done, total }) });
+      const now = this.state();
+      if (now.photo?.id !== photo.id || now.modelKey !== key) return;
+      this.dispatch({ type: 'faithDone', result });
+    } catch (e) {
+      this.dispatch({ type: 'faithEnd' });
+      const msg = (e as Error).message;
+      this.say(msg.includes('cancelled') ? 'info' : 'error', msg.includes('cancelled') ? 'Faithfulness run cancelled.' : `Faithfulness curves failed: ${msg}`);
+    }
+  }
+
+  cancelFaithfulness(): void {
+    void this.client.call('cancel', {});
   }
 
   dismiss(id: number): void {

@@ -3,6 +3,7 @@
 import type { ColorScale } from '../draw/composite';
 import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import type { Inference } from '../models/class-maps';
+import type { FaithfulnessCurves } from '../localize/faithfulness';
 import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
@@ -68,6 +69,17 @@ export interface Notice { id: number; kind: 'error' | 'info'; text: string }
 
 export interface ImportState { name: string; stage: ImportStage; fraction: number }
 
+/** The faithfulness curves of one class on the current photo: running (passes done of total) or done. */
+export interface FaithState {
+  modelKey: string;
+  photoId: number;
+  classIndex: number;
+  steps: number;
+  done: number;
+  total: number;
+  result: FaithfulnessCurves | null;
+}
+
 export interface State {
   backendChoice: BackendChoice;
   backend: BackendInfo | null;
@@ -84,6 +96,8 @@ export interface State {
   notices: Notice[];
   memory: MemoryInfo | null;
   importing: ImportState | null;
+  /** Faithfulness curves asked for on this photo (null: none, or the photo or model changed). */
+  faith: FaithState | null;
 }
 
 export const initialView = (): View => ({
@@ -104,6 +118,7 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
   notices: [],
   memory: null,
   importing: null,
+  faith: null,
 });
 
 export type Action =
@@ -141,7 +156,12 @@ export type Action =
   | { type: 'memory'; info: MemoryInfo }
   | { type: 'importing'; state: ImportState | null }
   | { type: 'modelsAdded'; models: ModelEntry[] }
-  | { type: 'modelRemoved'; key: string };
+  | { type: 'modelRemoved'; key: string }
+  | { type: 'faithStart'; modelKey: string; photoId: number; classIndex: number; steps: number }
+  | { type: 'faithProgress'; done: number; total: number }
+  | { type: 'faithDone'; result: FaithfulnessCurves }
+  /** A run failed or was cancelled: its partial state goes. */
+  | { type: 'faithEnd' };
 
 let noticeId = 0;
 
@@ -156,7 +176,7 @@ export function reducer(s: State, a: Action): State {
     case 'backendFailed':
       return reducer({ ...s, backendBusy: false }, { type: 'notice', kind: 'error', text: a.message });
     case 'selectModel':
-      return { ...s, modelKey: a.key };
+      return { ...s, modelKey: a.key, faith: s.faith?.modelKey === a.key ? s.faith : null };
     case 'loadProgress':
       return { ...s, loads: { ...s.loads, [a.key]: { status: 'loading', loaded: a.loaded, total: a.total } } };
     case 'loadDone':
@@ -166,7 +186,7 @@ export function reducer(s: State, a: Action): State {
     case 'modelsLost':
       return { ...s, loads: {} };
     case 'photo':
-      return { ...s, photo: a.photo, results: {}, view: { ...s.view, shown: [], gt: [], added: [], ...a.view } };
+      return { ...s, photo: a.photo, results: {}, faith: null, view: { ...s.view, shown: [], gt: [], added: [], ...a.view } };
     case 'runStart':
       return { ...s, running: true };
     case 'runEnd':
@@ -235,6 +255,15 @@ export function reducer(s: State, a: Action): State {
       const known = new Set(s.models.map((m) => m.key));
       return { ...s, models: [...s.models, ...a.models.filter((m) => !known.has(m.key))] };
     }
+    case 'faithStart':
+      return { ...s, faith: { modelKey: a.modelKey, photoId: a.photoId, classIndex: a.classIndex, steps: a.steps, done: 0, total: 2 * a.steps - 1, result: null } };
+    case 'faithProgress':
+      return s.faith && !s.faith.result ? { ...s, faith: { ...s.faith, done: a.done, total: a.total } } : s;
+    case 'faithDone':
+      // A result for another photo, model or class than the one waited for (the user moved on) is dropped.
+      return s.faith && !s.faith.result && s.faith.classIndex === a.result.classIndex ? { ...s, faith: { ...s.faith, done: s.faith.total, result: a.result } } : s;
+    case 'faithEnd':
+      return s.faith && !s.faith.result ? { ...s, faith: null } : s;
     case 'modelRemoved': {
       const models = s.models.filter((m) => m.key !== a.key);
       const { [a.key]: _gone, ...results } = s.results;

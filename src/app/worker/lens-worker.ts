@@ -2,6 +2,7 @@
 // on a forward pass or on hashing 100 MB of weights. One request at a time, in arrival order.
 import * as tf from '@tensorflow/tfjs';
 import { LensModel } from '../../models/lens-model';
+import { runFaithfulness } from '../../models/faithfulness-run';
 import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
@@ -132,6 +133,19 @@ async function handle(req: Request): Promise<void> {
         const planes = await m.mapsFor(req.args.classes);
         return [planes, [planes.data.buffer as ArrayBuffer]];
       }
+      case 'faithfulness': {
+        if (!backend) await init(choice);
+        const m = await model(req.args.key);
+        const { image, classIndex, steps } = req.args;
+        cancelRequested = false;
+        const curves = await runFaithfulness(m, image, {
+          classIndex, steps, onStep: (done, total) => post({ type: 'progress', id, loaded: done, total }), cancelled: () => cancelRequested,
+        });
+        return [curves, []];
+      }
+      case 'cancel':
+        // Handled on arrival (onmessage); here only if it was queued by mistake.
+        return [false, []];
       case 'memory': {
         const mem = tf.memory();
         return [{ numTensors: mem.numTensors, numBytes: mem.numBytes } satisfies Calls['memory']['result'], []];
@@ -175,7 +189,16 @@ async function handle(req: Request): Promise<void> {
   }
 }
 
+/** Set by a cancel request, read between the forward passes of a faithfulness run. */
+let cancelRequested = false;
+
 let queue: Promise<void> = Promise.resolve();
 self.onmessage = (ev: MessageEvent<Request>) => {
+  // A cancel must not wait behind the run it cancels.
+  if (ev.data.call === 'cancel') {
+    cancelRequested = true;
+    post({ type: 'ok', id: ev.data.id, result: true });
+    return;
+  }
   queue = queue.then(() => handle(ev.data));
 };
