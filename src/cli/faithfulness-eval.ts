@@ -22,6 +22,8 @@ export interface FaithfulnessReport {
   passes: number;
   seconds: number;
   secondsPerImage: number;
+  /** Each image's class and areas, in image order (failed images left out). */
+  perImage: { image: string; classIndex: number; deletionAuc: number; insertionAuc: number }[];
   failed: { image: string; message: string }[];
 }
 
@@ -31,12 +33,15 @@ export async function faithfulnessOver(images: readonly DevImage[], setup: JobSe
   const { model } = await openModel(setup);
   const start = performance.now();
   const curves: FaithfulnessCurves[] = [];
+  const perImage: FaithfulnessReport['perImage'] = [];
   const failed: FaithfulnessReport['failed'] = [];
   try {
     for (const im of images) {
       try {
         const photo = decodeImage(new Uint8Array(await readFile(im.path)), im.path);
-        curves.push(await runFaithfulness(model, photo, { steps, size: setup.size, flip: setup.flip }));
+        const c = await runFaithfulness(model, photo, { steps, size: setup.size, flip: setup.flip });
+        curves.push(c);
+        perImage.push({ image: im.path, classIndex: c.classIndex, deletionAuc: r4(c.deletionAuc), insertionAuc: r4(c.insertionAuc) });
       } catch (e) {
         failed.push({ image: im.path, message: (e as Error).message });
       }
@@ -53,7 +58,7 @@ export async function faithfulnessOver(images: readonly DevImage[], setup: JobSe
     deletionAuc: r4(curves.length ? trapezoidAuc(deletion) : NaN), insertionAuc: r4(curves.length ? trapezoidAuc(insertion) : NaN),
     fractions: deletion.map((_, k) => k / steps), deletion: deletion.map(r4), insertion: insertion.map(r4),
     passes: curves.reduce((a, c) => a + c.passes, 0), seconds: Number(seconds.toFixed(1)), secondsPerImage: Number((seconds / Math.max(1, images.length)).toFixed(2)),
-    failed,
+    perImage, failed,
   };
 }
 

@@ -109,6 +109,9 @@ export async function faithfulnessCurves(
   const total = 2 * steps - (opts.photoProbability === undefined ? 0 : 1);
   let done = 0;
   const run = async (image: RGBAImage) => {
+    // A macrotask turn between passes: a worker's forward pass resolves in microtasks only, so
+    // without it a cancel message would not be read before the whole run ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     if (opts.cancelled?.()) throw new Error('faithfulness run cancelled');
     const p = await probability(image);
     done++;
