@@ -7,11 +7,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { inputSizeError } from '../image/geometry';
-import { DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
+import type { Box } from '../localize/boxes';
 import { DEFAULT_STEPS } from '../localize/faithfulness';
-import {
-  activationGrid, bestThreshold, grid, maxBoxAccV2, sweepRule, top1Cls, type EvalSample, type MaxBoxAccV2, type ThresholdSweep,
-} from '../localize/metrics';
+import type { MaxBoxAccV2 } from '../localize/metrics';
+import { setFigures, type RuleReport } from '../localize/eval-report';
 import { UsageError, number, oneOf } from './args';
 import { inferAll, type DevImage } from './eval-jobs';
 import { DEFAULT_MODEL } from './models';
@@ -19,17 +18,9 @@ import { progressBar } from './progress';
 import { faithfulnessOver, formatFaithfulness, type FaithfulnessReport } from './faithfulness-eval';
 
 export type { DevImage } from './eval-jobs';
+export { ruleGrid, ruleReport, type RuleReport } from '../localize/eval-report';
 
 export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip] [--faithfulness [--steps N]]';
-
-/**
- * Thresholds each rule is tuned over. tau is a fraction of the normalized map; t is a raw class
- * activation (pre-softmax), whose range depends on the model, so its grid comes from the maps.
- */
-export function ruleGrid(samples: readonly EvalSample[], rule: BoxRule): number[] {
-  const base = rule === 'cam' ? grid(0, 1, 0.05) : activationGrid(samples);
-  return [...new Set([...base, DEFAULT_THRESHOLD[rule]])].sort((a, b) => a - b);
-}
 
 const isBox = (b: unknown): b is Box =>
   Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[2] > b[0] && b[3] > b[1];
@@ -67,14 +58,6 @@ export async function readDevSet(dir: string, limit = Infinity): Promise<DevImag
   });
 }
 
-export interface RuleReport {
-  rule: BoxRule;
-  /** Chosen to maximize GT-known Loc on the evaluated images. */
-  best: { threshold: number; top1Loc: number; gtKnownLoc: number };
-  default: { threshold: number; top1Loc: number; gtKnownLoc: number };
-  sweep: ThresholdSweep;
-}
-
 export interface EvalReport {
   data: string;
   model: string;
@@ -93,16 +76,6 @@ export interface EvalReport {
   maxBoxAccV2: MaxBoxAccV2;
   /** With --faithfulness: deletion and insertion curves of the top-1 class maps. */
   faithfulness?: FaithfulnessReport;
-}
-
-export function ruleReport(samples: readonly EvalSample[], rule: BoxRule): RuleReport {
-  const thresholds = ruleGrid(samples, rule);
-  const sweep = sweepRule(samples, rule, thresholds);
-  const at = (t: number) => {
-    const i = thresholds.indexOf(t);
-    return { threshold: t, top1Loc: sweep.top1Loc[i], gtKnownLoc: sweep.gtKnownLoc[i] };
-  };
-  return { rule, best: at(bestThreshold(thresholds, sweep.gtKnownLoc, DEFAULT_THRESHOLD[rule]).threshold), default: at(DEFAULT_THRESHOLD[rule]), sweep };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -176,9 +149,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
     loadSeconds,
     wallSeconds,
     secondsPerImage: wallSeconds / Math.max(1, samples.length),
-    top1Cls: top1Cls(samples),
-    rules: [ruleReport(samples, 'cam'), ruleReport(samples, 'drn')],
-    maxBoxAccV2: maxBoxAccV2(samples),
+    ...setFigures(samples),
     ...(faithfulness ? { faithfulness } : {}),
   };
 }
