@@ -13,6 +13,7 @@ import { Viewer } from './components/Viewer';
 import { GroundTruth } from './components/GroundTruth';
 import { GriddingNote } from './components/GriddingNote';
 import { FaithfulnessChart } from './components/FaithfulnessChart';
+import { FolderPanel } from './components/FolderPanel';
 import { useLens } from './use-lens';
 
 export function App() {
@@ -72,6 +73,7 @@ export function App() {
         </aside>
       </main>
       <Compare state={state} />
+      <FolderPanel state={state} controller={controller} />
       <ImportPanel state={state} controller={controller} />
       <footer>
         <p>

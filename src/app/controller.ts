@@ -12,6 +12,7 @@ import { DRN_KEY, RESNET_KEY, type Action, type ModelEntry, type State, type Vie
 import type { Decoded } from './url-state';
 import { viewOf } from './url-sync';
 import { LensClient } from './worker/client';
+import { FolderRunner } from './folder-run';
 import type { BackendChoice, ModelSource } from './worker/protocol';
 
 const TOP_K = 5;
@@ -20,6 +21,8 @@ const importedEntry = (m: ModelManifest): ModelEntry => ({ key: m.id, title: m.t
 
 export class Controller {
   readonly client = new LensClient();
+  /** The folder evaluation (research mode). */
+  readonly folder: FolderRunner = new FolderRunner(this);
   /** Loads under the current backend, so each model is fetched once per backend. */
   private loads = new Map<string, Promise<void>>();
   private backendReady: Promise<void> = Promise.resolve();
@@ -27,7 +30,7 @@ export class Controller {
   /** A shared link's view waiting for the user's own photo, which no link can carry. */
   private pendingView: Partial<View> | null = null;
 
-  constructor(readonly dispatch: Dispatch<Action>, private state: () => State) {
+  constructor(readonly dispatch: Dispatch<Action>, readonly state: () => State) {
     this.client.onBackendChange = (info, reason) => {
       this.loads.clear();
       this.dispatch({ type: 'backendChanged', info, reason });

@@ -4,6 +4,7 @@ import type { ColorScale } from '../draw/composite';
 import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import type { Inference } from '../models/class-maps';
 import type { FaithfulnessCurves } from '../localize/faithfulness';
+import { folderReducer, type FolderAction, type FolderState } from './folder-state';
 import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
@@ -98,6 +99,8 @@ export interface State {
   importing: ImportState | null;
   /** Faithfulness curves asked for on this photo (null: none, or the photo or model changed). */
   faith: FaithState | null;
+  /** The folder evaluation (research mode), its own small reducer: folder-state.ts. */
+  folder: FolderState | null;
 }
 
 export const initialView = (): View => ({
@@ -119,6 +122,7 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
   memory: null,
   importing: null,
   faith: null,
+  folder: null,
 });
 
 export type Action =
@@ -161,7 +165,8 @@ export type Action =
   | { type: 'faithProgress'; done: number; total: number }
   | { type: 'faithDone'; result: FaithfulnessCurves }
   /** A run failed or was cancelled: its partial state goes. */
-  | { type: 'faithEnd' };
+  | { type: 'faithEnd' }
+  | { type: 'folder'; action: FolderAction };
 
 let noticeId = 0;
 
@@ -264,6 +269,8 @@ export function reducer(s: State, a: Action): State {
       return s.faith && !s.faith.result && s.faith.classIndex === a.result.classIndex ? { ...s, faith: { ...s.faith, done: s.faith.total, result: a.result } } : s;
     case 'faithEnd':
       return s.faith && !s.faith.result ? { ...s, faith: null } : s;
+    case 'folder':
+      return { ...s, folder: folderReducer(s.folder, a.action) };
     case 'modelRemoved': {
       const models = s.models.filter((m) => m.key !== a.key);
       const { [a.key]: _gone, ...results } = s.results;

@@ -123,8 +123,8 @@ async function handle(req: Request): Promise<void> {
       case 'infer': {
         if (!backend) await init(choice);
         const m = await model(req.args.key);
-        const { image, topK, extraClasses, size, flip, winner } = req.args;
-        const inf = await m.infer(image, { topK, extraClasses, size, flip, winner, keepMaps: true });
+        const { image, topK, extraClasses, size, flip, winner, keep } = req.args;
+        const inf = await m.infer(image, { topK, extraClasses, size, flip, winner, keepMaps: keep ?? true });
         return [inf, transferables(inf)];
       }
       case 'maps': {

@@ -45,9 +45,10 @@ export interface Calls {
   /**
    * Runs the model on a photo. The worker keeps that photo's maps of every class (per model key,
    * until the next infer of that key) for `maps`. `size` (a multiple of 32, 224-896) and `flip`
-   * as in InferOptions; `winner: false` skips the winner grid (maps.winner comes back empty).
+   * as in InferOptions; `winner: false` skips the winner grid (maps.winner comes back empty);
+   * `keep: false` (a folder evaluation) leaves the viewer photo's kept maps in place.
    */
-  infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[]; size?: number; flip?: boolean; winner?: boolean }; result: Inference };
+  infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[]; size?: number; flip?: boolean; winner?: boolean; keep?: boolean }; result: Inference };
   /** Planes of any classes for that model's latest photo (layout of Inference.maps.data); an error if none is kept. */
   maps: { args: { key: string; classes: number[] }; result: MapPlanes };
   memory: { args: Record<string, never>; result: MemoryInfo };
