@@ -1,7 +1,8 @@
 // `npm run bench`: load and inference times of the built app in headless Chromium, per model and
 // backend. Cold load = fresh browser profile; cached = the same profile reloaded. Inference =
 // the page's "last inference" (photo pixels -> class maps, in the worker) over repeated runs.
-// Not a test: it prints a Markdown table for the README.
+// Not a test: it prints a Markdown table for the README. `--loads-only` measures just the two
+// loads (no photo, no runs), e.g. to compare float16 with float32 weight storage.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -12,7 +13,8 @@ import { BUILTIN_MODELS } from '../src/models/registry';
 import { CHROMIUM, chromiumArgs } from './browser';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const PORT = 4391;
+const PORT = Number(process.env.BENCH_PORT ?? 4391);
+const LOADS_ONLY = process.argv.includes('--loads-only');
 const MODELS = BUILTIN_MODELS.map((m) => m.id).reverse(); // the baseline first
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',');
 /** Runs per backend: software GPUs and plain JS take tens of seconds a pass here. */
@@ -57,6 +59,7 @@ async function bench(model: string, backend: string): Promise<Row | string> {
     const device = (await page.getByTestId('device').textContent()) ?? '';
     await page.reload();
     const cached = await loadSeconds(page);
+    if (LOADS_ONLY) return { model, backend, device, cold, cached, first: NaN, runs: [] };
     const bytes = readFileSync(join(REPO, 'public/samples/coffee.jpg')).toString('base64');
     await page.evaluate((data) => {
       const dt = new DataTransfer();
@@ -81,7 +84,16 @@ async function bench(model: string, backend: string): Promise<Row | string> {
   }
 }
 
-const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const fmt = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '-' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+/** What the preview server sends for a model (it serves models/ as is): storage type and download size. */
+function weightsOf(model: string): string {
+  const m = JSON.parse(readFileSync(join(REPO, 'models', model, 'manifest.json'), 'utf8')) as {
+    weightsManifest: { weights: { quantization?: { dtype: string } }[] }[]; files: { bytes: number }[];
+  };
+  const storage = m.weightsManifest[0]?.weights[0]?.quantization?.dtype ?? 'float32';
+  return `${model} ${storage} ${(m.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(1)} MB`;
+}
 
 const srv = await server();
 const rows: Row[] = [];
@@ -92,14 +104,15 @@ try {
       const r = await bench(model, backend);
       if (typeof r === 'string') { skipped.push(r); console.error(r); break; }
       rows.push(r);
-      console.error(`${model} ${backend}: cold ${r.cold} s, cached ${r.cached} s, first ${r.first} ms, median ${quantile(r.runs, 0.5)} ms`);
+      console.error(`${model} ${backend}: cold ${r.cold} s, cached ${r.cached} s, first ${fmt(r.first)}, median ${fmt(quantile(r.runs, 0.5))}`);
     }
   }
 } finally {
   srv.kill();
 }
 const version = await (async () => { const b = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs(false) }); const v = b.version(); await b.close(); return v; })();
-console.log(`Headless Chromium ${version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, no GPU; photo coffee.jpg (600×400).\n`);
+console.log(`Headless Chromium ${version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, no GPU${LOADS_ONLY ? '' : '; photo coffee.jpg (600×400)'}.`);
+console.log(`Weights: ${MODELS.map(weightsOf).join('; ')}${LOADS_ONLY ? '; loads only (--loads-only)' : ''}.\n`);
 console.log('| model | backend (device) | cold load | cached load | first run | median | p90 | runs |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {

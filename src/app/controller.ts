@@ -129,7 +129,8 @@ export class Controller {
         this.dispatch({ type: 'loadProgress', key, loaded: 0, total: 0 });
         let last = 0;
         try {
-          const info = await this.client.call('load', { key, source: this.resolveSource(entry.source) }, {
+          const info = await this.client.call('load', { key, source: this.resolveSource(entry.source), size: this.state().input.size }, {
+            onPhase: (_phase, message) => this.dispatch({ type: 'loadPhase', key, message }),
             onProgress: (loaded, total) => {
               // React need not re-render for every network chunk.
               const now = performance.now();
@@ -179,7 +180,9 @@ export class Controller {
   async openSample(file: string, view?: Partial<View>): Promise<void> {
     const base = new URL('samples/', document.baseURI);
     try {
-      const res = await fetch(new URL(file, base));
+      const res = await fetch(new URL(file, base)).catch((e: Error) => {
+        throw new Error(`The sample ${file} could not be fetched (${e.message}): is the server still running?`);
+      });
       if (!res.ok) throw new Error(`sample ${file} is missing (HTTP ${res.status})`);
       const blob = await res.blob();
       let gt: Box[] = [];
@@ -282,6 +285,20 @@ export class Controller {
     }
   }
 
+  /** A new input size or flip setting: the network runs again (and warms up at a new size). */
+  async setInput(size: number, flip: boolean): Promise<void> {
+    const before = this.state().input;
+    this.dispatch({ type: 'input', size, flip });
+    const key = this.state().modelKey;
+    const load = this.state().loads[key];
+    if (size !== before.size && load?.status === 'ready') {
+      this.dispatch({ type: 'loadPhase', key, message: `preparing for ${size}×${size} inputs` });
+      await this.client.call('warmUp', { key, size }).catch(() => 0);
+      this.dispatch({ type: 'loadDone', info: load.info });
+    }
+    await this.rerun();
+  }
+
   setCompare(on: boolean): void {
     this.dispatch({ type: 'compare', on });
     if (on) void this.rerun();
@@ -312,7 +329,7 @@ export class Controller {
         // Classes switched on (from the search box, or a shared link) keep their maps on every run.
         const extraClasses = [...new Set([...s.view.shown, ...extra])];
         const inference = await this.client.call('infer', {
-          key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, topK: TOP_K, extraClasses,
+          key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, topK: TOP_K, extraClasses, size: s.input.size, flip: s.input.flip,
         }, { transfer: [data.buffer] });
         inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);
         this.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
@@ -340,7 +357,7 @@ export class Controller {
     try {
       const data = new Uint8ClampedArray(photo.pixels.data);
       const result = await this.client.call('faithfulness', {
-        key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, classIndex, steps,
+        key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, classIndex, steps, size: s.input.size, flip: s.input.flip,
       }, { transfer: [data.buffer], onProgress: (done, total) => this.dispatch({ type: 'faithProgress', done, total }) });
       const now = this.state();
       if (now.photo?.id !== photo.id || now.modelKey !== key) return;

@@ -38,6 +38,7 @@ export class FolderRunner {
       this.files = new Map(input.map((f) => [f.path, f.file]));
       this.boxes = new Map(set.items.map((i) => [i.path, i.boxes]));
       const key = this.c.state().modelKey;
+      const { size, flip } = this.c.state().input;
       this.dispatch({ type: 'start', modelKey: key, format: set.format, total: set.items.length, problems: set.problems });
       await this.c.ensureLoaded(key);
       const load = this.c.state().loads[key];
@@ -64,7 +65,7 @@ export class FolderRunner {
           const { pixels } = photo;
           const data = new Uint8ClampedArray(pixels.data);
           const inference = await this.c.client.call('infer', {
-            key, image: { width: pixels.width, height: pixels.height, data }, topK: 1, extraClasses: [item.classIndex], keep: false,
+            key, image: { width: pixels.width, height: pixels.height, data }, topK: 1, extraClasses: [item.classIndex], keep: false, size, flip,
           }, { transfer: [data.buffer] });
           const sample: EvalSample = {
             gtClass: item.classIndex, gtBoxes: item.boxes, topClass: inference.top[0].index, maps: inference.maps,

@@ -24,6 +24,8 @@ export const BUILTIN_MODELS: ModelEntry[] = BUILTIN.map((m) => ({ key: m.id, tit
 
 export type LoadState =
   | { status: 'loading'; loaded: number; total: number }
+  /** Weights are in; the model is warming up (shader compilation or a first run). */
+  | { status: 'preparing'; message: string }
   | { status: 'ready'; info: ModelInfo }
   | { status: 'error'; message: string };
 
@@ -101,6 +103,8 @@ export interface State {
   faith: FaithState | null;
   /** The folder evaluation (research mode), its own small reducer: folder-state.ts. */
   folder: FolderState | null;
+  /** Network input side and flip averaging for every run. */
+  input: { size: number; flip: boolean };
 }
 
 export const initialView = (): View => ({
@@ -123,6 +127,7 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
   importing: null,
   faith: null,
   folder: null,
+  input: { size: 224, flip: false },
 });
 
 export type Action =
@@ -132,6 +137,9 @@ export type Action =
   | { type: 'backendFailed'; message: string }
   | { type: 'selectModel'; key: string }
   | { type: 'loadProgress'; key: string; loaded: number; total: number }
+  | { type: 'loadPhase'; key: string; message: string }
+  /** The network's input side (224 ... 896) and flip averaging: both change what the network computes. */
+  | { type: 'input'; size: number; flip: boolean }
   | { type: 'loadDone'; info: ModelInfo }
   | { type: 'loadFailed'; key: string; message: string }
   | { type: 'modelsLost' }
@@ -184,6 +192,10 @@ export function reducer(s: State, a: Action): State {
       return { ...s, modelKey: a.key, faith: s.faith?.modelKey === a.key ? s.faith : null };
     case 'loadProgress':
       return { ...s, loads: { ...s.loads, [a.key]: { status: 'loading', loaded: a.loaded, total: a.total } } };
+    case 'loadPhase':
+      return { ...s, loads: { ...s.loads, [a.key]: { status: 'preparing', message: a.message } } };
+    case 'input':
+      return { ...s, input: { size: a.size, flip: a.flip } };
     case 'loadDone':
       return { ...s, loads: { ...s.loads, [a.info.key]: { status: 'ready', info: a.info } } };
     case 'loadFailed':

@@ -1,4 +1,5 @@
 // Typed checks for command-line values: one clear line for a bad value, no stack trace.
+import { inputSizeError } from '../image/geometry';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -15,4 +16,12 @@ export function number(flag: string, value: string | undefined, min = -Infinity,
 export function oneOf<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T {
   if (!choices.includes(value as T)) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
   return value as T;
+}
+
+/** `--size N`: a network input side the models can run at, or undefined for the model's own. */
+export function inputSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const err = inputSizeError(Number(value));
+  if (err) throw new UsageError(`--size: ${err}`);
+  return Number(value);
 }

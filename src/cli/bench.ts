@@ -1,34 +1,47 @@
-// `bench`: load time and image-to-maps time per model and backend, in Node. Prints what it
-// measured with the machine it measured on; --check also compares the backend's logits and maps
-// with a reference backend on the same input.
+// `bench`: load time and image-to-maps time per model and backend, in Node, and where that time
+// goes (preprocessing, the network, post-processing, the readback; kernel time where the backend
+// reports it). Prints what it measured with the machine it measured on; --check also compares the
+// backend's logits and maps with a reference backend on the same input.
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { cpus, platform } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ARCHITECTURES, isArchName } from '../models/architectures';
-import { LensModel } from '../models/lens-model';
-import { mapOf } from '../models/class-maps';
+import { LensModel, type InferSplit } from '../models/lens-model';
+import { mapOf, type InferOptions } from '../models/class-maps';
 import { randomWeights } from '../models/random-weights';
 import { BUILTIN_MODELS } from '../models/registry';
 import { decodeImage } from '../image/decode-node';
 import { KERAS_PREPROCESSING } from '../weights/keras-resnet50';
 import { FORMAT } from '../weights/manifest';
 import type { RGBAImage } from '../image/geometry';
-import { UsageError, number, oneOf } from './args';
+import { UsageError, inputSize, number, oneOf } from './args';
 import { initBackend, type NodeBackend } from './backend-node';
 import { resolveModel } from './models';
 
-export const BENCH_USAGE = 'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--check] [--json]';
+export const BENCH_USAGE = 'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--size N] [--flip] [--no-winner] [--no-warm-up] [--check] [--json]';
 
 export interface BenchRow {
   model: string;
   maps: string;
   backend: string;
   loadMs: number;
+  /** LensModel.warmUp after the load (shader compilation or one run), unless --no-warm-up. */
+  warmUpMs: number;
+  /** The first photo after load (and warm-up). */
   firstMs: number;
   medianMs: number;
   p90Ms: number;
   runs: number;
+  /** Medians over the runs of where infer's time went, in ms. */
+  split: InferSplit;
+  /**
+   * Median GPU kernel time of one infer from tf.time, where the backend measures it (WebGPU with
+   * timestamp queries, WebGL); null on wasm and cpu, whose kernels run inside `forward`.
+   */
+  kernelMs: number | null;
+  /** Tensors alive after the runs minus before them (must be 0). */
+  tensorGrowth: number;
   /** Max |difference| / max |reference| against the reference backend, when --check. */
   check?: { reference: string; logits: number; maps: number };
 }
@@ -68,30 +81,60 @@ function relErr(a: Float32Array, b: Float32Array): number {
   return mag > 0 ? diff / mag : diff;
 }
 
+/** tf.time's kernelMs is real kernel time only on GPU backends; on the others it is the wall time of the call. */
+const REPORTS_KERNELS = new Set(['webgpu', 'webgl']);
+
+/** One infer under tf.time: its kernels are all enqueued synchronously, before its readback. */
+async function timedInfer(model: LensModel, image: RGBAImage, options: InferOptions): Promise<{ ms: number; split: InferSplit; kernelMs: number }> {
+  let pending: ReturnType<LensModel['infer']> | undefined;
+  const timing = await tf.time(() => { pending = model.infer(image, options); });
+  const inf = await pending!;
+  return { ms: inf.ms, split: model.lastSplit, kernelMs: timing.kernelMs as number };
+}
+
 /**
  * Times one model. The check builds a second copy of the model on the reference backend rather
  * than moving tensors there: a move reads GPU memory synchronously, which WebGPU in Node lacks.
  */
-async function benchOne(make: () => Promise<LensModel>, image: RGBAImage, runs: number, backend: string, check: NodeBackend | null): Promise<BenchRow> {
+export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage, runs: number, backend: string, check: NodeBackend | null,
+  options: InferOptions = {}, warmUp = true): Promise<BenchRow> {
   const t0 = performance.now();
   const model = await make();
   const loadMs = performance.now() - t0;
+  const warmUpMs = warmUp ? await model.warmUp(options.size) : 0;
   const t1 = performance.now();
-  const first = await model.infer(image);
+  const first = await model.infer(image, options);
   const firstMs = performance.now() - t1;
+  const tensorsBefore = tf.memory().numTensors;
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push((await model.infer(image)).ms);
+  const splits: InferSplit[] = [];
+  const kernels: number[] = [];
+  const kernelsReported = REPORTS_KERNELS.has(tf.getBackend());
+  for (let i = 0; i < runs; i++) {
+    // Kernel timing adds queries (and on WebGPU a wait) to the run, so it gets runs of its own.
+    if (kernelsReported && i % 2 === 1) {
+      kernels.push((await timedInfer(model, image, options)).kernelMs);
+      continue;
+    }
+    times.push((await model.infer(image, options)).ms);
+    splits.push(model.lastSplit);
+  }
+  const tensorGrowth = tf.memory().numTensors - tensorsBefore;
   times.sort((a, b) => a - b);
+  const med = (k: keyof InferSplit) => quantile(splits.map((x) => x[k]).sort((a, b) => a - b), 0.5);
   const row: BenchRow = {
-    model: model.manifest.id, maps: `${first.maps.width}x${first.maps.height}`, backend, loadMs, firstMs,
-    medianMs: quantile(times, 0.5), p90Ms: quantile(times, 0.9), runs,
+    model: model.manifest.id, maps: `${first.maps.width}x${first.maps.height}`, backend, loadMs, warmUpMs, firstMs,
+    medianMs: quantile(times, 0.5), p90Ms: quantile(times, 0.9), runs: times.length,
+    split: { preprocess: med('preprocess'), forward: med('forward'), postprocess: med('postprocess'), readback: med('readback') },
+    kernelMs: kernels.length ? quantile(kernels.sort((a, b) => a - b), 0.5) : null,
+    tensorGrowth,
   };
   model.dispose();
   if (check) {
     const current = tf.getBackend();
     await tf.setBackend(check);
     const refModel = await make();
-    const ref = await refModel.infer(image, { extraClasses: first.maps.classes });
+    const ref = await refModel.infer(image, { ...options, extraClasses: first.maps.classes });
     refModel.dispose();
     await tf.setBackend(current);
     const refMaps = first.maps.classes.flatMap((c) => Array.from(mapOf(ref.maps, c)));
@@ -101,8 +144,10 @@ async function benchOne(make: () => Promise<LensModel>, image: RGBAImage, runs: 
 }
 
 function table(rows: BenchRow[]): string {
-  const head = ['model', 'maps', 'backend', 'load ms', 'first ms', 'median ms', 'p90 ms', 'runs', 'check'];
-  const body = rows.map((r) => [r.model, r.maps, r.backend, r.loadMs.toFixed(0), r.firstMs.toFixed(0), r.medianMs.toFixed(1), r.p90Ms.toFixed(1), String(r.runs),
+  const head = ['model', 'maps', 'backend', 'load ms', 'warm-up ms', 'first ms', 'median ms', 'p90 ms', 'pre ms', 'forward ms', 'post ms', 'readback ms', 'kernels ms', 'runs', 'tensors', 'check'];
+  const body = rows.map((r) => [r.model, r.maps, r.backend, r.loadMs.toFixed(0), r.warmUpMs.toFixed(0), r.firstMs.toFixed(0), r.medianMs.toFixed(1), r.p90Ms.toFixed(1),
+    r.split.preprocess.toFixed(1), r.split.forward.toFixed(1), r.split.postprocess.toFixed(1), r.split.readback.toFixed(1),
+    r.kernelMs === null ? 'n/a' : r.kernelMs.toFixed(1), String(r.runs), `${r.tensorGrowth >= 0 ? '+' : ''}${r.tensorGrowth}`,
     r.check ? `vs ${r.check.reference}: logits ${r.check.logits.toExponential(1)}, maps ${r.check.maps.toExponential(1)}` : '']);
   return [head, head.map(() => '---'), ...body].map((c) => `| ${c.join(' | ')} |`).join('\n');
 }
@@ -113,9 +158,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     options: {
       model: { type: 'string' }, arch: { type: 'string' }, backend: { type: 'string', default: 'wasm' },
       runs: { type: 'string', default: '20' }, image: { type: 'string' }, check: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }, size: { type: 'string' }, flip: { type: 'boolean', default: false },
+      'no-winner': { type: 'boolean', default: false }, 'no-warm-up': { type: 'boolean', default: false },
     },
   });
+  const options: InferOptions = { size: inputSize(values.size), flip: values.flip, winner: !values['no-winner'] };
   const backendName = oneOf<NodeBackend>('--backend', values.backend, ['wasm', 'cpu', 'webgpu']);
   const runs = number('--runs', values.runs, 1, 10_000);
   const backend = await initBackend(backendName);
@@ -125,11 +172,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const reference = values.check ? (backendName === 'wasm' ? 'cpu' : 'wasm') : null;
   for (const spec of [...ids.map((id) => ({ id })), ...(values.arch ?? '').split(',').filter(Boolean).map((arch) => ({ arch }))]) {
     const make = async () => ('id' in spec ? resolveModel(spec.id) : randomModel(spec.arch));
-    rows.push(await benchOne(make, image, runs, backend, reference));
+    rows.push(await benchOne(make, image, runs, backend, reference, options, !values['no-warm-up']));
     if (!values.json) process.stderr.write(`${rows[rows.length - 1].model}: median ${rows[rows.length - 1].medianMs.toFixed(1)} ms\n`);
   }
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${platform()}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
-  if (values.json) console.log(JSON.stringify({ machine, image: values.image ?? 'synthetic 640x480', rows }, null, 1));
-  else console.log(`${machine}\ninput: ${values.image ?? 'synthetic 640x480'}; time = photo to maps on the CPU (preprocessing included)\n\n${table(rows)}`);
+  const input = `${values.image ?? 'synthetic 640x480'}, network input ${options.size ?? 'the model\'s own'}${options.flip ? ' + flip' : ''}${options.winner ? '' : ', no winner grid'}`;
+  if (values.json) console.log(JSON.stringify({ machine, input, rows }, null, 1));
+  else {
+    console.log(`${machine}\ninput: ${input}; time = photo to maps on the CPU (preprocessing included)`);
+    console.log('split (medians): pre = photo to input tensor; forward = the network enqueued (synchronous backends compute it here);');
+    console.log('post = logits, top-k, planes, winner enqueued; readback = waiting for the one packed read (GPU backends compute here);');
+    console.log(`kernels = GPU kernel time of one infer (tf.time), measured on every other run, n/a where the backend does not report it\n\n${table(rows)}`);
+  }
   return 0;
 }

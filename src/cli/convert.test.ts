@@ -55,4 +55,30 @@ describe('cli convert', () => {
     }
     expect(cli('convert', join(FIXTURES, 'tiny.zip.pth'), '--arch', 'drn_z_1').code).toBe(2);
   });
+
+  it('stores float16 shards with --dtype float16, and locate still gives PyTorch\'s classes', () => {
+    const out = join(tmp, 'c26-f16');
+    const r = cli('convert', join(FIXTURES, 'drn_c_26_w8.legacy.pth'), '--out', out, '--dtype', 'float16');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`wrote ${out} (float16,`);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+    expect(manifest.weightsManifest[0].weights.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
+    const located = cli('locate', join(FIXTURES, 'input.png'), '--model', out, '--json', '--logits');
+    expect(located.code).toBe(0);
+    const logits = (JSON.parse(located.stdout) as LocateResult).logits!;
+    const expected = new Float32Array(readFileSync(join(FIXTURES, 'drn_c_26_w8.expected.bin')).buffer.slice(0, 4000));
+    const max = Math.max(...expected.map(Math.abs));
+    // float16 keeps 11 significant bits: logits move by about 1e-3 of their scale, not 1e-4.
+    expect(Math.max(...logits.map((v, i) => Math.abs(v - expected[i]))) / max).toBeLessThan(1e-2);
+    const argmax = (xs: ArrayLike<number>) => Array.from(xs).reduce((b, v, i, a) => (v > a[b] ? i : b), 0);
+    expect(argmax(logits)).toBe(argmax(expected));
+  });
+
+  it('refuses an unknown --dtype in convert and setup-models with one line and exit code 2', () => {
+    for (const args of [['convert', join(FIXTURES, 'drn_c_26_w8.legacy.pth'), '--dtype', 'bf16'], ['fetch-models', '--dtype', 'bf16']]) {
+      const r = cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('error: --dtype must be one of float32, float16, got "bf16"');
+    }
+  });
 });

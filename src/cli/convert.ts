@@ -6,19 +6,21 @@ import { parseArgs } from 'node:util';
 import { isArchName, type ArchName } from '../models/architectures';
 import { IMAGENET_CLASSES } from '../models/imagenet-classes';
 import { importCheckpoint } from '../weights/import-drn';
+import { STORAGE_DTYPES, type StorageDtype } from '../weights/manifest';
 import { writePackage } from '../weights/node-package';
-import { UsageError } from './args';
+import { UsageError, oneOf } from './args';
 import { MODELS_DIR } from './paths';
 
-export const CONVERT_USAGE = 'convert CHECKPOINT.pth [--arch drn_c_26] [--out models/<id>]';
+export const CONVERT_USAGE = `convert CHECKPOINT.pth [--arch drn_c_26] [--out models/<id>] [--dtype ${STORAGE_DTYPES.join('|')}]`;
 
 export async function convertCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { arch: { type: 'string' }, out: { type: 'string' } },
+    options: { arch: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string', default: 'float32' } },
   });
   if (positionals.length !== 1) throw new UsageError(`usage: ${CONVERT_USAGE}`);
   const file = positionals[0];
+  const dtype = oneOf<StorageDtype>('--dtype', values.dtype, STORAGE_DTYPES);
   let arch: ArchName | undefined;
   if (values.arch !== undefined) {
     if (!isArchName(values.arch)) throw new UsageError(`--arch must be an official name such as drn_c_26 or drn_d_105, got ${JSON.stringify(values.arch)}`);
@@ -38,8 +40,8 @@ export async function convertCommand(argv: string[]): Promise<void> {
   const unused = [...new Set(d.dropped.filter((k) => !k.endsWith('num_batches_tracked')).map((k) => k.replace(/\.\d+\.[a-z_]+$/, '')))];
   if (unused.length) console.log(`  dropped ${unused.join(', ')} (in the checkpoint, unused by the forward pass)`);
   const out = values.out ?? join(MODELS_DIR, meta.id);
-  const manifest = await writePackage(out, meta, tensors);
+  const manifest = await writePackage(out, meta, tensors, { dtype });
   const mb = manifest.files.reduce((n, f) => n + f.bytes, 0) / 2 ** 20;
   const shown = values.out ?? relative(process.cwd(), out);
-  console.log(`wrote ${shown} (${manifest.files.length} files, ${mb.toFixed(1)} MB); try: npm run cli -- locate PHOTO --model ${values.out ?? meta.id}`);
+  console.log(`wrote ${shown} (${dtype}, ${manifest.files.length} files, ${mb.toFixed(1)} MB); try: npm run cli -- locate PHOTO --model ${values.out ?? meta.id}`);
 }

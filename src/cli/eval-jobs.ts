@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { decodeImage } from '../image/decode-node';
+import type { RGBAImage } from '../image/geometry';
 import type { LensModel } from '../models/lens-model';
 import type { EvalSample } from '../localize/metrics';
 import type { Box } from '../localize/boxes';
@@ -43,13 +44,17 @@ export type FromJob =
   | { type: 'error'; message: string };
 
 /** One image through the model: what the metrics need of it. */
-export async function sampleOf(model: LensModel, im: DevImage, setup: JobSetup): Promise<EvalSample> {
+export async function readDevPhoto(im: DevImage, classes: number): Promise<RGBAImage> {
   const photo = decodeImage(new Uint8Array(await readFile(im.path)), im.path);
   if (photo.width !== im.width || photo.height !== im.height) {
     throw new Error(`${im.path}: ${photo.width}x${photo.height} pixels, annotations.json says ${im.width}x${im.height} (boxes would not match)`);
   }
-  const classes = model.manifest.classes.length;
   if (im.classIndex >= classes) throw new Error(`${im.path}: class_index ${im.classIndex} but the model has ${classes} classes`);
+  return photo;
+}
+
+export async function sampleOf(model: LensModel, im: DevImage, setup: JobSetup): Promise<EvalSample> {
+  const photo = await readDevPhoto(im, model.manifest.classes.length);
   const inf = await model.infer(photo, { topK: 1, extraClasses: [im.classIndex], size: setup.size, flip: setup.flip });
   return { gtClass: im.classIndex, gtBoxes: im.boxes, topClass: inf.top[0].index, maps: inf.maps, transform: inf.transform };
 }

@@ -6,12 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { inputSizeError } from '../image/geometry';
 import type { Box } from '../localize/boxes';
 import { DEFAULT_STEPS } from '../localize/faithfulness';
 import type { MaxBoxAccV2 } from '../localize/metrics';
 import { setFigures, type RuleReport } from '../localize/eval-report';
-import { UsageError, number, oneOf } from './args';
+import { UsageError, inputSize, number, oneOf } from './args';
 import { inferAll, type DevImage } from './eval-jobs';
 import { DEFAULT_MODEL } from './models';
 import { progressBar } from './progress';
@@ -57,6 +56,10 @@ export async function readDevSet(dir: string, limit = Infinity): Promise<DevImag
     return { path, classIndex: im.class_index as number, width: im.width as number, height: im.height as number, boxes: im.boxes as Box[] };
   });
 }
+
+/** Decodes a dev-set photo, checking it against its annotation and the model's class count. */
+/** One dev-set photo, checked against its annotation (shared by eval's jobs and compare). */
+export { readDevPhoto } from './eval-jobs';
 
 export interface EvalReport {
   data: string;
@@ -185,9 +188,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   const backend = oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']);
   const jobs = number('--jobs', values.jobs, 1, 64);
   if (!Number.isInteger(jobs)) throw new UsageError(`--jobs must be a whole number, got ${values.jobs}`);
-  const size = values.size === undefined ? undefined : Number(values.size);
-  const sizeError = size === undefined ? null : inputSizeError(size);
-  if (sizeError) throw new UsageError(`--size: ${sizeError}`);
+  const size = inputSize(values.size);
   const faithfulnessSteps = values.faithfulness ? stepsArg(values.steps) : undefined;
   if (!values.faithfulness && values.steps !== undefined) throw new UsageError('--steps goes with --faithfulness');
   const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip, faithfulnessSteps });

@@ -11,7 +11,7 @@ import { locateResult, type LocateResult } from '../localize/report';
 import { buildScene } from '../draw/scene';
 import { initBackend } from './backend-node';
 import { DEFAULT_MODEL, resolveModel } from './models';
-import { UsageError, number, oneOf } from './args';
+import { UsageError, inputSize, number, oneOf } from './args';
 import { overlayPng } from './overlay-png';
 import { stepsArg } from './eval';
 import { runFaithfulness } from '../models/faithfulness-run';
@@ -23,7 +23,7 @@ const roundCurves = (f: FaithfulnessCurves): FaithfulnessCurves => ({
   deletionAuc: r(f.deletionAuc, 6), insertionAuc: r(f.insertionAuc, 6), blurSigma: r(f.blurSigma, 2), ms: r(f.ms, 1),
 });
 
-export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--faithfulness [--steps N]]';
+export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip] [--faithfulness [--steps N]]';
 
 function printText(r: LocateResult): void {
   console.log(`${r.image} (${r.width}x${r.height}) · ${r.model} · ${r.mapSize.join('x')} maps · ${r.backend} · ${r.ms.toFixed(0)} ms · rule ${r.rule} threshold ${r.threshold}`);
@@ -61,6 +61,8 @@ export async function locateCommand(argv: string[]): Promise<number> {
       backend: { type: 'string', default: 'wasm' },
       faithfulness: { type: 'boolean', default: false },
       steps: { type: 'string' },
+      size: { type: 'string' },
+      flip: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError(`usage: ${LOCATE_USAGE}`);
@@ -69,6 +71,7 @@ export async function locateCommand(argv: string[]): Promise<number> {
   const topK = number('--top', values.top, 1, 1000);
   if (!values.faithfulness && values.steps !== undefined) throw new UsageError('--steps goes with --faithfulness');
   const steps = values.faithfulness ? stepsArg(values.steps) : 0;
+  const size = inputSize(values.size);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
   // Ground truth is checked before the model loads: a typo costs no 100 MB read.
   let gtAll: GroundTruth;
@@ -97,14 +100,14 @@ export async function locateCommand(argv: string[]): Promise<number> {
       const image = decodeImage(new Uint8Array(await readFile(file).catch((e: NodeJS.ErrnoException) => {
         throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
       })), file);
-      const inf = await model.infer(image, { topK, extraClasses: classes });
+      const inf = await model.infer(image, { topK, extraClasses: classes, size, flip: values.flip });
       const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, image.width, image.height, values['gt-file'] ?? '--gt') : [];
       const result = locateResult(file, model.manifest.id, { ...inf, backend }, { rule, threshold }, { withLogits: values.logits, classes, names, gt });
       if (steps) {
         // The classes asked for with --class, else the top one: each costs 2 * steps - 1 forward passes.
         const wanted = classes.length ? classes : [inf.top[0].index];
         for (const c of result.classes.filter((r) => wanted.includes(r.index))) {
-          c.faithfulness = roundCurves(await runFaithfulness(model, image, { classIndex: c.index, steps }));
+          c.faithfulness = roundCurves(await runFaithfulness(model, image, { classIndex: c.index, steps, size, flip: values.flip }));
         }
       }
       results.push(result);

@@ -3,17 +3,19 @@
 import { BENCH_USAGE, benchCommand } from './bench';
 import { EVAL_USAGE, evalCommand } from './eval';
 import { CONVERT_USAGE, convertCommand } from './convert';
-import { fetchModels } from './fetch-models';
 import { GRIDDING_USAGE, griddingCommand } from './gridding';
+import { FETCH_MODELS_USAGE, fetchModelsCommand } from './fetch-models';
+import { COMPARE_USAGE, compareCommand } from './compare';
 import { LOCATE_USAGE, locateCommand } from './locate';
 
 type Command = (args: string[]) => Promise<number | void>;
 
 const COMMANDS: Record<string, { usage: string; run: Command }> = {
-  'fetch-models': { usage: 'fetch-models   (obtain and convert the default ImageNet models)', run: () => fetchModels() },
+  'fetch-models': { usage: FETCH_MODELS_USAGE, run: fetchModelsCommand },
   locate: { usage: LOCATE_USAGE, run: locateCommand },
   convert: { usage: CONVERT_USAGE, run: convertCommand },
   eval: { usage: EVAL_USAGE, run: evalCommand },
+  compare: { usage: COMPARE_USAGE, run: compareCommand },
   bench: { usage: BENCH_USAGE, run: benchCommand },
   gridding: { usage: GRIDDING_USAGE, run: griddingCommand },
 };

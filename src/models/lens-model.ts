@@ -1,7 +1,7 @@
 // The one public entry to a loaded network: photo in, top classes and their class maps out.
 // Everything it returns is plain CPU data, so localization, drawing and export never touch tf.
 import * as tf from '@tensorflow/tfjs';
-import { resizeAt, type Preprocessing, type RGBAImage } from '../image/geometry';
+import { resizeAt, type Preprocessing, type RGBAImage, type Resize } from '../image/geometry';
 import { toInputTensor } from '../image/preprocess';
 import type { LoadedPackage, ModelManifest } from './package';
 import { classMaps } from './forward';
@@ -52,6 +52,55 @@ export class LensModel {
   }
 
   /**
+   * Logits, top-k indices, the wanted planes and (if asked) the winner grid, as one flat tensor:
+   * [logits (C) | top-k (k) | planes ((k + extra) * h * w) | winner (h * w)].
+   */
+  private packed(maps: tf.Tensor4D, k: number, extra: number[], winner: boolean): tf.Tensor1D {
+    const [h, w, n] = maps.shape.slice(1) as [number, number, number];
+    return tf.tidy(() => {
+      const flat = maps.reshape([h * w, n]);
+      const logits = tf.mean(flat, 0);
+      const { indices } = tf.topk(logits, k);
+      const wanted = extra.length ? tf.concat([indices, tf.tensor1d(extra, 'int32')]) : indices;
+      const parts = [logits, tf.cast(indices, 'float32'), tf.transpose(tf.gather(flat, wanted, 1)).reshape([-1])];
+      // Class indices are exact in float32 (< 2^24), so the winner rides in the same readback.
+      if (winner) parts.push(tf.cast(tf.argMax(flat, 1), 'float32'));
+      return tf.concat(parts) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * Prepares the backend so that the first photo runs as fast as later ones: on WebGPU every
+   * shader of a run is compiled in parallel without running it (tfjs's compile-only mode); on
+   * wasm one run on a grey image lets XNNPACK pack its weights. Returns the ms it took.
+   */
+  async warmUp(size?: number): Promise<number> {
+    const start = performance.now();
+    const side = size ?? inputSide(this.manifest.preprocessing.resize);
+    // Wider than tall, so the resize and the crop a photo needs are prepared too.
+    const width = Math.round(side * 1.5);
+    const grey: RGBAImage = { width, height: side, data: new Uint8Array(width * side * 4).fill(128) };
+    const backend = tf.getBackend();
+    if (backend === 'webgpu') {
+      const gpu = tf.backend() as unknown as { checkCompileCompletionAsync(): Promise<void> };
+      tf.env().set('WEBGPU_ENGINE_COMPILE_ONLY', true);
+      try {
+        tf.tidy(() => {
+          const { input } = toInputTensor(grey, this.preprocessing(size));
+          this.packed(this.forward(input, false), Math.min(5, this.manifest.classes.length), [], true);
+        });
+      } finally {
+        tf.env().set('WEBGPU_ENGINE_COMPILE_ONLY', false);
+      }
+      await gpu.checkCompileCompletionAsync();
+    } else if (backend !== 'cpu') {
+      // Plain JS has nothing to prepare, and one run there takes many seconds.
+      await this.infer(grey, { size });
+    }
+    return performance.now() - start;
+  }
+
+  /**
    * Everything is computed on the backend and read back once, packed: all logits, the top-k
    * indices, the wanted planes and (if asked) the winner grid. One readback, because on a GPU each
    * one waits for the whole queue.
@@ -73,16 +122,7 @@ export class LensModel {
       const t2 = performance.now();
       const [h, w] = maps.shape.slice(1) as [number, number];
       const cells = h * w;
-      const packed = tf.tidy(() => {
-        const flat = maps.reshape([cells, n]);
-        const logits = tf.mean(flat, 0);
-        const { indices } = tf.topk(logits, k);
-        const wanted = extra.length ? tf.concat([indices, tf.tensor1d(extra, 'int32')]) : indices;
-        const parts = [logits, tf.cast(indices, 'float32'), tf.transpose(tf.gather(flat, wanted, 1)).reshape([-1])];
-        // Class indices are exact in float32 (< 2^24), so the winner rides in the same readback.
-        if (wantWinner) parts.push(tf.cast(tf.argMax(flat, 1), 'float32'));
-        return tf.concat(parts);
-      });
+      const packed = this.packed(maps, k, extra, wantWinner);
       made.push(packed);
       const t3 = performance.now();
       const all = (await packed.data()) as Float32Array;
@@ -149,4 +189,9 @@ export class LensModel {
     tf.dispose([...this.weights.values()]);
     this.weights.clear();
   }
+}
+
+/** The network input side a resize rule gives. */
+function inputSide(resize: Resize): number {
+  return resize.mode === 'stretch' ? resize.size : resize.crop;
 }

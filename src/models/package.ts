@@ -8,7 +8,8 @@ import type { ArchConfig } from './architectures';
 
 export const FORMAT = 'drn-lens-model/1';
 
-export interface WeightEntry { name: string; shape: number[]; dtype: 'float32' }
+/** `quantization` float16: the shard stores binary16 values, decoded to float32 at load. */
+export interface WeightEntry { name: string; shape: number[]; dtype: 'float32'; quantization?: { dtype: 'float16' } }
 export interface WeightGroup { paths: string[]; weights: WeightEntry[] }
 export interface FileEntry { path: string; bytes: number; sha256: string }
 

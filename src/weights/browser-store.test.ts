@@ -17,7 +17,7 @@ const tensors = (seed: number): NamedArray[] => foldedShapes(arch).map((t, i) =>
   name: t.name, shape: t.shape, data: Float32Array.from({ length: t.shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(seed + i + j)),
 }));
 // Small shards so that a package spans several records.
-const packed = (id: string, seed = 0) => pack(meta(id), tensors(seed), 40_000);
+const packed = (id: string, seed = 0) => pack(meta(id), tensors(seed), { shardBytes: 40_000 });
 
 async function clear() {
   for (const m of await listModels()) await deleteModel(m.id);

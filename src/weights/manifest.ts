@@ -1,10 +1,10 @@
 // The model package format: models/<id>/manifest.json plus weight shards in TF.js's
-// weights-manifest binary layout (little-endian float32, tensors back to back, < 4 MB a file).
+// weights-manifest binary layout (little-endian float32, or float16 where the manifest says so, tensors back to back, < 4 MB a file).
 // Validation here is pure so that Node, the page and the import worker all say the same thing.
 import type { ArchConfig, Level, LevelKind, Stem } from '../models/architectures';
 import { foldedShapes } from '../models/plan';
 import type { Preprocessing, Resize } from '../image/geometry';
-import { FORMAT, type ModelManifest } from '../models/package';
+import { FORMAT, type ModelManifest, type WeightEntry } from '../models/package';
 
 export const SHARD_BYTES = 4 * 1024 * 1024 - 1;
 
@@ -160,9 +160,37 @@ export function checkTensors(m: ModelManifest, where = 'manifest.json'): void {
       throw new ManifestError(`${where}: tensor ${g.name} has shape ${JSON.stringify(g.shape)}, architecture ${m.architecture.name} needs ${JSON.stringify(e.shape)}`);
     }
     if (g.dtype !== 'float32') throw new ManifestError(`${where}: tensor ${g.name} has dtype ${g.dtype}, expected float32`);
+    checkStorage(g, got[0], where);
   }
 }
 
+/**
+ * How the shards hold the values: float32, or float16 (TF.js's `quantization: { dtype: 'float16' }`,
+ * decoded to float32 at load; the network always computes in float32).
+ */
+export type StorageDtype = 'float32' | 'float16';
+export const STORAGE_DTYPES: readonly StorageDtype[] = ['float32', 'float16'];
+
+export const storageOf = (w: WeightEntry): StorageDtype => (w.quantization ? w.quantization.dtype : 'float32');
+
+/** A package stores all its tensors one way, so that its size and the parity figures mean one thing. */
+function checkStorage(w: WeightEntry, first: WeightEntry, where: string): void {
+  const q: unknown = w.quantization;
+  if (q !== undefined && !(isObj(q) && q.dtype === 'float16' && Object.keys(q).length === 1)) {
+    throw new ManifestError(`${where}: tensor ${w.name} has quantization ${JSON.stringify(q)}; only {"dtype":"float16"} (or none, float32) is supported`);
+  }
+  if (storageOf(w) !== storageOf(first)) {
+    throw new ManifestError(`${where}: tensor ${w.name} is stored as ${storageOf(w)} but ${first.name} as ${storageOf(first)}; a package uses one storage type`);
+  }
+}
+
+/** float32 or float16 for the whole package (checkTensors made sure all tensors agree). */
+export function packageStorage(m: ModelManifest): StorageDtype {
+  const first = m.weightsManifest.find((g) => g.weights.length)?.weights[0];
+  return first ? storageOf(first) : 'float32';
+}
+
 export function tensorBytes(m: ModelManifest): number {
-  return m.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  const bytes = { float32: 4, float16: 2 } as const;
+  return m.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + bytes[storageOf(w)] * w.shape.reduce((a, b) => a * b, 1), 0);
 }

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { ByteSource } from './load-package';
 import { FORMAT, type ModelManifest } from './manifest';
-import { pack, type NamedArray, type PackageMeta } from './pack';
+import { pack, type NamedArray, type PackageMeta, type PackOptions } from './pack';
 
 export function folderSource(dir: string): ByteSource {
   const describe = (p: string) => relative(process.cwd(), resolve(dir, p)) || '.';
@@ -24,8 +24,8 @@ export function folderSource(dir: string): ByteSource {
  * Writes manifest.json and its weight shards into a temporary folder, then renames it, so an
  * interrupted run never leaves a half-written package behind.
  */
-export async function writePackage(dir: string, meta: PackageMeta, tensors: NamedArray[]): Promise<ModelManifest> {
-  const packed = await pack(meta, tensors);
+export async function writePackage(dir: string, meta: PackageMeta, tensors: NamedArray[], options: PackOptions = {}): Promise<ModelManifest> {
+  const packed = await pack(meta, tensors, options);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });

@@ -2,7 +2,8 @@
 // import worker uses it to store packages in IndexedDB, the CLI to write them to disk.
 import type { ByteSource } from './load-package';
 import { sha256Hex } from './sha256';
-import { FORMAT, SHARD_BYTES, type FileEntry, type ModelManifest, type WeightEntry } from './manifest';
+import { FLOAT16_MAX, toFloat16 } from './float16';
+import { FORMAT, SHARD_BYTES, type FileEntry, type ModelManifest, type StorageDtype, type WeightEntry } from './manifest';
 
 export type PackageMeta = Omit<ModelManifest, 'format' | 'weightsManifest' | 'files'>;
 
@@ -14,16 +15,35 @@ export interface PackedModel {
   files: Map<string, Uint8Array>;
 }
 
-export async function pack(meta: PackageMeta, tensors: NamedArray[], shardBytes = SHARD_BYTES): Promise<PackedModel> {
-  const total = tensors.reduce((n, t) => n + t.data.byteLength, 0);
+export interface PackOptions {
+  /** How the shards store the values (default float32). */
+  dtype?: StorageDtype;
+  shardBytes?: number;
+}
+
+/** A tensor's values as stored: float32 as is, or binary16 bits; refuses values float16 would turn into Inf. */
+function stored(t: NamedArray, dtype: StorageDtype): Uint8Array {
+  if (dtype === 'float32') return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  const half = toFloat16(t.data);
+  const i = half.findIndex((h, j) => (h & 0x7fff) === 0x7c00 && Number.isFinite(t.data[j]));
+  if (i >= 0) throw new Error(`tensor ${t.name}: value ${t.data[i]} is beyond float16's range (+-${FLOAT16_MAX}); store this model as float32`);
+  return new Uint8Array(half.buffer, half.byteOffset, half.byteLength);
+}
+
+export async function pack(meta: PackageMeta, tensors: NamedArray[], { dtype = 'float32', shardBytes = SHARD_BYTES }: PackOptions = {}): Promise<PackedModel> {
+  const parts = tensors.map((t) => stored(t, dtype));
+  const total = parts.reduce((n, p) => n + p.byteLength, 0);
   const all = new Uint8Array(total);
   let o = 0;
-  for (const t of tensors) {
-    all.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), o);
-    o += t.data.byteLength;
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.byteLength;
   }
   const n = Math.max(1, Math.ceil(total / shardBytes));
-  const paths = Array.from({ length: n }, (_, i) => `group1-shard${i + 1}of${n}.bin`);
+  // float16 shards get their own names, so a browser's caches can never serve a float32 shard
+  // under a float16 package's URL (or the reverse) after a server switches storage types.
+  const stem = dtype === 'float16' ? 'group1-f16-shard' : 'group1-shard';
+  const paths = Array.from({ length: n }, (_, i) => `${stem}${i + 1}of${n}.bin`);
   const files = new Map<string, Uint8Array>();
   const entries: FileEntry[] = [];
   for (let i = 0; i < n; i++) {
@@ -31,7 +51,9 @@ export async function pack(meta: PackageMeta, tensors: NamedArray[], shardBytes 
     files.set(paths[i], bytes);
     entries.push({ path: paths[i], bytes: bytes.length, sha256: await sha256Hex(bytes) });
   }
-  const weights: WeightEntry[] = tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: 'float32' }));
+  const weights: WeightEntry[] = tensors.map((t) => ({
+    name: t.name, shape: t.shape, dtype: 'float32', ...(dtype === 'float16' ? { quantization: { dtype: 'float16' } as const } : {}),
+  }));
   return { manifest: { format: FORMAT, ...meta, weightsManifest: [{ paths, weights }], files: entries }, files };
 }
 

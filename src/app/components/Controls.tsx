@@ -11,6 +11,9 @@ export function sliderRange(state: State) {
   return thresholdRange(state.view.rule, inf && c !== undefined ? peak(inf.maps, c) : 10);
 }
 
+/** DRN is fully convolutional: any multiple of 32 works; these are the sizes offered. */
+const INPUT_SIZES = [224, 320, 448, 640, 896];
+
 const RULES: [BoxRule, string][] = [['cam', 'CAM rule (largest region, tau)'], ['drn', 'DRN paper rule (class wins the cell, t)']];
 const SCALES: [ColorScale, string][] = [['class', 'per class (own peak)'], ['shared', 'shared (one scale, comparable)']];
 
@@ -48,6 +51,18 @@ export function Controls({ state, controller }: { state: State; controller: Cont
             {label}
           </label>
         ))}
+      </div>
+      <div className="input-size">
+        <label>
+          Network input{' '}
+          <select value={state.input.size} data-testid="input-size" onChange={(e) => void controller.setInput(Number(e.target.value), state.input.flip)}>
+            {INPUT_SIZES.map((n) => <option key={n} value={n}>{n}×{n} ({n / 8}×{n / 8} DRN maps)</option>)}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={state.input.flip} data-testid="flip" onChange={(e) => void controller.setInput(state.input.size, e.target.checked)} />
+          Average with a horizontal flip (two passes)
+        </label>
       </div>
       <label className="check">
         <input type="checkbox" checked={view.rawGrid} data-testid="raw-grid" onChange={(e) => d({ type: 'rawGrid', on: e.target.checked })} />

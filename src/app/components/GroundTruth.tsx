@@ -27,7 +27,8 @@ export function GroundTruth({ state, controller, drawing, setDrawing }: { state:
       <form className="gt-typed" onSubmit={(e) => { e.preventDefault(); controller.addGroundTruthBox(typed); }} aria-label="Type a ground-truth box in photo pixels">
         {(['x0', 'y0', 'x1', 'y1'] as const).map((k, i) => (
           <label key={k}>{k}
-            <input type="number" value={typed[i]} min={0} max={i % 2 ? photo.height : photo.width} data-testid={`gt-${k}`}
+            {/* No min/max: the browser would block the form silently; the controller says what is wrong. */}
+            <input type="number" value={typed[i]} data-testid={`gt-${k}`}
               onChange={(e) => setTyped(typed.map((v, j) => (j === i ? Number(e.target.value) : v)) as Box)} />
           </label>
         ))}

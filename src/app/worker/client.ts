@@ -2,7 +2,12 @@
 // backend changes (a lost GPU) delivered to a listener.
 import type { BackendInfo, CallName, Calls, Request, WorkerMessage } from './protocol';
 
-type Pending = { resolve(v: unknown): void; reject(e: Error): void; onProgress?(loaded: number, total: number): void };
+type Pending = {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  onProgress?(loaded: number, total: number): void;
+  onPhase?(phase: 'preparing', message: string): void;
+};
 
 export class LensClient {
   private worker: Worker;
@@ -25,15 +30,16 @@ export class LensClient {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.type === 'progress') { p.onProgress?.(m.loaded, m.total); return; }
+    if (m.type === 'phase') { p.onPhase?.(m.phase, m.message); return; }
     this.pending.delete(m.id);
     if (m.type === 'ok') p.resolve(m.result);
     else p.reject(new Error(m.message));
   }
 
-  call<K extends CallName>(call: K, args: Calls[K]['args'], opts: { transfer?: Transferable[]; onProgress?: Pending['onProgress'] } = {}): Promise<Calls[K]['result']> {
+  call<K extends CallName>(call: K, args: Calls[K]['args'], opts: { transfer?: Transferable[]; onProgress?: Pending['onProgress']; onPhase?: Pending['onPhase'] } = {}): Promise<Calls[K]['result']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress, onPhase: opts.onPhase });
       this.worker.postMessage({ id, call, args } as Request, opts.transfer ?? []);
     });
   }

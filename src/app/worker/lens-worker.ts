@@ -40,7 +40,10 @@ function byteSource(src: ModelSource): ByteSource & { commit?(): Promise<void>; 
   return src.kind === 'url' ? new FetchSource(src.manifestUrl) : storeSource(src.key);
 }
 
-async function load(key: string, src: ModelSource, onProgress: (loaded: number, total: number) => void): Promise<ModelInfo> {
+/** After a load, what to warm up for: the page's input size and a way to say it is preparing; none when a photo follows at once. */
+interface WarmUp { size?: number; onPhase(message: string): void }
+
+async function load(key: string, src: ModelSource, onProgress: (loaded: number, total: number) => void, warm: WarmUp | null): Promise<ModelInfo> {
   const start = performance.now();
   models.get(key)?.releaseMaps();
   sources.set(key, src);
@@ -67,9 +70,14 @@ async function load(key: string, src: ModelSource, onProgress: (loaded: number, 
     weightSets.set(filesKey(manifest), pkg.weights);
     models.set(key, new LensModel(pkg));
   }
+  let warmUpMs = 0;
+  if (warm) {
+    warm.onPhase(`preparing ${manifest.title} on ${tf.getBackend()}`);
+    warmUpMs = await models.get(key)!.warmUp(warm.size);
+  }
   return {
     key, title: manifest.title, numClasses: manifest.classes.length, classes: manifest.classes,
-    bytes: total, cachedBytes, ms: performance.now() - start,
+    bytes: total, cachedBytes, ms: performance.now() - start, warmUpMs,
   };
 }
 
@@ -79,7 +87,7 @@ async function model(key: string): Promise<LensModel> {
   // Weights were dropped by a backend switch: reload them (from the browser cache).
   const src = sources.get(key);
   if (!src) throw new Error(`model ${key} was never loaded`);
-  await load(key, src, () => {});
+  await load(key, src, () => {}, null);
   return models.get(key)!;
 }
 
@@ -119,7 +127,14 @@ async function handle(req: Request): Promise<void> {
       case 'init':
         return [await init(req.args.backend), []];
       case 'load':
-        return [await load(req.args.key, req.args.source, (loaded, total) => post({ type: 'progress', id, loaded, total })), []];
+        return [await load(req.args.key, req.args.source, (loaded, total) => post({ type: 'progress', id, loaded, total }), req.args.warmUp === false ? null : {
+          size: req.args.size, onPhase: (message) => post({ type: 'phase', id, phase: 'preparing', message }),
+        }), []];
+      case 'warmUp': {
+        const m = await model(req.args.key);
+        post({ type: 'phase', id, phase: 'preparing', message: `preparing ${m.manifest.title} on ${tf.getBackend()}` });
+        return [await m.warmUp(req.args.size), []];
+      }
       case 'infer': {
         if (!backend) await init(choice);
         const m = await model(req.args.key);
@@ -136,10 +151,10 @@ async function handle(req: Request): Promise<void> {
       case 'faithfulness': {
         if (!backend) await init(choice);
         const m = await model(req.args.key);
-        const { image, classIndex, steps } = req.args;
+        const { image, classIndex, steps, size, flip } = req.args;
         cancelRequested = false;
         const curves = await runFaithfulness(m, image, {
-          classIndex, steps, onStep: (done, total) => post({ type: 'progress', id, loaded: done, total }), cancelled: () => cancelRequested,
+          classIndex, steps, size, flip, onStep: (done, total) => post({ type: 'progress', id, loaded: done, total }), cancelled: () => cancelRequested,
         });
         return [curves, []];
       }

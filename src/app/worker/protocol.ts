@@ -33,7 +33,10 @@ export interface ModelInfo {
   /** Total weight bytes and how many of them came from the browser cache. */
   bytes: number;
   cachedBytes: number;
+  /** Load time, warm-up included. */
   ms: number;
+  /** Of which the warm-up (shader compilation or a first run) took this long. */
+  warmUpMs: number;
 }
 
 export interface MemoryInfo { numTensors: number; numBytes: number }
@@ -41,7 +44,13 @@ export interface MemoryInfo { numTensors: number; numBytes: number }
 /** Request name -> its arguments and its result. */
 export interface Calls {
   init: { args: { backend: BackendChoice }; result: BackendInfo };
-  load: { args: { key: string; source: ModelSource }; result: ModelInfo };
+  /**
+   * Loads the weights, then (unless warmUp is false) warms the model up at `size`, with a 'phase'
+   * message saying so, so that the first photo is not slow.
+   */
+  load: { args: { key: string; source: ModelSource; size?: number; warmUp?: boolean }; result: ModelInfo };
+  /** Warms a loaded model up on its own (after a load with warmUp false, or for a new input size): the ms it took. */
+  warmUp: { args: { key: string; size?: number }; result: number };
   /**
    * Runs the model on a photo. The worker keeps that photo's maps of every class (per model key,
    * until the next infer of that key) for `maps`. `size` (a multiple of 32, 224-896) and `flip`
@@ -56,7 +65,7 @@ export interface Calls {
    * Deletion and insertion curves of one class's map on a photo (2 * steps - 1 forward passes;
    * progress: passes done of total). Leaves the kept maps of `maps` alone.
    */
-  faithfulness: { args: { key: string; image: RGBAImage; classIndex: number; steps: number }; result: FaithfulnessCurves };
+  faithfulness: { args: { key: string; image: RGBAImage; classIndex: number; steps: number; size?: number; flip?: boolean }; result: FaithfulnessCurves };
   /** Stops a running faithfulness call (it then fails with "cancelled"); answered at once, not queued. */
   cancel: { args: Record<string, never>; result: boolean };
   /** Drops a model (a deleted import) and its weights unless another model shares them. */
@@ -72,5 +81,7 @@ export type WorkerMessage =
   | { type: 'ok'; id: number; result: unknown }
   | { type: 'error'; id: number; message: string }
   | { type: 'progress'; id: number; loaded: number; total: number }
+  /** What a long request is doing now, in words for the page ('preparing' = warming the model up). */
+  | { type: 'phase'; id: number; phase: 'preparing'; message: string }
   /** The backend changed without being asked (the WebGPU device was lost). */
   | { type: 'backend'; info: BackendInfo; reason: string };

@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TORCH_IMAGENET } from '../image/geometry';
+import { ARCHITECTURES, narrowed } from '../models/architectures';
+import { LensModel } from '../models/lens-model';
+import { randomWeights } from '../models/random-weights';
+import { FORMAT } from '../weights/manifest';
+import { benchOne } from './bench';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function tiny(): LensModel {
+  const arch = narrowed({ ...ARCHITECTURES.resnet_18, numClasses: 10 }, 4);
+  return new LensModel({
+    manifest: {
+      format: FORMAT, id: 'tiny resnet', title: 'tiny', architecture: arch, preprocessing: { ...TORCH_IMAGENET, resize: { mode: 'stretch', size: 224 } },
+      classes: Array.from({ length: 10 }, (_, i) => `c${i}`), provenance: 'test', license: 'none', weightsManifest: [], files: [],
+    },
+    weights: randomWeights(arch, 5),
+  });
+}
+
+describe('bench', () => {
+  it('reports the split of each run and no tensor growth over 100 runs', async () => {
+    const image = { width: 240, height: 200, data: new Uint8Array(240 * 200 * 4).map((_, i) => (i * 37) % 256) };
+    const before = tf.memory().numTensors;
+    const row = await benchOne(async () => tiny(), image, 100, 'cpu', null, { extraClasses: [3] });
+    expect(row.runs).toBe(100);
+    expect(row.tensorGrowth).toBe(0);
+    expect(row.kernelMs).toBeNull();
+    expect(row.maps).toBe('7x7');
+    for (const v of Object.values(row.split)) expect(v).toBeGreaterThanOrEqual(0);
+    expect(row.split.forward + row.split.preprocess).toBeLessThanOrEqual(row.medianMs * 1.5 + 1);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
+});
