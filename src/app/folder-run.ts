@@ -8,6 +8,8 @@ import type { EvalSample } from '../localize/metrics';
 import type { Controller } from './controller';
 import type { FolderAction } from './folder-state';
 import { decodePhoto, toOriginalPixels } from './photo';
+import { sniffImage, truncation } from '../image/file-check';
+import type { RGBAImage } from '../image/geometry';
 
 /** A picked or dropped file with the path it had in its folder. */
 export interface FolderFile { path: string; file: Blob }
@@ -57,19 +59,17 @@ export class FolderRunner {
         if (this.cancelled) break;
         try {
           if (item.classIndex >= numClasses) throw new Error(`class_index ${item.classIndex} but the model has ${numClasses} classes`);
-          const photo = await decodePhoto(this.files.get(item.path)!, item.path);
-          photo.bitmap.close();
-          if (item.size && (item.size.width !== photo.width || item.size.height !== photo.height)) {
-            throw new Error(`${photo.width}x${photo.height} pixels, the annotation says ${item.size.width}x${item.size.height} (boxes would not match)`);
+          const { pixels, width, height } = await this.decode(item.path);
+          if (item.size && (item.size.width !== width || item.size.height !== height)) {
+            throw new Error(`${width}x${height} pixels, the annotation says ${item.size.width}x${item.size.height} (boxes would not match)`);
           }
-          const { pixels } = photo;
           const data = new Uint8ClampedArray(pixels.data);
           const inference = await this.c.client.call('infer', {
             key, image: { width: pixels.width, height: pixels.height, data }, topK: 1, extraClasses: [item.classIndex], keep: false, size, flip,
           }, { transfer: [data.buffer] });
           const sample: EvalSample = {
             gtClass: item.classIndex, gtBoxes: item.boxes, topClass: inference.top[0].index, maps: inference.maps,
-            transform: toOriginalPixels(inference.transform, photo.width, photo.height),
+            transform: toOriginalPixels(inference.transform, width, height),
           };
           samples.push(sample);
           this.dispatch({ type: 'sample', item: { path: item.path, sample } });
@@ -86,6 +86,30 @@ export class FolderRunner {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * A JPEG is decoded by the CLI's own decoder (its chunk loads on first use), so the figures equal
+   * `eval`'s; other images (PNG is lossless: every decoder agrees) by the browser, as the viewer does.
+   */
+  private async decode(path: string): Promise<{ pixels: RGBAImage; width: number; height: number }> {
+    const blob = this.files.get(path)!;
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    if (sniffImage(bytes) === 'jpeg') {
+      const cut = truncation(bytes, 'jpeg');
+      if (cut) throw new Error(`a truncated JPEG file (${cut})`);
+      const { decodeJpeg } = await import('../image/decode-jpeg');
+      let pixels: RGBAImage;
+      try {
+        pixels = decodeJpeg(bytes);
+      } catch (e) {
+        throw new Error(`corrupt JPEG (${(e as Error).message})`, { cause: e });
+      }
+      return { pixels, width: pixels.width, height: pixels.height };
+    }
+    const photo = await decodePhoto(blob, path);
+    photo.bitmap.close();
+    return { pixels: photo.pixels, width: photo.width, height: photo.height };
   }
 
   pause(): void {
