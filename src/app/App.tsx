@@ -12,6 +12,9 @@ import { Notices } from './components/Notices';
 import { Toolbar } from './components/Toolbar';
 import { Viewer } from './components/Viewer';
 import { GroundTruth } from './components/GroundTruth';
+import { GriddingNote } from './components/GriddingNote';
+import { FaithfulnessChart } from './components/FaithfulnessChart';
+import { FolderPanel } from './components/FolderPanel';
 import { useLens } from './use-lens';
 
 export function App() {
@@ -61,15 +64,18 @@ export function App() {
         <div className="left">
           <Viewer state={state} controller={controller} drawing={drawingGt} onDrawn={() => setDrawingGt(false)} />
           <GroundTruth state={state} controller={controller} drawing={drawingGt} setDrawing={setDrawingGt} />
+          <FaithfulnessChart state={state} controller={controller} />
         </div>
         <aside>
           <ClassList state={state} controller={controller} />
           <Legend state={state} />
+          <GriddingNote state={state} />
           {state.results[state.modelKey] && <Controls state={state} controller={controller} />}
           <ExportBar state={state} controller={controller} />
         </aside>
       </main>
       <Compare state={state} />
+      <FolderPanel state={state} controller={controller} />
       <ImportPanel state={state} controller={controller} />
       <footer>
         <p>

@@ -6,6 +6,7 @@ import { importCheckpointInWorker } from '../weights/import-client';
 import type { ModelManifest } from '../weights/manifest';
 import { checkGroundTruth, parseBoxesJson, parseGroundTruth } from '../localize/ground-truth';
 import type { Box } from '../localize/boxes';
+import { DEFAULT_STEPS } from '../localize/faithfulness';
 import { decodePhoto, toOriginalPixels } from './photo';
 import { stillOf } from './camera';
 import type { RGBAImage } from '../image/geometry';
@@ -13,6 +14,7 @@ import { DRN_KEY, RESNET_KEY, type Action, type ModelEntry, type State, type Vie
 import type { Decoded } from './url-state';
 import { viewOf } from './url-sync';
 import { LensClient } from './worker/client';
+import { FolderRunner } from './folder-run';
 import type { BackendChoice, ModelSource } from './worker/protocol';
 
 const TOP_K = 5;
@@ -21,6 +23,8 @@ const importedEntry = (m: ModelManifest): ModelEntry => ({ key: m.id, title: m.t
 
 export class Controller {
   readonly client = new LensClient();
+  /** The folder evaluation (research mode). */
+  readonly folder: FolderRunner = new FolderRunner(this);
   /** Loads under the current backend, so each model is fetched once per backend. */
   private loads = new Map<string, Promise<void>>();
   private backendReady: Promise<void> = Promise.resolve();
@@ -28,7 +32,7 @@ export class Controller {
   /** A shared link's view waiting for the user's own photo, which no link can carry. */
   private pendingView: Partial<View> | null = null;
 
-  constructor(readonly dispatch: Dispatch<Action>, private state: () => State) {
+  constructor(readonly dispatch: Dispatch<Action>, readonly state: () => State) {
     this.client.onBackendChange = (info, reason) => {
       this.loads.clear();
       this.dispatch({ type: 'backendChanged', info, reason });
@@ -362,6 +366,35 @@ export class Controller {
     } finally {
       this.dispatch({ type: 'runEnd' });
     }
+  }
+
+  /**
+   * Deletion and insertion curves of one class's map on the current photo, in the worker
+   * (2 * steps - 1 forward passes, with progress). One run at a time.
+   */
+  async runFaithfulness(classIndex: number, steps = DEFAULT_STEPS): Promise<void> {
+    const s = this.state();
+    const photo = s.photo;
+    if (!photo || !s.results[s.modelKey] || (s.faith && !s.faith.result)) return;
+    const key = s.modelKey;
+    this.dispatch({ type: 'faithStart', modelKey: key, photoId: photo.id, classIndex, steps });
+    try {
+      const data = new Uint8ClampedArray(photo.pixels.data);
+      const result = await this.client.call('faithfulness', {
+        key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, classIndex, steps, size: s.input.size, flip: s.input.flip,
+      }, { transfer: [data.buffer], onProgress: (done, total) => this.dispatch({ type: 'faithProgress', done, total }) });
+      const now = this.state();
+      if (now.photo?.id !== photo.id || now.modelKey !== key) return;
+      this.dispatch({ type: 'faithDone', result });
+    } catch (e) {
+      this.dispatch({ type: 'faithEnd' });
+      const msg = (e as Error).message;
+      this.say(msg.includes('cancelled') ? 'info' : 'error', msg.includes('cancelled') ? 'Faithfulness run cancelled.' : `Faithfulness curves failed: ${msg}`);
+    }
+  }
+
+  cancelFaithfulness(): void {
+    void this.client.call('cancel', {});
   }
 
   dismiss(id: number): void {

@@ -3,6 +3,8 @@
 import type { ColorScale } from '../draw/composite';
 import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import type { Inference } from '../models/class-maps';
+import type { FaithfulnessCurves } from '../localize/faithfulness';
+import { folderReducer, type FolderAction, type FolderState } from './folder-state';
 import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
@@ -72,6 +74,17 @@ export interface Notice { id: number; kind: 'error' | 'info'; text: string }
 
 export interface ImportState { name: string; stage: ImportStage; fraction: number }
 
+/** The faithfulness curves of one class on the current photo: running (passes done of total) or done. */
+export interface FaithState {
+  modelKey: string;
+  photoId: number;
+  classIndex: number;
+  steps: number;
+  done: number;
+  total: number;
+  result: FaithfulnessCurves | null;
+}
+
 export interface State {
   backendChoice: BackendChoice;
   backend: BackendInfo | null;
@@ -88,6 +101,10 @@ export interface State {
   notices: Notice[];
   memory: MemoryInfo | null;
   importing: ImportState | null;
+  /** Faithfulness curves asked for on this photo (null: none, or the photo or model changed). */
+  faith: FaithState | null;
+  /** The folder evaluation (research mode), its own small reducer: folder-state.ts. */
+  folder: FolderState | null;
   /** Network input side and flip averaging for every run. */
   input: { size: number; flip: boolean };
 }
@@ -110,6 +127,8 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
   notices: [],
   memory: null,
   importing: null,
+  faith: null,
+  folder: null,
   input: { size: 224, flip: false },
 });
 
@@ -151,7 +170,13 @@ export type Action =
   | { type: 'memory'; info: MemoryInfo }
   | { type: 'importing'; state: ImportState | null }
   | { type: 'modelsAdded'; models: ModelEntry[] }
-  | { type: 'modelRemoved'; key: string };
+  | { type: 'modelRemoved'; key: string }
+  | { type: 'faithStart'; modelKey: string; photoId: number; classIndex: number; steps: number }
+  | { type: 'faithProgress'; done: number; total: number }
+  | { type: 'faithDone'; result: FaithfulnessCurves }
+  /** A run failed or was cancelled: its partial state goes. */
+  | { type: 'faithEnd' }
+  | { type: 'folder'; action: FolderAction };
 
 let noticeId = 0;
 
@@ -166,7 +191,7 @@ export function reducer(s: State, a: Action): State {
     case 'backendFailed':
       return reducer({ ...s, backendBusy: false }, { type: 'notice', kind: 'error', text: a.message });
     case 'selectModel':
-      return { ...s, modelKey: a.key };
+      return { ...s, modelKey: a.key, faith: s.faith?.modelKey === a.key ? s.faith : null };
     case 'loadProgress':
       return { ...s, loads: { ...s.loads, [a.key]: { status: 'loading', loaded: a.loaded, total: a.total } } };
     case 'loadPhase':
@@ -180,7 +205,7 @@ export function reducer(s: State, a: Action): State {
     case 'modelsLost':
       return { ...s, loads: {} };
     case 'photo':
-      return { ...s, photo: a.photo, results: {}, view: { ...s.view, shown: [], gt: [], added: [], ...a.view } };
+      return { ...s, photo: a.photo, results: {}, faith: null, view: { ...s.view, shown: [], gt: [], added: [], ...a.view } };
     case 'runStart':
       return { ...s, running: true };
     case 'runEnd':
@@ -249,6 +274,17 @@ export function reducer(s: State, a: Action): State {
       const known = new Set(s.models.map((m) => m.key));
       return { ...s, models: [...s.models, ...a.models.filter((m) => !known.has(m.key))] };
     }
+    case 'faithStart':
+      return { ...s, faith: { modelKey: a.modelKey, photoId: a.photoId, classIndex: a.classIndex, steps: a.steps, done: 0, total: 2 * a.steps - 1, result: null } };
+    case 'faithProgress':
+      return s.faith && !s.faith.result ? { ...s, faith: { ...s.faith, done: a.done, total: a.total } } : s;
+    case 'faithDone':
+      // A result for another photo, model or class than the one waited for (the user moved on) is dropped.
+      return s.faith && !s.faith.result && s.faith.classIndex === a.result.classIndex ? { ...s, faith: { ...s.faith, done: s.faith.total, result: a.result } } : s;
+    case 'faithEnd':
+      return s.faith && !s.faith.result ? { ...s, faith: null } : s;
+    case 'folder':
+      return { ...s, folder: folderReducer(s.folder, a.action) };
     case 'modelRemoved': {
       const models = s.models.filter((m) => m.key !== a.key);
       const { [a.key]: _gone, ...results } = s.results;

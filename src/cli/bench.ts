@@ -61,7 +61,8 @@ function syntheticImage(w = 640, h = 480): RGBAImage {
   return { width: w, height: h, data };
 }
 
-function randomModel(name: string): LensModel {
+/** A model of any architecture with seeded random weights (randomWeights, seed 1) and ImageNet-sized numbered classes. */
+export function randomModel(name: string): LensModel {
   if (!isArchName(name)) throw new UsageError(`--arch: unknown architecture ${name} (one of ${Object.keys(ARCHITECTURES).join(', ')})`);
   const arch = ARCHITECTURES[name];
   return new LensModel({

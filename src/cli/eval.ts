@@ -6,27 +6,20 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
-import {
-  activationGrid, bestThreshold, grid, maxBoxAccV2, sweepRule, top1Cls, type EvalSample, type MaxBoxAccV2, type ThresholdSweep,
-} from '../localize/metrics';
+import type { Box } from '../localize/boxes';
+import { DEFAULT_STEPS } from '../localize/faithfulness';
+import type { MaxBoxAccV2 } from '../localize/metrics';
+import { setFigures, type RuleReport } from '../localize/eval-report';
 import { UsageError, inputSize, number, oneOf } from './args';
 import { inferAll, type DevImage } from './eval-jobs';
 import { DEFAULT_MODEL } from './models';
 import { progressBar } from './progress';
+import { faithfulnessOver, formatFaithfulness, type FaithfulnessReport } from './faithfulness-eval';
 
 export type { DevImage } from './eval-jobs';
+export { ruleGrid, ruleReport, type RuleReport } from '../localize/eval-report';
 
-export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip]';
-
-/**
- * Thresholds each rule is tuned over. tau is a fraction of the normalized map; t is a raw class
- * activation (pre-softmax), whose range depends on the model, so its grid comes from the maps.
- */
-export function ruleGrid(samples: readonly EvalSample[], rule: BoxRule): number[] {
-  const base = rule === 'cam' ? grid(0, 1, 0.05) : activationGrid(samples);
-  return [...new Set([...base, DEFAULT_THRESHOLD[rule]])].sort((a, b) => a - b);
-}
+export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip] [--faithfulness [--steps N]]';
 
 const isBox = (b: unknown): b is Box =>
   Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[2] > b[0] && b[3] > b[1];
@@ -68,14 +61,6 @@ export async function readDevSet(dir: string, limit = Infinity): Promise<DevImag
 /** One dev-set photo, checked against its annotation (shared by eval's jobs and compare). */
 export { readDevPhoto } from './eval-jobs';
 
-export interface RuleReport {
-  rule: BoxRule;
-  /** Chosen to maximize GT-known Loc on the evaluated images. */
-  best: { threshold: number; top1Loc: number; gtKnownLoc: number };
-  default: { threshold: number; top1Loc: number; gtKnownLoc: number };
-  sweep: ThresholdSweep;
-}
-
 export interface EvalReport {
   data: string;
   model: string;
@@ -92,16 +77,8 @@ export interface EvalReport {
   top1Cls: number;
   rules: RuleReport[];
   maxBoxAccV2: MaxBoxAccV2;
-}
-
-export function ruleReport(samples: readonly EvalSample[], rule: BoxRule): RuleReport {
-  const thresholds = ruleGrid(samples, rule);
-  const sweep = sweepRule(samples, rule, thresholds);
-  const at = (t: number) => {
-    const i = thresholds.indexOf(t);
-    return { threshold: t, top1Loc: sweep.top1Loc[i], gtKnownLoc: sweep.gtKnownLoc[i] };
-  };
-  return { rule, best: at(bestThreshold(thresholds, sweep.gtKnownLoc, DEFAULT_THRESHOLD[rule]).threshold), default: at(DEFAULT_THRESHOLD[rule]), sweep };
+  /** With --faithfulness: deletion and insertion curves of the top-1 class maps. */
+  faithfulness?: FaithfulnessReport;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -124,6 +101,7 @@ export function formatReport(r: EvalReport): string {
     '',
     `MaxBoxAccV2 ${pct(r.maxBoxAccV2.value)} (GT-class maps, boxes of all components, best tau per IoU delta)`,
     `  ${r.maxBoxAccV2.perDelta.map((d) => `delta ${d.delta}: ${pct(d.boxAcc)} at tau ${d.tau}`).join('; ')}`,
+    ...(r.faithfulness ? ['', formatFaithfulness(r.faithfulness)] : []),
   ].join('\n');
 }
 
@@ -136,6 +114,8 @@ export interface EvalOptions {
   jobs?: number;
   size?: number;
   flip?: boolean;
+  /** Deletion and insertion curves with this many steps (off when undefined). */
+  faithfulnessSteps?: number;
 }
 
 export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
@@ -152,6 +132,15 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
   const { samples, backend, modelId, loadSeconds } = inferred;
   // Start-up is not per-image work: the jobs start side by side, so take the time until the last was ready off.
   const wallSeconds = (performance.now() - start) / 1000 - loadSeconds;
+  let faithfulness: FaithfulnessReport | undefined;
+  if (opts.faithfulnessSteps !== undefined) {
+    const fbar = progressBar(images.length, 'faithfulness');
+    try {
+      faithfulness = await faithfulnessOver(images, { model: opts.model, backend: opts.backend ?? 'wasm', size: opts.size, flip: opts.flip }, opts.faithfulnessSteps, () => fbar.tick());
+    } finally {
+      fbar.done();
+    }
+  }
   return {
     data: opts.data,
     model: modelId,
@@ -163,10 +152,17 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
     loadSeconds,
     wallSeconds,
     secondsPerImage: wallSeconds / Math.max(1, samples.length),
-    top1Cls: top1Cls(samples),
-    rules: [ruleReport(samples, 'cam'), ruleReport(samples, 'drn')],
-    maxBoxAccV2: maxBoxAccV2(samples),
+    ...setFigures(samples),
+    ...(faithfulness ? { faithfulness } : {}),
   };
+}
+
+/** --steps of the faithfulness curves: a whole number, 2-256 (default 16). */
+export function stepsArg(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_STEPS;
+  const n = number('--steps', value, 2, 256);
+  if (!Number.isInteger(n)) throw new UsageError(`--steps must be a whole number, got ${value}`);
+  return n;
 }
 
 export async function evalCommand(args: string[]): Promise<void> {
@@ -182,6 +178,8 @@ export async function evalCommand(args: string[]): Promise<void> {
       jobs: { type: 'string', default: String(availableParallelism()) },
       size: { type: 'string' },
       flip: { type: 'boolean', default: false },
+      faithfulness: { type: 'boolean', default: false },
+      steps: { type: 'string' },
     },
   });
   if (!values.data) throw new UsageError(`usage: ${EVAL_USAGE}`);
@@ -191,6 +189,8 @@ export async function evalCommand(args: string[]): Promise<void> {
   const jobs = number('--jobs', values.jobs, 1, 64);
   if (!Number.isInteger(jobs)) throw new UsageError(`--jobs must be a whole number, got ${values.jobs}`);
   const size = inputSize(values.size);
-  const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip });
+  const faithfulnessSteps = values.faithfulness ? stepsArg(values.steps) : undefined;
+  if (!values.faithfulness && values.steps !== undefined) throw new UsageError('--steps goes with --faithfulness');
+  const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip, faithfulnessSteps });
   console.log(values.json ? JSON.stringify(report, null, 1) : formatReport(report));
 }

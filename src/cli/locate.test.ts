@@ -33,10 +33,37 @@ describe('locate --class and ground truth', () => {
       expect(c.iou).toBeLessThanOrEqual(1);
       expect(c.peak.x).toBeGreaterThanOrEqual(0);
       expect(c.peak.x).toBeLessThanOrEqual(451);
+      // ResNet-50's 7x7 maps: periods 2 and 4 are no DFT bins there, so gridding is not defined.
+      expect(c.gridding).toBeNull();
     }
     // The cat's box against the cat's hand-drawn box.
     expect(out.classes[0].iou).toBeGreaterThan(0.5);
   });
+
+  it('reports each class map\'s gridding for DRN-A-50\'s 28x28 maps', () => {
+    const r = cli('locate', CHELSEA, '--json', '--top', '2');
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as LocateResult;
+    expect(out.mapSize).toEqual([28, 28]);
+    for (const c of out.classes) {
+      expect(c.gridding).toBeGreaterThan(0);
+      expect(c.gridding).toBeLessThan(1);
+    }
+  }, 120_000);
+
+  it('adds deletion and insertion curves for the top class with --faithfulness', () => {
+    const r = cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--json', '--top', '2', '--faithfulness', '--steps', '2');
+    expect(r.stderr).toBe('');
+    const [first, second] = (JSON.parse(r.stdout) as LocateResult).classes;
+    const f = first.faithfulness!;
+    expect(f.classIndex).toBe(first.index);
+    expect(f.fractions).toEqual([0, 0.5, 1]);
+    expect(f.passes).toBe(3);
+    // The curves start (deletion) and end (insertion) at the photo's own probability.
+    expect(f.deletion[0]).toBeCloseTo(first.probability, 5);
+    expect(f.insertion[2]).toBeCloseTo(first.probability, 5);
+    expect(second.faithfulness).toBeUndefined();
+  }, 120_000);
 
   it('says in one line what is wrong with a class or a ground truth', () => {
     expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'zebracorn').stderr).toMatch(/^error: --class: no class named "zebracorn"/);

@@ -13,8 +13,17 @@ import { initBackend } from './backend-node';
 import { DEFAULT_MODEL, resolveModel } from './models';
 import { UsageError, inputSize, number, oneOf } from './args';
 import { overlayPng } from './overlay-png';
+import { stepsArg } from './eval';
+import { runFaithfulness } from '../models/faithfulness-run';
+import type { FaithfulnessCurves } from '../localize/faithfulness';
 
-export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip]';
+const r = (v: number, d: number) => Number(v.toFixed(d));
+const roundCurves = (f: FaithfulnessCurves): FaithfulnessCurves => ({
+  ...f, deletion: f.deletion.map((v) => r(v, 6)), insertion: f.insertion.map((v) => r(v, 6)),
+  deletionAuc: r(f.deletionAuc, 6), insertionAuc: r(f.insertionAuc, 6), blurSigma: r(f.blurSigma, 2), ms: r(f.ms, 1),
+});
+
+export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip] [--faithfulness [--steps N]]';
 
 function printText(r: LocateResult): void {
   console.log(`${r.image} (${r.width}x${r.height}) · ${r.model} · ${r.mapSize.join('x')} maps · ${r.backend} · ${r.ms.toFixed(0)} ms · rule ${r.rule} threshold ${r.threshold}`);
@@ -25,6 +34,13 @@ function printText(r: LocateResult): void {
     const iou = c.iou !== null ? `  IoU ${c.iou.toFixed(3)}` : '';
     console.log(`  ${String(i + 1).padStart(2)}. ${c.name.padEnd(width)}  ${c.probability.toFixed(3)}  box ${box}${iou}`);
   });
+  for (const c of r.classes) {
+    const f = c.faithfulness;
+    if (!f) continue;
+    console.log(`  faithfulness of ${c.name} (${f.fractions.length - 1} steps, ${f.passes} passes, ${(f.ms / 1000).toFixed(1)} s): deletion AUC ${f.deletionAuc.toFixed(3)}, insertion AUC ${f.insertionAuc.toFixed(3)}`);
+    console.log(`    deletion:  ${f.deletion.map((v) => v.toFixed(3)).join(' ')}`);
+    console.log(`    insertion: ${f.insertion.map((v) => v.toFixed(3)).join(' ')}`);
+  }
   if (r.logits) console.log(`  logits: ${r.logits.join(' ')}`);
 }
 
@@ -43,6 +59,8 @@ export async function locateCommand(argv: string[]): Promise<number> {
       overlay: { type: 'string' },
       logits: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
+      faithfulness: { type: 'boolean', default: false },
+      steps: { type: 'string' },
       size: { type: 'string' },
       flip: { type: 'boolean', default: false },
     },
@@ -51,6 +69,8 @@ export async function locateCommand(argv: string[]): Promise<number> {
   const rule = oneOf<BoxRule>('--rule', values.rule, ['drn', 'cam']);
   const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD[rule] : number('--threshold', values.threshold);
   const topK = number('--top', values.top, 1, 1000);
+  if (!values.faithfulness && values.steps !== undefined) throw new UsageError('--steps goes with --faithfulness');
+  const steps = values.faithfulness ? stepsArg(values.steps) : 0;
   const size = inputSize(values.size);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
   // Ground truth is checked before the model loads: a typo costs no 100 MB read.
@@ -83,6 +103,13 @@ export async function locateCommand(argv: string[]): Promise<number> {
       const inf = await model.infer(image, { topK, extraClasses: classes, size, flip: values.flip });
       const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, image.width, image.height, values['gt-file'] ?? '--gt') : [];
       const result = locateResult(file, model.manifest.id, { ...inf, backend }, { rule, threshold }, { withLogits: values.logits, classes, names, gt });
+      if (steps) {
+        // The classes asked for with --class, else the top one: each costs 2 * steps - 1 forward passes.
+        const wanted = classes.length ? classes : [inf.top[0].index];
+        for (const c of result.classes.filter((r) => wanted.includes(r.index))) {
+          c.faithfulness = roundCurves(await runFaithfulness(model, image, { classIndex: c.index, steps, size, flip: values.flip }));
+        }
+      }
       results.push(result);
       if (!values.json) printText(result);
       if (values.overlay) {

@@ -3,6 +3,7 @@
 import { BENCH_USAGE, benchCommand } from './bench';
 import { EVAL_USAGE, evalCommand } from './eval';
 import { CONVERT_USAGE, convertCommand } from './convert';
+import { GRIDDING_USAGE, griddingCommand } from './gridding';
 import { FETCH_MODELS_USAGE, fetchModelsCommand } from './fetch-models';
 import { COMPARE_USAGE, compareCommand } from './compare';
 import { LOCATE_USAGE, locateCommand } from './locate';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   eval: { usage: EVAL_USAGE, run: evalCommand },
   compare: { usage: COMPARE_USAGE, run: compareCommand },
   bench: { usage: BENCH_USAGE, run: benchCommand },
+  gridding: { usage: GRIDDING_USAGE, run: griddingCommand },
 };
 
 const USAGE = `usage: npm run cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;

@@ -1,13 +1,13 @@
 // Photo files to RGBA pixels in Node, with pure-JS decoders (no native modules) and messages
 // that say what is wrong with the file rather than how the decoder failed.
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { applyOrientation, jpegOrientation, pngOrientation } from './exif';
+import { applyOrientation, pngOrientation } from './exif';
+import { decodeJpeg, MAX_MEGAPIXELS } from './decode-jpeg';
 import { describeContent, sniffImage, truncation } from './file-check';
 import type { RGBAImage } from './geometry';
 
 /** Decoding stops above this (a 100-MP photo is ~400 MB of RGBA); callers downscale anything big. */
-export const MAX_MEGAPIXELS = 100;
+export { MAX_MEGAPIXELS };
 
 export class ImageError extends Error {
   override name = 'ImageError';
@@ -28,9 +28,7 @@ export function decodeImage(bytes: Uint8Array, name: string): RGBAImage {
       const pixels = { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
       return applyOrientation(pixels, pngOrientation(bytes));
     }
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
-    if (!img.width || !img.height) throw new Error('no image data');
-    return applyOrientation({ width: img.width, height: img.height, data: img.data }, jpegOrientation(bytes));
+    return decodeJpeg(bytes);
   } catch (e) {
     throw new ImageError(`${name}: corrupt or truncated ${kind.toUpperCase()} (${(e as Error).message})`);
   }

@@ -4,6 +4,8 @@ import { mapOf, softmax } from '../models/class-maps';
 import { inputToImage } from '../image/geometry';
 import { classBox, type Box, type RuleOptions } from './boxes';
 import { bestIoU } from './metrics';
+import { gridding } from './gridding';
+import type { FaithfulnessCurves } from './faithfulness';
 
 export interface ClassResult {
   index: number;
@@ -16,6 +18,10 @@ export interface ClassResult {
   iou: number | null;
   /** The map's strongest cell: its centre in photo pixels, and its raw activation. */
   peak: { x: number; y: number; value: number };
+  /** The map's checkerboard share (gridding.ts: 1 pure gridding, ~0 smooth); null where undefined (e.g. 7x7 maps). */
+  gridding: number | null;
+  /** Deletion and insertion curves, when asked for (`locate --faithfulness`, the page's chart). */
+  faithfulness?: FaithfulnessCurves;
 }
 
 export interface LocateResult {
@@ -44,6 +50,11 @@ function peakOf(inf: Inference, classIndex: number): ClassResult['peak'] {
   const cx = best % inf.maps.width, cy = (best - cx) / inf.maps.width;
   const [x, y] = inputToImage(inf.transform, (cx + 0.5) * inf.maps.cellSize, (cy + 0.5) * inf.maps.cellSize);
   return { x: round(x, 1), y: round(y, 1), value: round(plane[best], 4) };
+}
+
+function griddingOf(inf: Inference, classIndex: number): number | null {
+  const g = gridding(mapOf(inf.maps, classIndex), inf.maps.width, inf.maps.height);
+  return g ? round(g.score, 4) : null;
 }
 
 export interface ReportOptions {
@@ -79,6 +90,7 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
         box: box ? (box.map((v) => round(v, 1)) as Box) : null,
         iou: gt.length ? round(box ? bestIoU([box], gt) : 0, 4) : null,
         peak: peakOf(inf, p.index),
+        gridding: griddingOf(inf, p.index),
       };
     }),
     ...(report.withLogits ? { logits: Array.from(inf.logits, (v) => round(v, 5)) } : {}),

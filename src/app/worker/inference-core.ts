@@ -3,6 +3,7 @@
 // identical), kept maps, warm-up, WebGPU device-loss recovery, one request at a time in arrival order.
 import * as tf from '@tensorflow/tfjs';
 import { LensModel } from '../../models/lens-model';
+import { runFaithfulness } from '../../models/faithfulness-run';
 import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
@@ -172,8 +173,8 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
         case 'infer': {
           if (!backend) await init(choice);
           const m = await model(req.args.key);
-          const { image, topK, extraClasses, size, flip, winner } = req.args;
-          const inf = await m.infer(image, { topK, extraClasses, size, flip, winner, keepMaps: true });
+          const { image, topK, extraClasses, size, flip, winner, keep } = req.args;
+          const inf = await m.infer(image, { topK, extraClasses, size, flip, winner, keepMaps: keep ?? true });
           return [inf, transferables(inf)];
         }
         case 'maps': {
@@ -182,6 +183,19 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
           const planes = await m.mapsFor(req.args.classes);
           return [planes, [planes.data.buffer as ArrayBuffer]];
         }
+        case 'faithfulness': {
+          if (!backend) await init(choice);
+          const m = await model(req.args.key);
+          const { image, classIndex, steps, size, flip } = req.args;
+          cancelRequested = false;
+          const curves = await runFaithfulness(m, image, {
+            classIndex, steps, size, flip, onStep: (done, total) => post({ type: 'progress', id, loaded: done, total }, []), cancelled: () => cancelRequested,
+          });
+          return [curves, []];
+        }
+        case 'cancel':
+          // Answered on arrival (receive); here only if it was queued by mistake.
+          return [false, []];
         case 'memory': {
           const mem = tf.memory();
           return [{ numTensors: mem.numTensors, numBytes: mem.numBytes } satisfies Calls['memory']['result'], []];
@@ -226,9 +240,17 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     }
   }
 
+  /** Set by a cancel request, read between the forward passes of a faithfulness run. */
+  let cancelRequested = false;
   let queue: Promise<void> = Promise.resolve();
   return {
     receive(req) {
+      // A cancel must not wait behind the run it cancels.
+      if (req.call === 'cancel') {
+        cancelRequested = true;
+        post({ type: 'ok', id: req.id, result: true }, []);
+        return queue;
+      }
       queue = queue.then(() => handle(req));
       return queue;
     },

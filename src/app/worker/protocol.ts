@@ -2,6 +2,7 @@
 // an id; the worker answers it once (ok or error) and may send progress for it before that.
 import type { RGBAImage } from '../../image/geometry';
 import type { Inference, MapPlanes } from '../../models/class-maps';
+import type { FaithfulnessCurves } from '../../localize/faithfulness';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -53,12 +54,20 @@ export interface Calls {
   /**
    * Runs the model on a photo. The worker keeps that photo's maps of every class (per model key,
    * until the next infer of that key) for `maps`. `size` (a multiple of 32, 224-896) and `flip`
-   * as in InferOptions; `winner: false` skips the winner grid (maps.winner comes back empty).
+   * as in InferOptions; `winner: false` skips the winner grid (maps.winner comes back empty);
+   * `keep: false` (a folder evaluation) leaves the viewer photo's kept maps in place.
    */
-  infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[]; size?: number; flip?: boolean; winner?: boolean }; result: Inference };
+  infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[]; size?: number; flip?: boolean; winner?: boolean; keep?: boolean }; result: Inference };
   /** Planes of any classes for that model's latest photo (layout of Inference.maps.data); an error if none is kept. */
   maps: { args: { key: string; classes: number[] }; result: MapPlanes };
   memory: { args: Record<string, never>; result: MemoryInfo };
+  /**
+   * Deletion and insertion curves of one class's map on a photo (2 * steps - 1 forward passes;
+   * progress: passes done of total). Leaves the kept maps of `maps` alone.
+   */
+  faithfulness: { args: { key: string; image: RGBAImage; classIndex: number; steps: number; size?: number; flip?: boolean }; result: FaithfulnessCurves };
+  /** Stops a running faithfulness call (it then fails with "cancelled"); answered at once, not queued. */
+  cancel: { args: Record<string, never>; result: boolean };
   /** Drops a model (a deleted import) and its weights unless another model shares them. */
   unload: { args: { key: string }; result: boolean };
   /** Destroys the WebGPU device, as a driver reset would (for testing the fallback). */
