@@ -81,7 +81,10 @@ test('the JSON export is what `locate --json` prints for the same photo and mode
   await dropFile(page, 'chelsea.png', sampleBytes('chelsea.png'), 'image/png');
   await waitForResult(page, 'chelsea.png');
   const fromPage = await downloadJson(page);
-  const cliOut = execFileSync('npx', ['tsx', 'src/cli/main.ts', 'locate', '--json', '--model', 'drn-a-50-imagenet', 'public/samples/chelsea.png'], { cwd: REPO, encoding: 'utf8' });
+  const cliOut = execFileSync('npx', ['tsx', 'src/cli/main.ts', 'locate', '--json', '--model', 'drn-a-50-imagenet', 'public/samples/chelsea.png'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   const cliJson = JSON.parse(cliOut);
   const fromCli = (Array.isArray(cliJson) ? cliJson[0] : cliJson) as typeof fromPage;
   expect(fromPage.model).toBe('drn-a-50-imagenet');
@@ -136,7 +139,9 @@ test('a photo over 20 megapixels is downscaled, says so, and boxes stay in its o
   }, sampleBytes('coffee.jpg').toString('base64'));
   await dropFile(page, 'huge.jpg', Buffer.from(big, 'base64'), 'image/jpeg');
   await waitForResult(page, 'huge.jpg');
-  await expect(page.getByTestId('notice-info').last()).toContainText('huge.jpg is 6000×4000 (24.0 megapixels), over the 20-megapixel limit: it was downscaled');
+  await expect(page.getByTestId('notice-info').last()).toContainText(
+    'huge.jpg is 6000×4000 (24.0 megapixels), over the 20-megapixel limit: it was downscaled',
+  );
   expect((await topClasses(page))[0]).toBe('espresso');
   const json = await downloadJson(page);
   expect([json.width, json.height]).toEqual([6000, 4000]);
@@ -146,7 +151,9 @@ test('a photo over 20 megapixels is downscaled, says so, and boxes stay in its o
 
 test('a second visit loads the weights from the browser cache, not the network', async () => {
   const shards: string[] = [];
-  page.context().on('request', (r) => { if (r.url().endsWith('.bin')) shards.push(r.url()); });
+  page.context().on('request', (r) => {
+    if (r.url().endsWith('.bin')) shards.push(r.url());
+  });
   await page.reload();
   await expect(page.getByTestId('load-done')).toContainText('from the browser cache');
   expect(shards).toEqual([]);

@@ -20,7 +20,15 @@ const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu,cpu').split('
 /** Runs per backend: software GPUs and plain JS take tens of seconds a pass here. */
 const RUNS: Record<string, number> = { wasm: 20, webgl: 3, webgpu: 3, cpu: 3, ...JSON.parse(process.env.BENCH_RUNS ?? '{}') };
 
-interface Row { model: string; backend: string; device: string; cold: number; cached: number; first: number; runs: number[] }
+interface Row {
+  model: string;
+  backend: string;
+  device: string;
+  cold: number;
+  cached: number;
+  first: number;
+  runs: number[];
+}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -29,9 +37,16 @@ const quantile = (xs: number[], q: number) => {
 
 async function server(): Promise<ChildProcess> {
   // Node itself runs vite (not npx), so that kill() at the end stops the server rather than a wrapper.
-  const p = spawn(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(PORT), '--strictPort'], { cwd: REPO, stdio: 'ignore' });
+  const p = spawn(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(PORT), '--strictPort'], {
+    cwd: REPO,
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`http://localhost:${PORT}/`)).ok) return p; } catch { /* not up yet */ }
+    try {
+      if ((await fetch(`http://localhost:${PORT}/`)).ok) return p;
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('vite preview did not start');
@@ -52,7 +67,7 @@ async function bench(model: string, backend: string): Promise<Row | string> {
   const profile = mkdtempSync(join(tmpdir(), 'drn-lens-bench-'));
   const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: chromiumArgs(true), headless: true });
   try {
-    const page = ctx.pages()[0] ?? await ctx.newPage();
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
     await page.goto(`http://localhost:${PORT}/?backend=${backend}&model=${model}`);
     const cold = await loadSeconds(page);
     const ran = await page.getByTestId('backend').textContent();
@@ -74,7 +89,9 @@ async function bench(model: string, backend: string): Promise<Row | string> {
     const runs: number[] = [];
     for (let i = 0; i < RUNS[backend]; i++) {
       await rerun.click();
-      await page.waitForFunction(() => (document.querySelector('[data-testid=rerun]') as HTMLButtonElement).disabled, null, { timeout: 60_000 }).catch(() => {});
+      await page
+        .waitForFunction(() => (document.querySelector('[data-testid=rerun]') as HTMLButtonElement).disabled, null, { timeout: 60_000 })
+        .catch(() => {});
       await page.waitForFunction(() => !(document.querySelector('[data-testid=rerun]') as HTMLButtonElement).disabled, null, { timeout: 900_000 });
       runs.push(await lastMs(page));
     }
@@ -85,12 +102,14 @@ async function bench(model: string, backend: string): Promise<Row | string> {
   }
 }
 
-const fmt = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '-' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const fmt = (ms: number | undefined) =>
+  ms === undefined || Number.isNaN(ms) ? '-' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 
 /** What the preview server sends for a model (it serves models/ as is): storage type and download size. */
 function weightsOf(model: string): string {
   const m = JSON.parse(readFileSync(join(REPO, 'models', model, 'manifest.json'), 'utf8')) as {
-    weightsManifest: { weights: { quantization?: { dtype: string } }[] }[]; files: { bytes: number }[];
+    weightsManifest: { weights: { quantization?: { dtype: string } }[] }[];
+    files: { bytes: number }[];
   };
   const storage = m.weightsManifest[0]?.weights[0]?.quantization?.dtype ?? 'float32';
   return `${model} ${storage} ${(m.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(1)} MB`;
@@ -103,7 +122,11 @@ try {
   for (const backend of BACKENDS) {
     for (const model of MODELS) {
       const r = await bench(model, backend);
-      if (typeof r === 'string') { skipped.push(r); console.error(r); break; }
+      if (typeof r === 'string') {
+        skipped.push(r);
+        console.error(r);
+        break;
+      }
       rows.push(r);
       console.error(`${model} ${backend}: cold ${r.cold} s, cached ${r.cached} s, first ${fmt(r.first)}, median ${fmt(quantile(r.runs, 0.5))}`);
     }
@@ -111,12 +134,21 @@ try {
 } finally {
   srv.kill();
 }
-const version = await (async () => { const b = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs(false) }); const v = b.version(); await b.close(); return v; })();
-console.log(`Headless Chromium ${version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, no GPU${LOADS_ONLY ? '' : '; photo coffee.jpg (600×400)'}.`);
+const version = await (async () => {
+  const b = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs(false) });
+  const v = b.version();
+  await b.close();
+  return v;
+})();
+console.log(
+  `Headless Chromium ${version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, no GPU${LOADS_ONLY ? '' : '; photo coffee.jpg (600×400)'}.`,
+);
 console.log(`Weights: ${MODELS.map(weightsOf).join('; ')}${LOADS_ONLY ? '; loads only (--loads-only)' : ''}.\n`);
 console.log('| model | backend (device) | cold load | cached load | first run | median | p90 | runs |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.model} | ${r.backend} (${r.device}) | ${r.cold.toFixed(1)} s | ${r.cached.toFixed(1)} s | ${fmt(r.first)} | ${fmt(quantile(r.runs, 0.5))} | ${fmt(quantile(r.runs, 0.9))} | ${r.runs.length} |`);
+  console.log(
+    `| ${r.model} | ${r.backend} (${r.device}) | ${r.cold.toFixed(1)} s | ${r.cached.toFixed(1)} s | ${fmt(r.first)} | ${fmt(quantile(r.runs, 0.5))} | ${fmt(quantile(r.runs, 0.9))} | ${r.runs.length} |`,
+  );
 }
 for (const s of skipped) console.log(`\n${s}`);

@@ -8,8 +8,12 @@ import { shownBox, topClasses } from './helpers';
 test.use({
   launchOptions: {
     executablePath: CHROMIUM,
-    args: [...chromiumArgs(false), '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${fakeCameraFile('coffee.jpg')}`],
+    args: [
+      ...chromiumArgs(false),
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${fakeCameraFile('coffee.jpg')}`,
+    ],
   },
 });
 

@@ -17,19 +17,25 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 /** `locate --json --top 1` on the files, in one CLI process. */
 function locateInCli(dir: string, names: string[]): LocateResult[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'locate', ...names.map((n) => join(dir, n)), '--json', '--top', '1'],
-    { encoding: 'utf8', cwd: REPO });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'locate', ...names.map((n) => join(dir, n)), '--json', '--top', '1'],
+    { encoding: 'utf8', cwd: REPO },
+  );
   expect(r.stderr.trim()).toBe('');
   return JSON.parse(r.stdout) as LocateResult[];
 }
 
-test('EXIF orientations 3, 6 and 8: the upright copy\'s top class, probability and box, in the page and the CLI', async ({ page }) => {
+test("EXIF orientations 3, 6 and 8: the upright copy's top class, probability and box, in the page and the CLI", async ({ page }) => {
   const upright = decodeImage(sampleBytes('coffee.jpg'), 'coffee.jpg');
   const tmp = mkdtempSync(join(tmpdir(), 'drn-exif-e2e-'));
   try {
     const files = ([1, 3, 6, 8] as const).map((o) => ({ name: `coffee-o${o}.jpg`, bytes: orientedJpeg(upright, o) }));
     for (const f of files) writeFileSync(join(tmp, f.name), f.bytes);
-    const inCli = locateInCli(tmp, files.map((f) => f.name));
+    const inCli = locateInCli(
+      tmp,
+      files.map((f) => f.name),
+    );
 
     await page.goto('/');
     const inPage: LocateJson[] = [];
@@ -42,7 +48,9 @@ test('EXIF orientations 3, 6 and 8: the upright copy\'s top class, probability a
     expect(ref.name).toBe('espresso');
     files.forEach((f, i) => {
       const [p, c] = [inPage[i], inCli[i]];
-      console.log(`${f.name}: page ${p.classes[0].name} ${p.classes[0].probability.toFixed(4)} [${p.classes[0].box}], CLI ${c.classes[0].name} ${c.classes[0].probability.toFixed(4)} [${c.classes[0].box}]`);
+      console.log(
+        `${f.name}: page ${p.classes[0].name} ${p.classes[0].probability.toFixed(4)} [${p.classes[0].box}], CLI ${c.classes[0].name} ${c.classes[0].probability.toFixed(4)} [${c.classes[0].box}]`,
+      );
       expect([p.width, p.height, c.width, c.height], f.name).toEqual([600, 400, 600, 400]);
       expect([p.rule, p.threshold], f.name).toEqual([c.rule, c.threshold]);
       for (const got of [p.classes[0], c.classes[0]]) {
@@ -69,14 +77,19 @@ test('PNG eXIf: honoured before the image data, ignored after it or with a bad C
   const tmp = mkdtempSync(join(tmpdir(), 'drn-exif-e2e-'));
   try {
     for (const f of files) writeFileSync(join(tmp, f.name), f.bytes);
-    const inCli = locateInCli(tmp, files.map((f) => f.name));
+    const inCli = locateInCli(
+      tmp,
+      files.map((f) => f.name),
+    );
     await page.goto('/');
     for (const [i, f] of files.entries()) {
       await dropFile(page, f.name, f.bytes, 'image/png');
       await waitForResult(page, f.name);
       const p = await downloadJson(page);
       const [a, b] = [p.classes[0], inCli[i].classes[0]];
-      console.log(`${f.name}: page ${p.width}x${p.height} ${a.name} ${a.probability.toFixed(4)} [${a.box}], CLI ${inCli[i].width}x${inCli[i].height} ${b.name} ${b.probability.toFixed(4)} [${b.box}]`);
+      console.log(
+        `${f.name}: page ${p.width}x${p.height} ${a.name} ${a.probability.toFixed(4)} [${a.box}], CLI ${inCli[i].width}x${inCli[i].height} ${b.name} ${b.probability.toFixed(4)} [${b.box}]`,
+      );
       expect([p.width, p.height], f.name).toEqual(f.size);
       expect([inCli[i].width, inCli[i].height], f.name).toEqual(f.size);
       expect(b.name, f.name).toBe(a.name);

@@ -8,14 +8,17 @@ export const sampleBytes = (name: string) => readFileSync(new URL(name, SAMPLES)
 /** Drops a file on the page through a real drop event carrying a DataTransfer. */
 export async function dropFile(page: Page, name: string, bytes: Buffer | Uint8Array, type = 'application/octet-stream'): Promise<void> {
   const data = Buffer.from(bytes).toString('base64');
-  await page.evaluate(async ({ name, data, type }) => {
-    const raw = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-    const dt = new DataTransfer();
-    dt.items.add(new File([raw], name, { type }));
-    const target = document.querySelector('main') ?? document.body;
-    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { name, data, type });
+  await page.evaluate(
+    async ({ name, data, type }) => {
+      const raw = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([raw], name, { type }));
+      const target = document.querySelector('main') ?? document.body;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { name, data, type },
+  );
 }
 
 /** Waits until the page holds a result for `photo` and no analysis is running. */
@@ -42,7 +45,8 @@ export type Rect = [number, number, number, number];
 
 /** Mean absolute RGB change between two renderings over the pixels where `where` holds. */
 export function meanChange(a: { width: number; data: number[] }, b: { data: number[] }, where: (x: number, y: number) => boolean): number {
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   const h = a.data.length / 4 / a.width;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < a.width; x++) {
@@ -68,7 +72,13 @@ export async function downloadJson(page: Page): Promise<LocateJson> {
 }
 
 export interface LocateJson {
-  image: string; width: number; height: number; model: string; backend: string; rule: string; threshold: number;
+  image: string;
+  width: number;
+  height: number;
+  model: string;
+  backend: string;
+  rule: string;
+  threshold: number;
   mapSize: [number, number];
   classes: { index: number; name: string; probability: number; box: Rect | null }[];
 }

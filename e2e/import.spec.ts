@@ -12,7 +12,9 @@ const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
 test('a .pth checkpoint is imported, runs like PyTorch, survives a reload and can be deleted', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('load-done')).toBeVisible();
-  await page.getByTestId('import-input').setInputFiles({ name: 'drn_c_26_w8.zip.pth', mimeType: 'application/octet-stream', buffer: fixture('drn_c_26_w8.zip.pth') });
+  await page
+    .getByTestId('import-input')
+    .setInputFiles({ name: 'drn_c_26_w8.zip.pth', mimeType: 'application/octet-stream', buffer: fixture('drn_c_26_w8.zip.pth') });
   await expect(page.getByTestId('notice-info').last()).toContainText('drn_c_26_w8.zip.pth was imported as');
   const id = await page.getByTestId('model-select').inputValue();
   expect(id).toMatch(/^drn-c-26/);
@@ -35,7 +37,10 @@ test('a .pth checkpoint is imported, runs like PyTorch, survives a reload and ca
   await page.reload();
   await expect(page.getByTestId('imported-list')).toContainText('DRN-C-26');
   await expect(page.getByTestId('model-select').locator(`option[value="${id}"]`)).toHaveCount(1);
-  await page.getByRole('button', { name: /^Delete / }).first().click();
+  await page
+    .getByRole('button', { name: /^Delete / })
+    .first()
+    .click();
   await expect(page.getByTestId('model-select').locator(`option[value="${id}"]`)).toHaveCount(0);
   await page.reload();
   await expect(page.getByTestId('load-done')).toBeVisible();

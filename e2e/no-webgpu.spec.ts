@@ -26,7 +26,9 @@ test('?backend=webgpu falls back, says so, and still analyses a photo', async ({
 
 test('a missing model file is said in words, naming the file and the fix', async ({ page }) => {
   // The third shard, named by the storage type setup-models used (group1-shard3of25.bin, group1-f16-shard3of13.bin).
-  const manifest = JSON.parse(readFileSync(new URL('../models/resnet-50-imagenet/manifest.json', import.meta.url), 'utf8')) as { files: { path: string }[] };
+  const manifest = JSON.parse(readFileSync(new URL('../models/resnet-50-imagenet/manifest.json', import.meta.url), 'utf8')) as {
+    files: { path: string }[];
+  };
   const shard = manifest.files[2].path;
   await page.context().route(`**/models/resnet-50-imagenet/${shard}`, (r) => r.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/?model=resnet-50-imagenet');

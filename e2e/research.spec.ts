@@ -25,12 +25,17 @@ test.afterAll(async () => {
   await page.context().close();
 });
 
-test('the raw-grid view states each shown map\'s gridding, as locate --json reports it', async () => {
+test("the raw-grid view states each shown map's gridding, as locate --json reports it", async () => {
   await expect(page.getByTestId('gridding')).toHaveCount(0);
   await page.getByTestId('raw-grid').check();
   const shown = await page.getByTestId('gridding-score').allTextContents();
   expect(shown.length).toBe(1);
-  const cli = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'locate', 'public/samples/chelsea.png', '--json', '--top', '1'], { cwd: REPO, encoding: 'utf8' })) as {
+  const cli = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'locate', 'public/samples/chelsea.png', '--json', '--top', '1'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    }),
+  ) as {
     classes: { gridding: number }[];
   };
   expect(Math.abs(Number(shown[0]) - cli.classes[0].gridding)).toBeLessThan(0.002);
@@ -69,8 +74,12 @@ async function folderReport(p: Page): Promise<FolderJson> {
 }
 
 interface FolderJson {
-  images: number; top1Cls: number; rules: unknown[]; maxBoxAccV2: unknown;
-  perImage: { index: number; iou: number }[]; problems: { path: string; problem: string }[];
+  images: number;
+  top1Cls: number;
+  rules: unknown[];
+  maxBoxAccV2: unknown;
+  perImage: { index: number; iou: number }[];
+  problems: { path: string; problem: string }[];
 }
 
 test('a folder evaluated in the page gives exactly the figures of eval --json on the same 12 images', async () => {
@@ -89,7 +98,13 @@ test('a folder evaluated in the page gives exactly the figures of eval --json on
   await expect(page.getByTestId('folder-progress')).toHaveAttribute('value', '12', { timeout: 600_000 });
   await expect(page.getByTestId('folder-export-json')).toBeVisible();
   const mine = await folderReport(page);
-  const cli = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'eval', '--data', DEV, '--limit', '12', '--jobs', '1', '--json'], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 26 })) as FolderJson;
+  const cli = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'eval', '--data', DEV, '--limit', '12', '--jobs', '1', '--json'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }),
+  ) as FolderJson;
   expect(mine.images).toBe(12);
   expect(mine.top1Cls).toBe(cli.top1Cls);
   expect(mine.rules).toEqual(cli.rules);
@@ -115,11 +130,16 @@ test('bad input in a folder is counted and listed, never fatal', async () => {
   writeFileSync(join(dir, first.file), readFileSync(join(DEV, 'images', first.file)));
   writeFileSync(join(dir, 'corrupt.JPEG'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]));
   writeFileSync(join(dir, 'nobox.JPEG'), readFileSync(join(DEV, 'images', first.file)));
-  writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ images: [
-    first,
-    { file: 'corrupt.JPEG', class_index: 1, width: 10, height: 10, boxes: [[0, 0, 5, 5]] },
-    { file: 'missing.JPEG', class_index: 1, width: 10, height: 10, boxes: [[0, 0, 5, 5]] },
-  ] }));
+  writeFileSync(
+    join(dir, 'annotations.json'),
+    JSON.stringify({
+      images: [
+        first,
+        { file: 'corrupt.JPEG', class_index: 1, width: 10, height: 10, boxes: [[0, 0, 5, 5]] },
+        { file: 'missing.JPEG', class_index: 1, width: 10, height: 10, boxes: [[0, 0, 5, 5]] },
+      ],
+    }),
+  );
   await page.getByTestId('folder-files').setInputFiles(['annotations.json', first.file, 'corrupt.JPEG', 'nobox.JPEG'].map((f) => join(dir, f)));
   await expect(page.getByTestId('folder-export-json')).toBeVisible({ timeout: 180_000 });
   await expect(page.getByTestId('folder-progress')).toHaveAttribute('value', '2');

@@ -36,7 +36,10 @@ async function addClass(p: Page, query: string, index: number): Promise<void> {
 }
 
 const swatch = async (p: Page, testId: string): Promise<number[]> => {
-  const bg = await p.getByTestId(testId).locator('xpath=following-sibling::span[contains(@class,"swatch")]').evaluate((e) => getComputedStyle(e).backgroundColor);
+  const bg = await p
+    .getByTestId(testId)
+    .locator('xpath=following-sibling::span[contains(@class,"swatch")]')
+    .evaluate((e) => getComputedStyle(e).backgroundColor);
   return bg.match(/\d+/g)!.slice(0, 3).map(Number);
 };
 
@@ -44,17 +47,19 @@ const swatch = async (p: Page, testId: string): Promise<number[]> => {
 function around(img: { width: number; data: number[] }, x: number, y: number, r = 3): number[] {
   const sum = [0, 0, 0];
   let n = 0;
-  for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
-    const p = 4 * ((Math.round(y) + dy) * img.width + Math.round(x) + dx);
-    for (let k = 0; k < 3; k++) sum[k] += img.data[p + k];
-    n++;
-  }
+  for (let dy = -r; dy <= r; dy++)
+    for (let dx = -r; dx <= r; dx++) {
+      const p = 4 * ((Math.round(y) + dy) * img.width + Math.round(x) + dx);
+      for (let k = 0; k < 3; k++) sum[k] += img.data[p + k];
+      n++;
+    }
   return sum.map((v) => v / n);
 }
 
 /** How far the overlay moved a pixel towards `color`, as a cosine between (on - off) and (color - off). */
 function towards(off: number[], on: number[], color: number[]): number {
-  const d = on.map((v, k) => v - off[k]), c = color.map((v, k) => v - off[k]);
+  const d = on.map((v, k) => v - off[k]),
+    c = color.map((v, k) => v - off[k]);
   const dot = d.reduce((a, v, k) => a + v * c[k], 0);
   return dot / (Math.hypot(...d) * Math.hypot(...c) || 1);
 }
@@ -77,15 +82,21 @@ test('two classes peaking in different places each dominate near their own peak;
   await addClass(page, 'desk', 526);
   const json = await downloadJson(page);
   const peaks = new Map(json.classes.map((c) => [c.index, (c as unknown as { peak: { x: number; y: number } }).peak]));
-  const cup = peaks.get(967)!, table = peaks.get(526)!;
+  const cup = peaks.get(967)!,
+    table = peaks.get(526)!;
   expect(Math.hypot(cup.x - table.x, cup.y - table.y)).toBeGreaterThan(100);
-  const colorCup = await swatch(page, 'class-0'), colorTable = await swatch(page, 'class-added-526');
+  const colorCup = await swatch(page, 'class-0'),
+    colorTable = await swatch(page, 'class-added-526');
   const on = await viewerPixels(page);
   await page.getByTestId('class-0').uncheck();
   await page.getByTestId('class-added-526').uncheck();
   const off = await viewerPixels(page);
-  for (const [peak, mine, other] of [[cup, colorCup, colorTable], [table, colorTable, colorCup]] as const) {
-    const a = around(off, peak.x * on.scale, peak.y * on.scale), b = around(on, peak.x * on.scale, peak.y * on.scale);
+  for (const [peak, mine, other] of [
+    [cup, colorCup, colorTable],
+    [table, colorTable, colorCup],
+  ] as const) {
+    const a = around(off, peak.x * on.scale, peak.y * on.scale),
+      b = around(on, peak.x * on.scale, peak.y * on.scale);
     expect(towards(a, b, mine)).toBeGreaterThan(towards(a, b, other));
     expect(towards(a, b, mine)).toBeGreaterThan(0.8);
   }
@@ -101,7 +112,11 @@ test('two classes peaking in different places each dominate near their own peak;
     const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
     const text = (id: string) => document.querySelector(`[data-testid=${id}]`)?.textContent ?? '';
     canvas.focus();
-    for (let i = 0; i < 30; i++) { key('ArrowLeft'); key('ArrowUp'); await frame(); }
+    for (let i = 0; i < 30; i++) {
+      key('ArrowLeft');
+      key('ArrowUp');
+      await frame();
+    }
     const out: { cx: number; cy: number; a: number; b: number }[] = [];
     for (let row = 0; row < 28; row++) {
       for (let col = 0; col < 28; col++) {
@@ -116,14 +131,22 @@ test('two classes peaking in different places each dominate near their own peak;
   });
   expect(new Set(cells.map((c) => `${c.cx},${c.cy}`)).size).toBe(28 * 28);
   // Boxes and their labels are drawn over everything: pixels near a box edge are left out of the check.
-  const boxes = [...json.classes.filter((c) => c.index === 967 || c.index === 526).map((c) => c.box!), ...(json as unknown as { gt: number[][] }).gt]
-    .map((b) => b.map((v) => v * raw.scale));
-  const nearBox = (x: number, y: number) => boxes.some(([x0, y0, x1, y1]) =>
-    (x > x0 - 40 && x < x1 + 40 && (Math.abs(y - y0) < 40 || Math.abs(y - y1) < 40)) || (y > y0 - 40 && y < y1 + 40 && (Math.abs(x - x0) < 10 || Math.abs(x - x1) < 10)));
+  const boxes = [
+    ...json.classes.filter((c) => c.index === 967 || c.index === 526).map((c) => c.box!),
+    ...(json as unknown as { gt: number[][] }).gt,
+  ].map((b) => b.map((v) => v * raw.scale));
+  const nearBox = (x: number, y: number) =>
+    boxes.some(
+      ([x0, y0, x1, y1]) =>
+        (x > x0 - 40 && x < x1 + 40 && (Math.abs(y - y0) < 40 || Math.abs(y - y1) < 40)) ||
+        (y > y0 - 40 && y < y1 + 40 && (Math.abs(x - x0) < 10 || Math.abs(x - x1) < 10)),
+    );
   let quiet = 0;
   for (const { cx, cy, a, b } of cells) {
     if (a > 0 || b > 0) continue;
-    const x = Math.floor(((cx + 0.5) / 28) * raw.width), y = Math.floor(((cy + 0.5) / 28) * raw.height), p = 4 * (y * raw.width + x);
+    const x = Math.floor(((cx + 0.5) / 28) * raw.width),
+      y = Math.floor(((cy + 0.5) / 28) * raw.height),
+      p = 4 * (y * raw.width + x);
     if (nearBox(x, y)) continue;
     quiet++;
     expect(raw.data.slice(p, p + 3)).toEqual(off.data.slice(p, p + 3));
@@ -137,7 +160,10 @@ test('two classes peaking in different places each dominate near their own peak;
 test('any class is found by name, shown with its map, box and probability, and removed, without running the network', async () => {
   await openSample(page, 'chelsea.png', 'Chelsea the cat');
   const ms = await page.getByTestId('last-ms').textContent();
-  for (const [q, name] of [['espresso', 'espresso'], ['ski', 'ski']] as const) {
+  for (const [q, name] of [
+    ['espresso', 'espresso'],
+    ['ski', 'ski'],
+  ] as const) {
     await page.getByTestId('class-search').fill(q);
     await expect(page.getByTestId('class-matches')).toContainText(name);
   }
@@ -159,7 +185,7 @@ test('any class is found by name, shown with its map, box and probability, and r
   await page.getByTestId('class-search').fill('');
 });
 
-test('the read-out names the cell, each shown class\'s activation and the winner; keys move it; the scale switch restates the legend', async () => {
+test("the read-out names the cell, each shown class's activation and the winner; keys move it; the scale switch restates the legend", async () => {
   const canvas = page.getByTestId('viewer');
   await canvas.scrollIntoViewIfNeeded();
   const rect = (await canvas.boundingBox())!;
@@ -183,7 +209,7 @@ test('the read-out names the cell, each shown class\'s activation and the winner
   await page.getByTestId('scale-class').check();
 });
 
-test('ground truth: the sample\'s own, drawn with the mouse, typed, or loaded, gives live IoUs and a chart that follows the slider', async () => {
+test("ground truth: the sample's own, drawn with the mouse, typed, or loaded, gives live IoUs and a chart that follows the slider", async () => {
   // The sample's hand-drawn box comes with it.
   await expect(page.getByTestId('gt-panel')).toContainText('[0, 0, 405, 300]');
   await expect(page.getByTestId('iou-285')).toHaveText(/IoU 0\.\d\d|IoU 1\.00/);
@@ -210,7 +236,13 @@ test('ground truth: the sample\'s own, drawn with the mouse, typed, or loaded, g
   await expect(page.getByTestId('gt-panel')).toContainText(/1 box: \[4[4-6], (29|30|31), 22[4-7], 1(79|80|81)\]/);
   await expect(page.getByTestId('iou-285')).toBeVisible();
   // Typed with the keyboard.
-  for (const [k, v] of [['x0', '10'], ['y0', '10'], ['x1', '100'], ['y1', '90']]) await page.getByTestId(`gt-${k}`).fill(v);
+  for (const [k, v] of [
+    ['x0', '10'],
+    ['y0', '10'],
+    ['x1', '100'],
+    ['y1', '90'],
+  ])
+    await page.getByTestId(`gt-${k}`).fill(v);
   await page.getByTestId('gt-add').click();
   await expect(page.getByTestId('gt-panel')).toContainText('2 boxes');
   // A box outside the photo is refused in words.
@@ -218,21 +250,43 @@ test('ground truth: the sample\'s own, drawn with the mouse, typed, or loaded, g
   await page.getByTestId('gt-add').click();
   await expect(page.getByTestId('notice-error').last()).toContainText('lies outside the 451x300 photo');
   // VOC XML for another image size is refused; the JSON form loads.
-  await page.getByTestId('gt-file').setInputFiles({ name: 'other.xml', mimeType: 'text/xml', buffer: Buffer.from('<annotation><size><width>500</width><height>375</height></size><object><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>50</xmax><ymax>50</ymax></bndbox></object></annotation>') });
+  await page.getByTestId('gt-file').setInputFiles({
+    name: 'other.xml',
+    mimeType: 'text/xml',
+    buffer: Buffer.from(
+      '<annotation><size><width>500</width><height>375</height></size><object><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>50</xmax><ymax>50</ymax></bndbox></object></annotation>',
+    ),
+  });
   await expect(page.getByTestId('notice-error').last()).toContainText('other.xml: the annotation is for a 500x375 image, this photo is 451x300');
-  await page.getByTestId('gt-file').setInputFiles({ name: 'cat.xml', mimeType: 'text/xml', buffer: Buffer.from('<annotation><size><width>451</width><height>300</height></size><object><name>n02124075</name><bndbox><xmin>0</xmin><ymin>0</ymin><xmax>405</xmax><ymax>300</ymax></bndbox></object></annotation>') });
+  await page.getByTestId('gt-file').setInputFiles({
+    name: 'cat.xml',
+    mimeType: 'text/xml',
+    buffer: Buffer.from(
+      '<annotation><size><width>451</width><height>300</height></size><object><name>n02124075</name><bndbox><xmin>0</xmin><ymin>0</ymin><xmax>405</xmax><ymax>300</ymax></bndbox></object></annotation>',
+    ),
+  });
   await expect(page.getByTestId('gt-panel')).toContainText('1 box: [0, 0, 405, 300]');
   await expect(page.getByTestId('iou-chart')).toBeVisible();
 });
 
 test('exports carry the legend, the ground truth and the IoUs, in the shape locate --json prints', async () => {
-  const json = await downloadJson(page) as unknown as { rule: string; threshold: number; gt: number[][]; classes: { index: number; iou: number | null; box: number[] | null; probability: number }[] };
+  const json = (await downloadJson(page)) as unknown as {
+    rule: string;
+    threshold: number;
+    gt: number[][];
+    classes: { index: number; iou: number | null; box: number[] | null; probability: number }[];
+  };
   expect(json.rule).toBe('cam');
   expect(json.threshold).toBe(0.25);
   expect(json.gt).toEqual([[0, 0, 405, 300]]);
   expect(json.classes.map((c) => c.index)).toContain(292);
   expect(json.classes.every((c) => typeof c.iou === 'number')).toBe(true);
-  const cli = JSON.parse(execFileSync('npx', ['tsx', 'src/cli/main.ts', 'locate', '--json', '--class', '292', '--gt', '0,0,405,300', 'public/samples/chelsea.png'], { cwd: REPO, encoding: 'utf8' }));
+  const cli = JSON.parse(
+    execFileSync('npx', ['tsx', 'src/cli/main.ts', 'locate', '--json', '--class', '292', '--gt', '0,0,405,300', 'public/samples/chelsea.png'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    }),
+  );
   expect(Object.keys(cli).sort()).toEqual(Object.keys(json).sort());
   expect(cli.gt).toEqual(json.gt);
   cli.classes.forEach((c: { index: number; iou: number }, i: number) => {
@@ -248,10 +302,13 @@ test('exports carry the legend, the ground truth and the IoUs, in the shape loca
   // One renderer: the CLI's --overlay of the same view is the same picture, up to text antialiasing
   // and font metrics (Chromium's fonts against Skia's in Node) and ~1e-6 between the two wasm runs.
   const out = join(tmpdir(), `drn-lens-overlay-${process.pid}.png`);
-  execFileSync('npx', ['tsx', 'src/cli/main.ts', 'locate', '--class', '292', '--gt', '0,0,405,300', '--overlay', out, 'public/samples/chelsea.png'], { cwd: REPO });
+  execFileSync('npx', ['tsx', 'src/cli/main.ts', 'locate', '--class', '292', '--gt', '0,0,405,300', '--overlay', out, 'public/samples/chelsea.png'], {
+    cwd: REPO,
+  });
   const fromCli = PNG.sync.read(readFileSync(out));
   expect([fromCli.width, fromCli.height]).toEqual([fromPage.width, fromPage.height]);
-  let close = 0, sum = 0;
+  let close = 0,
+    sum = 0;
   const n = fromPage.width * 300;
   for (let i = 0; i < n; i++) {
     const d = Math.max(...[0, 1, 2].map((k) => Math.abs(fromPage.data[4 * i + k] - fromCli.data[4 * i + k])));
@@ -262,7 +319,9 @@ test('exports carry the legend, the ground truth and the IoUs, in the shape loca
   expect(sum / n).toBeLessThan(4);
 });
 
-test('the URL holds the view: a fresh browser opens the same view, Back and Forward step through changes without running the network', async ({ browser }) => {
+test('the URL holds the view: a fresh browser opens the same view, Back and Forward step through changes without running the network', async ({
+  browser,
+}) => {
   // A fresh browser downloads the 100 MB of weights again.
   test.setTimeout(480_000);
   await page.getByTestId('rule-drn').check();

@@ -22,11 +22,21 @@ export function App() {
   const [dragging, setDragging] = useState(false);
   const [drawingGt, setDrawingGt] = useState(false);
   // A dropped checkpoint is imported; anything else is treated as a photo (and refused in words if it is not one).
-  const onFile = useCallback((f: File) => void (isCheckpointName(f.name) ? controller.importWeights(f) : controller.openFile(f, f.name || 'pasted image')), [controller]);
+  const onFile = useCallback(
+    (f: File) => void (isCheckpointName(f.name) ? controller.importWeights(f) : controller.openFile(f, f.name || 'pasted image')),
+    [controller],
+  );
 
   useEffect(() => {
-    const over = (e: DragEvent) => { if (e.dataTransfer?.types.includes('Files')) { e.preventDefault(); setDragging(true); } };
-    const leave = (e: DragEvent) => { if (!e.relatedTarget) setDragging(false); };
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) {
+        e.preventDefault();
+        setDragging(true);
+      }
+    };
+    const leave = (e: DragEvent) => {
+      if (!e.relatedTarget) setDragging(false);
+    };
     const drop = (e: DragEvent) => {
       e.preventDefault();
       setDragging(false);
@@ -35,7 +45,10 @@ export function App() {
     };
     const paste = (e: ClipboardEvent) => {
       const f = [...(e.clipboardData?.files ?? [])][0];
-      if (f) { e.preventDefault(); onFile(f); }
+      if (f) {
+        e.preventDefault();
+        onFile(f);
+      }
     };
     window.addEventListener('dragover', over);
     window.addEventListener('dragleave', leave);
@@ -53,7 +66,10 @@ export function App() {
     <div className={dragging ? 'app dragging' : 'app'}>
       <header>
         <h1>DRN Lens</h1>
-        <p>What a Dilated Residual Network sees: the top ImageNet classes (or any other), each with its 28×28 class activation map and box, checked against ground truth.</p>
+        <p>
+          What a Dilated Residual Network sees: the top ImageNet classes (or any other), each with its 28×28 class activation map and box, checked
+          against ground truth.
+        </p>
       </header>
       <Toolbar state={state} controller={controller} />
       <LoadProgress state={state} />
@@ -79,12 +95,16 @@ export function App() {
       <ImportPanel state={state} controller={controller} />
       <footer>
         <p>
-          Weights: Keras ResNet-50 (ImageNet), run as ResNet-50 and, with its last two strides turned into dilation, as DRN-A-50
-          (Yu, Koltun, Funkhouser, CVPR 2017). Sample photos and their licences: <a href={`${import.meta.env.BASE_URL}samples/LICENSES.md`}>samples/LICENSES.md</a>.
-          Everything runs in this browser; no photo leaves it.
+          Weights: Keras ResNet-50 (ImageNet), run as ResNet-50 and, with its last two strides turned into dilation, as DRN-A-50 (Yu, Koltun,
+          Funkhouser, CVPR 2017). Sample photos and their licences: <a href={`${import.meta.env.BASE_URL}samples/LICENSES.md`}>samples/LICENSES.md</a>
+          . Everything runs in this browser; no photo leaves it.
         </p>
       </footer>
-      {dragging && <div className="drop-overlay" aria-hidden="true">Drop the photo to analyse it</div>}
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop the photo to analyse it
+        </div>
+      )}
     </div>
   );
 }

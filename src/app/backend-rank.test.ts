@@ -8,7 +8,8 @@ describe('rankBackends', () => {
   it('puts a real GPU first, WebGPU before WebGL', () => {
     const { order } = rankBackends([
       { name: 'webgl', available: true, software: false, device: 'ANGLE (NVIDIA)' },
-      wasm, cpu,
+      wasm,
+      cpu,
       { name: 'webgpu', available: true, software: false, device: 'nvidia ampere' },
     ]);
     expect(order).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
@@ -18,16 +19,15 @@ describe('rankBackends', () => {
     const { order, notes } = rankBackends([
       { name: 'webgpu', available: true, software: true, device: 'google swiftshader' },
       { name: 'webgl', available: true, software: true, device: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device))' },
-      wasm, cpu,
+      wasm,
+      cpu,
     ]);
     expect(order).toEqual(['wasm', 'webgl', 'cpu', 'webgpu']);
     expect(notes.join('\n')).toMatch(/webgpu: software renderer \(google swiftshader\), ranked below wasm/);
   });
 
   it('leaves out what is unavailable', () => {
-    const { order, notes } = rankBackends([
-      { name: 'webgpu', available: false, software: false, device: 'no adapter' }, wasm, cpu,
-    ]);
+    const { order, notes } = rankBackends([{ name: 'webgpu', available: false, software: false, device: 'no adapter' }, wasm, cpu]);
     expect(order).toEqual(['wasm', 'cpu']);
     expect(notes).toEqual(['webgpu: unavailable (no adapter)']);
   });

@@ -24,7 +24,8 @@ function fakeCamera(period: number): FrameSource & { produced(): number } {
 describe('FrameLoop', () => {
   it('analyses one frame at a time and drops the frames that arrive meanwhile', async () => {
     const camera = fakeCamera(5);
-    let inFlight = 0, maxInFlight = 0;
+    let inFlight = 0,
+      maxInFlight = 0;
     const analysed: number[] = [];
     const stats: LoopStats[] = [];
     const loop = new FrameLoop(camera, {
@@ -34,8 +35,13 @@ describe('FrameLoop', () => {
         inFlight--;
         return f.data[0];
       },
-      onResult: (r, _f, s) => { analysed.push(r); stats.push(s); },
-      onError: (m) => { throw new Error(m); },
+      onResult: (r, _f, s) => {
+        analysed.push(r);
+        stats.push(s);
+      },
+      onError: (m) => {
+        throw new Error(m);
+      },
     });
     loop.start();
     await tick(400);
@@ -60,7 +66,10 @@ describe('FrameLoop', () => {
     const errors: string[] = [];
     let calls = 0;
     const loop = new FrameLoop(fakeCamera(2), {
-      analyse: async () => { if (++calls === 3) throw new Error('the model was unloaded'); return calls; },
+      analyse: async () => {
+        if (++calls === 3) throw new Error('the model was unloaded');
+        return calls;
+      },
       onResult: () => {},
       onError: (m) => errors.push(m),
     });

@@ -14,7 +14,7 @@ export function cameraErrorMessage(e: unknown): string {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'Camera permission was refused. Allow the camera for this page in the browser\'s site settings, then try again.';
+      return "Camera permission was refused. Allow the camera for this page in the browser's site settings, then try again.";
     case 'NotFoundError':
     case 'OverconstrainedError':
       return 'No camera was found. Connect one and try again.';
@@ -56,7 +56,10 @@ export class VideoFrames {
   private canvas: OffscreenCanvas | null = null;
   private lastTime = -1;
 
-  constructor(private video: HTMLVideoElement, private maxSide = 640) {}
+  constructor(
+    private video: HTMLVideoElement,
+    private maxSide = 640,
+  ) {}
 
   /** The frame now shown, or null when there is none yet or it was read already. */
   grab(): RGBAImage | null {
@@ -64,7 +67,8 @@ export class VideoFrames {
     if (v.readyState < 2 || !v.videoWidth || v.currentTime === this.lastTime) return null;
     this.lastTime = v.currentTime;
     const s = Math.min(1, this.maxSide / Math.max(v.videoWidth, v.videoHeight));
-    const w = Math.round(v.videoWidth * s), h = Math.round(v.videoHeight * s);
+    const w = Math.round(v.videoWidth * s),
+      h = Math.round(v.videoHeight * s);
     if (!this.canvas || this.canvas.width !== w || this.canvas.height !== h) this.canvas = new OffscreenCanvas(w, h);
     const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return null;
@@ -114,7 +118,11 @@ export class FrameLoop<R> {
   private running = false;
   private done: Promise<void> = Promise.resolve();
 
-  constructor(private source: FrameSource, private handlers: LoopHandlers<R>, private now: () => number = () => performance.now()) {}
+  constructor(
+    private source: FrameSource,
+    private handlers: LoopHandlers<R>,
+    private now: () => number = () => performance.now(),
+  ) {}
 
   get active(): boolean {
     return this.running;

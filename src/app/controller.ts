@@ -32,7 +32,10 @@ export class Controller {
   /** A shared link's view waiting for the user's own photo, which no link can carry. */
   private pendingView: Partial<View> | null = null;
 
-  constructor(readonly dispatch: Dispatch<Action>, readonly state: () => State) {
+  constructor(
+    readonly dispatch: Dispatch<Action>,
+    readonly state: () => State,
+  ) {
     this.client.onBackendChange = (info, reason) => {
       this.loads.clear();
       this.dispatch({ type: 'backendChanged', info, reason });
@@ -66,7 +69,8 @@ export class Controller {
       // A chunk of its own: the page's first load does not carry 1000 names it may never use.
       const classes = [...(await import('../models/imagenet-classes')).IMAGENET_CLASSES];
       const manifest = await importCheckpointInWorker(file, {
-        classes, arch,
+        classes,
+        arch,
         onProgress: (stage, fraction) => this.dispatch({ type: 'importing', state: { name, stage, fraction } }),
       });
       const entry = importedEntry(manifest);
@@ -131,16 +135,20 @@ export class Controller {
         this.dispatch({ type: 'loadProgress', key, loaded: 0, total: 0 });
         let last = 0;
         try {
-          const info = await this.client.call('load', { key, source: this.resolveSource(entry.source), size: this.state().input.size }, {
-            onPhase: (_phase, message) => this.dispatch({ type: 'loadPhase', key, message }),
-            onProgress: (loaded, total) => {
-              // React need not re-render for every network chunk.
-              const now = performance.now();
-              if (now - last < 100 && loaded < total) return;
-              last = now;
-              this.dispatch({ type: 'loadProgress', key, loaded, total });
+          const info = await this.client.call(
+            'load',
+            { key, source: this.resolveSource(entry.source), size: this.state().input.size },
+            {
+              onPhase: (_phase, message) => this.dispatch({ type: 'loadPhase', key, message }),
+              onProgress: (loaded, total) => {
+                // React need not re-render for every network chunk.
+                const now = performance.now();
+                if (now - last < 100 && loaded < total) return;
+                last = now;
+                this.dispatch({ type: 'loadProgress', key, loaded, total });
+              },
             },
-          });
+          );
           this.dispatch({ type: 'loadDone', info });
         } catch (e) {
           this.loads.delete(key);
@@ -163,7 +171,7 @@ export class Controller {
   async openFile(file: Blob, name: string, opts: { sample?: string; view?: Partial<View> } = {}): Promise<boolean> {
     try {
       const photo = { ...(await decodePhoto(file, name)), sample: opts.sample ?? null };
-      const view = opts.view ?? (opts.sample ? undefined : this.pendingView ?? undefined);
+      const view = opts.view ?? (opts.sample ? undefined : (this.pendingView ?? undefined));
       if (!opts.sample) this.pendingView = null;
       this.dispatch({ type: 'photo', photo, view });
       if (photo.note) this.say('info', photo.note);
@@ -256,7 +264,10 @@ export class Controller {
     }
     if (v.photo === 'own' && (!photo || photo.sample)) {
       this.pendingView = view;
-      this.say('info', "This view was shared on a photo of the sender's own, which a link cannot carry: drop that photo here and the same classes, boxes and settings are applied to it.");
+      this.say(
+        'info',
+        "This view was shared on a photo of the sender's own, which a link cannot carry: drop that photo here and the same classes, boxes and settings are applied to it.",
+      );
       return;
     }
     this.dispatch({ type: 'applyView', view });
@@ -266,7 +277,10 @@ export class Controller {
   /** Ground truth from a Pascal VOC XML or JSON file, checked against the photo's size. */
   async loadGroundTruth(file: File): Promise<void> {
     const photo = this.state().photo;
-    if (!photo) { this.say('error', 'Open a photo before loading its ground truth.'); return; }
+    if (!photo) {
+      this.say('error', 'Open a photo before loading its ground truth.');
+      return;
+    }
     try {
       const gt = parseGroundTruth(await file.text(), file.name);
       this.dispatch({ type: 'gt', boxes: checkGroundTruth(gt, photo.width, photo.height, file.name) });
@@ -314,9 +328,18 @@ export class Controller {
     const still = await stillOf(frame);
     const data = new Uint8ClampedArray(frame.data);
     const t0 = performance.now();
-    const inference = await this.client.call('infer', {
-      key, image: { width: frame.width, height: frame.height, data }, topK: TOP_K, extraClasses: [], size: s.input.size, flip: s.input.flip,
-    }, { transfer: [data.buffer] });
+    const inference = await this.client.call(
+      'infer',
+      {
+        key,
+        image: { width: frame.width, height: frame.height, data },
+        topK: TOP_K,
+        extraClasses: [],
+        size: s.input.size,
+        flip: s.input.flip,
+      },
+      { transfer: [data.buffer] },
+    );
     const photo = { id: this.frameId++, name: 'camera', ...still, note: null, sample: null, fromCamera: true };
     this.dispatch({ type: 'photo', photo });
     this.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
@@ -352,9 +375,18 @@ export class Controller {
         const t0 = performance.now();
         // Classes switched on (from the search box, or a shared link) keep their maps on every run.
         const extraClasses = [...new Set([...s.view.shown, ...extra])];
-        const inference = await this.client.call('infer', {
-          key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, topK: TOP_K, extraClasses, size: s.input.size, flip: s.input.flip,
-        }, { transfer: [data.buffer] });
+        const inference = await this.client.call(
+          'infer',
+          {
+            key,
+            image: { width: photo.pixels.width, height: photo.pixels.height, data },
+            topK: TOP_K,
+            extraClasses,
+            size: s.input.size,
+            flip: s.input.flip,
+          },
+          { transfer: [data.buffer] },
+        );
         inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);
         this.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
         // The compared model also gets maps for the shown model's top classes.
@@ -380,16 +412,28 @@ export class Controller {
     this.dispatch({ type: 'faithStart', modelKey: key, photoId: photo.id, classIndex, steps });
     try {
       const data = new Uint8ClampedArray(photo.pixels.data);
-      const result = await this.client.call('faithfulness', {
-        key, image: { width: photo.pixels.width, height: photo.pixels.height, data }, classIndex, steps, size: s.input.size, flip: s.input.flip,
-      }, { transfer: [data.buffer], onProgress: (done, total) => this.dispatch({ type: 'faithProgress', done, total }) });
+      const result = await this.client.call(
+        'faithfulness',
+        {
+          key,
+          image: { width: photo.pixels.width, height: photo.pixels.height, data },
+          classIndex,
+          steps,
+          size: s.input.size,
+          flip: s.input.flip,
+        },
+        { transfer: [data.buffer], onProgress: (done, total) => this.dispatch({ type: 'faithProgress', done, total }) },
+      );
       const now = this.state();
       if (now.photo?.id !== photo.id || now.modelKey !== key) return;
       this.dispatch({ type: 'faithDone', result });
     } catch (e) {
       this.dispatch({ type: 'faithEnd' });
       const msg = (e as Error).message;
-      this.say(msg.includes('cancelled') ? 'info' : 'error', msg.includes('cancelled') ? 'Faithfulness run cancelled.' : `Faithfulness curves failed: ${msg}`);
+      this.say(
+        msg.includes('cancelled') ? 'info' : 'error',
+        msg.includes('cancelled') ? 'Faithfulness run cancelled.' : `Faithfulness curves failed: ${msg}`,
+      );
     }
   }
 

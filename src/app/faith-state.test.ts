@@ -3,7 +3,15 @@ import type { FaithfulnessCurves } from '../localize/faithfulness';
 import { initialState, reducer, type Photo, type State } from './state';
 
 const curves = (classIndex: number): FaithfulnessCurves => ({
-  classIndex, fractions: [0, 0.5, 1], deletion: [0.9, 0.2, 0.1], insertion: [0.1, 0.6, 0.9], deletionAuc: 0.35, insertionAuc: 0.55, blurSigma: 10, passes: 3, ms: 5,
+  classIndex,
+  fractions: [0, 0.5, 1],
+  deletion: [0.9, 0.2, 0.1],
+  insertion: [0.1, 0.6, 0.9],
+  deletionAuc: 0.35,
+  insertionAuc: 0.55,
+  blurSigma: 10,
+  passes: 3,
+  ms: 5,
 });
 const photo = (id: number) => ({ id, name: `p${id}` }) as unknown as Photo;
 

@@ -12,7 +12,10 @@ import { sniffImage, truncation } from '../image/file-check';
 import type { RGBAImage } from '../image/geometry';
 
 /** A picked or dropped file with the path it had in its folder. */
-export interface FolderFile { path: string; file: Blob }
+export interface FolderFile {
+  path: string;
+  file: Blob;
+}
 
 export class FolderRunner {
   private files = new Map<string, Blob>();
@@ -36,7 +39,10 @@ export class FolderRunner {
     try {
       const texts = new Map<string, string>();
       for (const f of input) if (isAnnotationFile(f.path)) texts.set(f.path, await f.file.text());
-      const set = folderSet(input.map((f) => f.path), texts);
+      const set = folderSet(
+        input.map((f) => f.path),
+        texts,
+      );
       this.files = new Map(input.map((f) => [f.path, f.file]));
       this.boxes = new Map(set.items.map((i) => [i.path, i.boxes]));
       const key = this.c.state().modelKey;
@@ -46,13 +52,16 @@ export class FolderRunner {
       const load = this.c.state().loads[key];
       const numClasses = load?.status === 'ready' ? load.info.numClasses : Infinity;
       const samples: EvalSample[] = [];
-      let active = 0, since = performance.now();
+      let active = 0,
+        since = performance.now();
       for (const item of set.items) {
         if (this.paused) {
           active += performance.now() - since;
           this.dispatch({ type: 'figures', figures: setFigures(samples), seconds: active / 1000 });
           this.dispatch({ type: 'status', status: 'paused' });
-          await new Promise<void>((resolve) => { this.wake = resolve; });
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
           since = performance.now();
           if (!this.cancelled) this.dispatch({ type: 'status', status: 'running' });
         }
@@ -64,11 +73,24 @@ export class FolderRunner {
             throw new Error(`${width}x${height} pixels, the annotation says ${item.size.width}x${item.size.height} (boxes would not match)`);
           }
           const data = new Uint8ClampedArray(pixels.data);
-          const inference = await this.c.client.call('infer', {
-            key, image: { width: pixels.width, height: pixels.height, data }, topK: 1, extraClasses: [item.classIndex], keep: false, size, flip,
-          }, { transfer: [data.buffer] });
+          const inference = await this.c.client.call(
+            'infer',
+            {
+              key,
+              image: { width: pixels.width, height: pixels.height, data },
+              topK: 1,
+              extraClasses: [item.classIndex],
+              keep: false,
+              size,
+              flip,
+            },
+            { transfer: [data.buffer] },
+          );
           const sample: EvalSample = {
-            gtClass: item.classIndex, gtBoxes: item.boxes, topClass: inference.top[0].index, maps: inference.maps,
+            gtClass: item.classIndex,
+            gtBoxes: item.boxes,
+            topClass: inference.top[0].index,
+            maps: inference.maps,
             transform: toOriginalPixels(inference.transform, width, height),
           };
           samples.push(sample);

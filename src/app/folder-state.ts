@@ -7,7 +7,10 @@ import type { EvalSample } from '../localize/metrics';
 
 export type FolderStatus = 'running' | 'paused' | 'done' | 'cancelled';
 
-export interface FolderSample { path: string; sample: EvalSample }
+export interface FolderSample {
+  path: string;
+  sample: EvalSample;
+}
 
 export interface FolderState {
   status: FolderStatus;
@@ -36,7 +39,18 @@ export type FolderAction =
   | { type: 'clear' };
 
 export function folderReducer(s: FolderState | null, a: FolderAction): FolderState | null {
-  if (a.type === 'start') return { status: 'running', modelKey: a.modelKey, format: a.format, total: a.total, samples: [], handled: 0, problems: a.problems, figures: null, seconds: 0 };
+  if (a.type === 'start')
+    return {
+      status: 'running',
+      modelKey: a.modelKey,
+      format: a.format,
+      total: a.total,
+      samples: [],
+      handled: 0,
+      problems: a.problems,
+      figures: null,
+      seconds: 0,
+    };
   if (a.type === 'clear' || !s) return null;
   switch (a.type) {
     case 'sample':

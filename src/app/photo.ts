@@ -29,7 +29,7 @@ export async function decodePhoto(blob: Blob, name: string): Promise<Photo> {
     const big = bitmap;
     bitmap = await createImageBitmap(big, { resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' });
     big.close();
-    note = `${name} is ${width}×${height} (${(width * height / 1e6).toFixed(1)} megapixels), over the 20-megapixel limit: it was downscaled to ${fit.width}×${fit.height} for analysis. Boxes are still given in the original's pixels.`;
+    note = `${name} is ${width}×${height} (${((width * height) / 1e6).toFixed(1)} megapixels), over the 20-megapixel limit: it was downscaled to ${fit.width}×${fit.height} for analysis. Boxes are still given in the original's pixels.`;
   }
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -45,6 +45,7 @@ export async function decodePhoto(blob: Blob, name: string): Promise<Photo> {
  */
 export function toOriginalPixels(t: InputTransform, width: number, height: number): InputTransform {
   if (t.imageWidth === width && t.imageHeight === height) return t;
-  const fx = t.imageWidth / width, fy = t.imageHeight / height;
+  const fx = t.imageWidth / width,
+    fy = t.imageHeight / height;
   return { ...t, imageWidth: width, imageHeight: height, scaleX: t.scaleX * fx, scaleY: t.scaleY * fy };
 }

@@ -8,7 +8,14 @@ export function renderSize(width: number, height: number, maxSide: number): { wi
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale };
 }
 
-export function renderPhoto(canvas: HTMLCanvasElement | OffscreenCanvas, bitmap: ImageBitmap, photo: { width: number; height: number }, scene: Scene | null, maxSide: number, opts: { legend?: boolean } = {}): void {
+export function renderPhoto(
+  canvas: HTMLCanvasElement | OffscreenCanvas,
+  bitmap: ImageBitmap,
+  photo: { width: number; height: number },
+  scene: Scene | null,
+  maxSide: number,
+  opts: { legend?: boolean } = {},
+): void {
   const { width, height, scale } = renderSize(photo.width, photo.height, maxSide);
   const total = height + (opts.legend && scene ? legendHeight(scene, width, height) : 0);
   if (canvas.width !== width) canvas.width = width;

@@ -20,7 +20,12 @@ export interface ModelEntry {
 export const DRN_KEY: string = DRN_A_50_IMAGENET.id;
 export const RESNET_KEY: string = RESNET_50_IMAGENET.id;
 
-export const BUILTIN_MODELS: ModelEntry[] = BUILTIN.map((m) => ({ key: m.id, title: m.title, source: { kind: 'url', manifestUrl: manifestPath(m.id) }, imported: false }));
+export const BUILTIN_MODELS: ModelEntry[] = BUILTIN.map((m) => ({
+  key: m.id,
+  title: m.title,
+  source: { kind: 'url', manifestUrl: manifestPath(m.id) },
+  imported: false,
+}));
 
 export type LoadState =
   | { status: 'loading'; loaded: number; total: number }
@@ -70,9 +75,17 @@ export interface View {
   added: number[];
 }
 
-export interface Notice { id: number; kind: 'error' | 'info'; text: string }
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
 
-export interface ImportState { name: string; stage: ImportStage; fraction: number }
+export interface ImportState {
+  name: string;
+  stage: ImportStage;
+  fraction: number;
+}
 
 /** The faithfulness curves of one class on the current photo: running (passes done of total) or done. */
 export interface FaithState {
@@ -110,7 +123,15 @@ export interface State {
 }
 
 export const initialView = (): View => ({
-  shown: [], opacity: 0.6, rule: DEFAULT_RULE, thresholds: { ...DEFAULT_THRESHOLD }, scale: 'class', rawGrid: false, compare: false, gt: [], added: [],
+  shown: [],
+  opacity: 0.6,
+  rule: DEFAULT_RULE,
+  thresholds: { ...DEFAULT_THRESHOLD },
+  scale: 'class',
+  rawGrid: false,
+  compare: false,
+  gt: [],
+  added: [],
 });
 
 export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = DRN_KEY): State => ({
@@ -201,7 +222,10 @@ export function reducer(s: State, a: Action): State {
     case 'loadDone':
       return { ...s, loads: { ...s.loads, [a.info.key]: { status: 'ready', info: a.info } } };
     case 'loadFailed':
-      return reducer({ ...s, loads: { ...s.loads, [a.key]: { status: 'error', message: a.message } } }, { type: 'notice', kind: 'error', text: a.message });
+      return reducer(
+        { ...s, loads: { ...s.loads, [a.key]: { status: 'error', message: a.message } } },
+        { type: 'notice', kind: 'error', text: a.message },
+      );
     case 'modelsLost':
       return { ...s, loads: {} };
     case 'photo':
@@ -275,12 +299,17 @@ export function reducer(s: State, a: Action): State {
       return { ...s, models: [...s.models, ...a.models.filter((m) => !known.has(m.key))] };
     }
     case 'faithStart':
-      return { ...s, faith: { modelKey: a.modelKey, photoId: a.photoId, classIndex: a.classIndex, steps: a.steps, done: 0, total: 2 * a.steps - 1, result: null } };
+      return {
+        ...s,
+        faith: { modelKey: a.modelKey, photoId: a.photoId, classIndex: a.classIndex, steps: a.steps, done: 0, total: 2 * a.steps - 1, result: null },
+      };
     case 'faithProgress':
       return s.faith && !s.faith.result ? { ...s, faith: { ...s.faith, done: a.done, total: a.total } } : s;
     case 'faithDone':
       // A result for another photo, model or class than the one waited for (the user moved on) is dropped.
-      return s.faith && !s.faith.result && s.faith.classIndex === a.result.classIndex ? { ...s, faith: { ...s.faith, done: s.faith.total, result: a.result } } : s;
+      return s.faith && !s.faith.result && s.faith.classIndex === a.result.classIndex
+        ? { ...s, faith: { ...s.faith, done: s.faith.total, result: a.result } }
+        : s;
     case 'faithEnd':
       return s.faith && !s.faith.result ? { ...s, faith: null } : s;
     case 'folder':

@@ -3,8 +3,20 @@ import { decodeView, encodeView, type SharedView } from './url-state';
 
 const known = { models: ['drn-a-50-imagenet', 'resnet-50-imagenet'], samples: ['chelsea.png', 'coffee.jpg'] };
 const view: SharedView = {
-  model: 'resnet-50-imagenet', backend: 'wasm', photo: 'chelsea.png', shown: [285, 281, 9], rule: 'drn', threshold: 2.5,
-  opacity: 0.45, scale: 'shared', rawGrid: true, compare: true, gt: [[10, 20.5, 300, 200], [1, 2, 3, 4]],
+  model: 'resnet-50-imagenet',
+  backend: 'wasm',
+  photo: 'chelsea.png',
+  shown: [285, 281, 9],
+  rule: 'drn',
+  threshold: 2.5,
+  opacity: 0.45,
+  scale: 'shared',
+  rawGrid: true,
+  compare: true,
+  gt: [
+    [10, 20.5, 300, 200],
+    [1, 2, 3, 4],
+  ],
 };
 
 describe('URL state', () => {
@@ -16,11 +28,21 @@ describe('URL state', () => {
 
   it('round-trips a minimal view (own photo, automatic backend, nothing shown)', () => {
     const v: SharedView = { ...view, backend: 'auto', photo: 'own', shown: [], gt: [], rawGrid: false, compare: false };
-    expect(decodeView(encodeView(v), known).view).toEqual({ ...v, backend: undefined, shown: undefined, gt: undefined, rawGrid: undefined, compare: undefined });
+    expect(decodeView(encodeView(v), known).view).toEqual({
+      ...v,
+      backend: undefined,
+      shown: undefined,
+      gt: undefined,
+      rawGrid: undefined,
+      compare: undefined,
+    });
   });
 
   it('reads what it can of a malformed or hand-edited hash and says what it skipped', () => {
-    const d = decodeView('#v=1&model=vgg&backend=tpu&photo=../../etc/passwd&classes=1,x,2&rule=max&t=-3&opacity=2&scale=loud&raw=yes&gt=1,2,3', known);
+    const d = decodeView(
+      '#v=1&model=vgg&backend=tpu&photo=../../etc/passwd&classes=1,x,2&rule=max&t=-3&opacity=2&scale=loud&raw=yes&gt=1,2,3',
+      known,
+    );
     expect(d.view).toEqual({ shown: [1, 2] });
     expect(d.problems).toHaveLength(10);
     expect(d.problems.join('\n')).toMatch(/model=vgg.*no such model/);

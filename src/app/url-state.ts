@@ -62,9 +62,11 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
   const bad = (field: string, value: string, why: string) => problems.push(`"${field}=${value.slice(0, 40)}" in the link was ignored: ${why}`);
   const version = p.get('v');
   if (version !== String(URL_STATE_VERSION)) {
-    problems.push(version === null
-      ? 'the link has no version (v=); its fields were read as far as they make sense'
-      : `the link was made by another version of DRN Lens (v=${version.slice(0, 10)}, this is v=${URL_STATE_VERSION}); its fields were read as far as they make sense`);
+    problems.push(
+      version === null
+        ? 'the link has no version (v=); its fields were read as far as they make sense'
+        : `the link was made by another version of DRN Lens (v=${version.slice(0, 10)}, this is v=${URL_STATE_VERSION}); its fields were read as far as they make sense`,
+    );
   }
   const known01 = (field: 'raw' | 'compare', key: 'rawGrid' | 'compare') => {
     const s = p.get(field);
@@ -76,7 +78,10 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
     const s = p.get(field);
     if (s === null) return undefined;
     const n = Number(s);
-    if (s.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) { bad(field, s, `expected a number from ${lo} to ${hi}`); return undefined; }
+    if (s.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) {
+      bad(field, s, `expected a number from ${lo} to ${hi}`);
+      return undefined;
+    }
     return n;
   };
   const model = p.get('model');
@@ -119,7 +124,10 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
   known01('compare', 'compare');
   const gt = p.get('gt');
   if (gt !== null) {
-    const boxes = gt.split(';').filter(Boolean).map((b) => b.split(',').map(Number));
+    const boxes = gt
+      .split(';')
+      .filter(Boolean)
+      .map((b) => b.split(',').map(Number));
     if (boxes.every((b) => b.length === 4 && b.every(Number.isFinite) && b[2] > b[0] && b[3] > b[1])) view.gt = boxes as Box[];
     else bad('gt', gt, 'expected boxes x0,y0,x1,y1 separated by ";" with x1 > x0 and y1 > y0');
   }

@@ -8,10 +8,17 @@ import type { State, View } from './state';
 export function sharedViewOf(s: State): SharedView {
   const v = s.view;
   return {
-    model: s.modelKey, backend: s.backendChoice,
-    photo: s.photo ? s.photo.sample ?? 'own' : null,
-    shown: v.shown, rule: v.rule, threshold: v.thresholds[v.rule], opacity: v.opacity,
-    scale: v.scale, rawGrid: v.rawGrid, compare: v.compare, gt: v.gt,
+    model: s.modelKey,
+    backend: s.backendChoice,
+    photo: s.photo ? (s.photo.sample ?? 'own') : null,
+    shown: v.shown,
+    rule: v.rule,
+    threshold: v.thresholds[v.rule],
+    opacity: v.opacity,
+    scale: v.scale,
+    rawGrid: v.rawGrid,
+    compare: v.compare,
+    gt: v.gt,
   };
 }
 
@@ -37,7 +44,8 @@ export function readHash(hash: string, models: readonly string[]): Decoded {
 const STREAMED = new Set(['t', 'opacity']);
 
 function changedKeys(a: string, b: string): string[] {
-  const pa = new URLSearchParams(a.replace(/^#/, '')), pb = new URLSearchParams(b.replace(/^#/, ''));
+  const pa = new URLSearchParams(a.replace(/^#/, '')),
+    pb = new URLSearchParams(b.replace(/^#/, ''));
   const keys = new Set([...pa.keys(), ...pb.keys()]);
   return [...keys].filter((k) => pa.get(k) !== pb.get(k));
 }
@@ -60,7 +68,16 @@ export function syncUrl(subscribe: (l: () => void) => () => void, get: () => Sta
     lastWrite = now;
   };
   const unsubscribe = subscribe(write);
-  const pop = () => onNavigate(readHash(location.hash, get().models.map((m) => m.key)));
+  const pop = () =>
+    onNavigate(
+      readHash(
+        location.hash,
+        get().models.map((m) => m.key),
+      ),
+    );
   window.addEventListener('popstate', pop);
-  return () => { unsubscribe(); window.removeEventListener('popstate', pop); };
+  return () => {
+    unsubscribe();
+    window.removeEventListener('popstate', pop);
+  };
 }

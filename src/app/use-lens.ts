@@ -28,7 +28,10 @@ export function useLens(): { state: State; controller: Controller } {
   // A shared link (the hash) wins over the older ?backend= and ?model= parameters.
   const { store, link } = useMemo(() => {
     const c = urlChoices(location.search);
-    const link = readHash(location.hash, BUILTIN_MODELS.map((m) => m.key));
+    const link = readHash(
+      location.hash,
+      BUILTIN_MODELS.map((m) => m.key),
+    );
     const s = initialState(link.view.backend ?? c.backend, link.view.model ?? c.model);
     return { store: new Store({ ...s, view: { ...s.view, ...viewOf(link.view, s.view), shown: [], gt: [] } }), link };
   }, []);
@@ -36,11 +39,18 @@ export function useLens(): { state: State; controller: Controller } {
   useEffect(() => {
     let stopSync = () => {};
     let live = true;
-    void controller.start()
+    void controller
+      .start()
       .then(() => controller.applyLink(link, true))
-      .then(() => { if (live) stopSync = syncUrl(store.subscribe, store.get, (d) => void controller.applyLink(d)); });
+      .then(() => {
+        if (live) stopSync = syncUrl(store.subscribe, store.get, (d) => void controller.applyLink(d));
+      });
     window.drnLensLoseDevice = () => controller.loseDevice();
-    return () => { live = false; stopSync(); controller.dispose(); };
+    return () => {
+      live = false;
+      stopSync();
+      controller.dispose();
+    };
   }, [controller, store, link]);
   const state = useSyncExternalStore(store.subscribe, store.get);
   return { state, controller };

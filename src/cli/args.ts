@@ -8,7 +8,9 @@ export class UsageError extends Error {
 export function number(flag: string, value: string | undefined, min = -Infinity, max = Infinity): number {
   const n = Number(value);
   if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`${flag} must be a number${min > -Infinity ? ` from ${min}` : ''}${max < Infinity ? ` to ${max}` : ''}, got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `${flag} must be a number${min > -Infinity ? ` from ${min}` : ''}${max < Infinity ? ` to ${max}` : ''}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }

@@ -15,8 +15,16 @@ function tiny(): LensModel {
   const arch = narrowed({ ...ARCHITECTURES.resnet_18, numClasses: 10 }, 4);
   return new LensModel({
     manifest: {
-      format: FORMAT, id: 'tiny resnet', title: 'tiny', architecture: arch, preprocessing: { ...TORCH_IMAGENET, resize: { mode: 'stretch', size: 224 } },
-      classes: Array.from({ length: 10 }, (_, i) => `c${i}`), provenance: 'test', license: 'none', weightsManifest: [], files: [],
+      format: FORMAT,
+      id: 'tiny resnet',
+      title: 'tiny',
+      architecture: arch,
+      preprocessing: { ...TORCH_IMAGENET, resize: { mode: 'stretch', size: 224 } },
+      classes: Array.from({ length: 10 }, (_, i) => `c${i}`),
+      provenance: 'test',
+      license: 'none',
+      weightsManifest: [],
+      files: [],
     },
     weights: randomWeights(arch, 5),
   });

@@ -19,7 +19,8 @@ import { UsageError, inputSize, number, oneOf } from './args';
 import { initBackend, type NodeBackend } from './backend-node';
 import { resolveModel } from './models';
 
-export const BENCH_USAGE = 'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--size N] [--flip] [--no-winner] [--no-warm-up] [--check] [--json]';
+export const BENCH_USAGE =
+  'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--size N] [--flip] [--no-winner] [--no-warm-up] [--check] [--json]';
 
 export interface BenchRow {
   model: string;
@@ -54,10 +55,14 @@ export function quantile(sorted: readonly number[], q: number): number {
 /** A reproducible photo-like test input (smooth colour gradients), for machines without photos. */
 function syntheticImage(w = 640, h = 480): RGBAImage {
   const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const p = 4 * (y * w + x);
-    data[p] = (x * 255) / w; data[p + 1] = (y * 255) / h; data[p + 2] = 128 + 100 * Math.sin((x + y) / 40); data[p + 3] = 255;
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const p = 4 * (y * w + x);
+      data[p] = (x * 255) / w;
+      data[p + 1] = (y * 255) / h;
+      data[p + 2] = 128 + 100 * Math.sin((x + y) / 40);
+      data[p + 3] = 255;
+    }
   return { width: w, height: h, data };
 }
 
@@ -67,17 +72,28 @@ export function randomModel(name: string): LensModel {
   const arch = ARCHITECTURES[name];
   return new LensModel({
     manifest: {
-      format: FORMAT, id: `${name} (random weights)`, title: name, architecture: arch,
-      preprocessing: KERAS_PREPROCESSING, classes: Array.from({ length: arch.numClasses }, (_, i) => `class ${i}`),
-      provenance: 'seeded random weights', license: 'none', weightsManifest: [], files: [],
+      format: FORMAT,
+      id: `${name} (random weights)`,
+      title: name,
+      architecture: arch,
+      preprocessing: KERAS_PREPROCESSING,
+      classes: Array.from({ length: arch.numClasses }, (_, i) => `class ${i}`),
+      provenance: 'seeded random weights',
+      license: 'none',
+      weightsManifest: [],
+      files: [],
     },
     weights: randomWeights(arch),
   });
 }
 
 function relErr(a: Float32Array, b: Float32Array): number {
-  let diff = 0, mag = 0;
-  for (let i = 0; i < a.length; i++) { diff = Math.max(diff, Math.abs(a[i] - b[i])); mag = Math.max(mag, Math.abs(b[i])); }
+  let diff = 0,
+    mag = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    mag = Math.max(mag, Math.abs(b[i]));
+  }
   return mag > 0 ? diff / mag : diff;
 }
 
@@ -87,7 +103,9 @@ const REPORTS_KERNELS = new Set(['webgpu', 'webgl']);
 /** One infer under tf.time: its kernels are all enqueued synchronously, before its readback. */
 async function timedInfer(model: LensModel, image: RGBAImage, options: InferOptions): Promise<{ ms: number; split: InferSplit; kernelMs: number }> {
   let pending: ReturnType<LensModel['infer']> | undefined;
-  const timing = await tf.time(() => { pending = model.infer(image, options); });
+  const timing = await tf.time(() => {
+    pending = model.infer(image, options);
+  });
   const inf = await pending!;
   return { ms: inf.ms, split: model.lastSplit, kernelMs: timing.kernelMs as number };
 }
@@ -96,8 +114,15 @@ async function timedInfer(model: LensModel, image: RGBAImage, options: InferOpti
  * Times one model. The check builds a second copy of the model on the reference backend rather
  * than moving tensors there: a move reads GPU memory synchronously, which WebGPU in Node lacks.
  */
-export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage, runs: number, backend: string, check: NodeBackend | null,
-  options: InferOptions = {}, warmUp = true): Promise<BenchRow> {
+export async function benchOne(
+  make: () => Promise<LensModel>,
+  image: RGBAImage,
+  runs: number,
+  backend: string,
+  check: NodeBackend | null,
+  options: InferOptions = {},
+  warmUp = true,
+): Promise<BenchRow> {
   const t0 = performance.now();
   const model = await make();
   const loadMs = performance.now() - t0;
@@ -121,12 +146,28 @@ export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage,
   }
   const tensorGrowth = tf.memory().numTensors - tensorsBefore;
   times.sort((a, b) => a - b);
-  const med = (k: keyof InferSplit) => quantile(splits.map((x) => x[k]).sort((a, b) => a - b), 0.5);
+  const med = (k: keyof InferSplit) =>
+    quantile(
+      splits.map((x) => x[k]).sort((a, b) => a - b),
+      0.5,
+    );
   const row: BenchRow = {
-    model: model.manifest.id, maps: `${first.maps.width}x${first.maps.height}`, backend, loadMs, warmUpMs, firstMs,
-    medianMs: quantile(times, 0.5), p90Ms: quantile(times, 0.9), runs: times.length,
+    model: model.manifest.id,
+    maps: `${first.maps.width}x${first.maps.height}`,
+    backend,
+    loadMs,
+    warmUpMs,
+    firstMs,
+    medianMs: quantile(times, 0.5),
+    p90Ms: quantile(times, 0.9),
+    runs: times.length,
     split: { preprocess: med('preprocess'), forward: med('forward'), postprocess: med('postprocess'), readback: med('readback') },
-    kernelMs: kernels.length ? quantile(kernels.sort((a, b) => a - b), 0.5) : null,
+    kernelMs: kernels.length
+      ? quantile(
+          kernels.sort((a, b) => a - b),
+          0.5,
+        )
+      : null,
     tensorGrowth,
   };
   model.dispose();
@@ -144,22 +185,61 @@ export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage,
 }
 
 function table(rows: BenchRow[]): string {
-  const head = ['model', 'maps', 'backend', 'load ms', 'warm-up ms', 'first ms', 'median ms', 'p90 ms', 'pre ms', 'forward ms', 'post ms', 'readback ms', 'kernels ms', 'runs', 'tensors', 'check'];
-  const body = rows.map((r) => [r.model, r.maps, r.backend, r.loadMs.toFixed(0), r.warmUpMs.toFixed(0), r.firstMs.toFixed(0), r.medianMs.toFixed(1), r.p90Ms.toFixed(1),
-    r.split.preprocess.toFixed(1), r.split.forward.toFixed(1), r.split.postprocess.toFixed(1), r.split.readback.toFixed(1),
-    r.kernelMs === null ? 'n/a' : r.kernelMs.toFixed(1), String(r.runs), `${r.tensorGrowth >= 0 ? '+' : ''}${r.tensorGrowth}`,
-    r.check ? `vs ${r.check.reference}: logits ${r.check.logits.toExponential(1)}, maps ${r.check.maps.toExponential(1)}` : '']);
+  const head = [
+    'model',
+    'maps',
+    'backend',
+    'load ms',
+    'warm-up ms',
+    'first ms',
+    'median ms',
+    'p90 ms',
+    'pre ms',
+    'forward ms',
+    'post ms',
+    'readback ms',
+    'kernels ms',
+    'runs',
+    'tensors',
+    'check',
+  ];
+  const body = rows.map((r) => [
+    r.model,
+    r.maps,
+    r.backend,
+    r.loadMs.toFixed(0),
+    r.warmUpMs.toFixed(0),
+    r.firstMs.toFixed(0),
+    r.medianMs.toFixed(1),
+    r.p90Ms.toFixed(1),
+    r.split.preprocess.toFixed(1),
+    r.split.forward.toFixed(1),
+    r.split.postprocess.toFixed(1),
+    r.split.readback.toFixed(1),
+    r.kernelMs === null ? 'n/a' : r.kernelMs.toFixed(1),
+    String(r.runs),
+    `${r.tensorGrowth >= 0 ? '+' : ''}${r.tensorGrowth}`,
+    r.check ? `vs ${r.check.reference}: logits ${r.check.logits.toExponential(1)}, maps ${r.check.maps.toExponential(1)}` : '',
+  ]);
   return [head, head.map(() => '---'), ...body].map((c) => `| ${c.join(' | ')} |`).join('\n');
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv, strict: true,
+    args: argv,
+    strict: true,
     options: {
-      model: { type: 'string' }, arch: { type: 'string' }, backend: { type: 'string', default: 'wasm' },
-      runs: { type: 'string', default: '20' }, image: { type: 'string' }, check: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false }, size: { type: 'string' }, flip: { type: 'boolean', default: false },
-      'no-winner': { type: 'boolean', default: false }, 'no-warm-up': { type: 'boolean', default: false },
+      model: { type: 'string' },
+      arch: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      runs: { type: 'string', default: '20' },
+      image: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      size: { type: 'string' },
+      flip: { type: 'boolean', default: false },
+      'no-winner': { type: 'boolean', default: false },
+      'no-warm-up': { type: 'boolean', default: false },
     },
   });
   const options: InferOptions = { size: inputSize(values.size), flip: values.flip, winner: !values['no-winner'] };
@@ -170,19 +250,27 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const ids = values.model ? values.model.split(',') : values.arch ? [] : BUILTIN_MODELS.map((m) => m.id).reverse(); // the baseline first
   const rows: BenchRow[] = [];
   const reference = values.check ? (backendName === 'wasm' ? 'cpu' : 'wasm') : null;
-  for (const spec of [...ids.map((id) => ({ id })), ...(values.arch ?? '').split(',').filter(Boolean).map((arch) => ({ arch }))]) {
+  for (const spec of [
+    ...ids.map((id) => ({ id })),
+    ...(values.arch ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((arch) => ({ arch })),
+  ]) {
     const make = async () => ('id' in spec ? resolveModel(spec.id) : randomModel(spec.arch));
     rows.push(await benchOne(make, image, runs, backend, reference, options, !values['no-warm-up']));
     if (!values.json) process.stderr.write(`${rows[rows.length - 1].model}: median ${rows[rows.length - 1].medianMs.toFixed(1)} ms\n`);
   }
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${platform()}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
-  const input = `${values.image ?? 'synthetic 640x480'}, network input ${options.size ?? 'the model\'s own'}${options.flip ? ' + flip' : ''}${options.winner ? '' : ', no winner grid'}`;
+  const input = `${values.image ?? 'synthetic 640x480'}, network input ${options.size ?? "the model's own"}${options.flip ? ' + flip' : ''}${options.winner ? '' : ', no winner grid'}`;
   if (values.json) console.log(JSON.stringify({ machine, input, rows }, null, 1));
   else {
     console.log(`${machine}\ninput: ${input}; time = photo to maps on the CPU (preprocessing included)`);
     console.log('split (medians): pre = photo to input tensor; forward = the network enqueued (synchronous backends compute it here);');
     console.log('post = logits, top-k, planes, winner enqueued; readback = waiting for the one packed read (GPU backends compute here);');
-    console.log(`kernels = GPU kernel time of one infer (tf.time), measured on every other run, n/a where the backend does not report it\n\n${table(rows)}`);
+    console.log(
+      `kernels = GPU kernel time of one infer (tf.time), measured on every other run, n/a where the backend does not report it\n\n${table(rows)}`,
+    );
   }
   return 0;
 }

@@ -6,7 +6,16 @@ import { comparedClasses, mapDiff, pairMapDiffs, parity, quantile, type PairImag
 
 const N = 4;
 const IDENTITY: InputTransform = {
-  imageWidth: N, imageHeight: N, inputSize: N, scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, prepool: 1, resizedWidth: N, resizedHeight: N,
+  imageWidth: N,
+  imageHeight: N,
+  inputSize: N,
+  scaleX: 1,
+  scaleY: 1,
+  offsetX: 0,
+  offsetY: 0,
+  prepool: 1,
+  resizedWidth: N,
+  resizedHeight: N,
 };
 
 /** Class 1's map is a blob in the top-left 2x2 cells, scaled by `gain`; class 2's is flat. */
@@ -26,14 +35,14 @@ function pair(top5B = [1, 2, 3, 4, 5], gain = 1): PairImage {
 }
 
 describe('compare: parity figures', () => {
-  it('measures a map difference as a fraction of the first map\'s range', () => {
+  it("measures a map difference as a fraction of the first map's range", () => {
     expect(mapDiff(Float32Array.of(0, 5, 10), Float32Array.of(0, 5.1, 9.8))).toBeCloseTo(0.02, 6);
     expect(mapDiff(Float32Array.of(-2, 2), Float32Array.of(-2, 2))).toBe(0);
     expect(mapDiff(Float32Array.of(3, 3), Float32Array.of(3, 3.5))).toBe(Infinity);
     expect(() => mapDiff(Float32Array.of(1), Float32Array.of(1, 2))).toThrow(/1 and 2 cells/);
   });
 
-  it('compares the ground truth\'s map and A\'s top-1 map, once when they are the same class', () => {
+  it("compares the ground truth's map and A's top-1 map, once when they are the same class", () => {
     expect(comparedClasses(3, 3)).toEqual([3]);
     expect(comparedClasses(3, 7)).toEqual([3, 7]);
     const small = { ...maps(), width: 2, height: 8 };
@@ -57,7 +66,9 @@ describe('compare: parity figures', () => {
   it('names each bound a package misses', () => {
     // One image in 100 with another top-1 class (99% < 99.5%; its top-5 set is the same), 3 with another top-5 set
     // (97% < 98%), and one map 2% off.
-    const pairs = Array.from({ length: 100 }, (_, i) => pair(i === 0 ? [2, 1, 3, 4, 5] : i < 4 ? [1, 2, 3, 4, 6] : [1, 2, 3, 4, 5], i === 5 ? 1.02 : 1));
+    const pairs = Array.from({ length: 100 }, (_, i) =>
+      pair(i === 0 ? [2, 1, 3, 4, 5] : i < 4 ? [1, 2, 3, 4, 6] : [1, 2, 3, 4, 5], i === 5 ? 1.02 : 1),
+    );
     const p = parity(pairs);
     expect(p.top1Agreement).toBe(0.99);
     expect(p.top5Agreement).toBe(0.97);

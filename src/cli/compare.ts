@@ -23,7 +23,9 @@ export const BOUNDS = { top1Agreement: 0.995, top5Agreement: 0.98, mapDiff: 0.01
 /** Largest |a - b| over the map's cells, as a fraction of a's range (max - min). */
 export function mapDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new Error(`maps of ${a.length} and ${b.length} cells cannot be compared`);
-  let lo = Infinity, hi = -Infinity, d = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    d = 0;
   for (let i = 0; i < a.length; i++) {
     lo = Math.min(lo, a[i]);
     hi = Math.max(hi, a[i]);
@@ -55,7 +57,8 @@ export function comparedClasses(gtClass: number, topA: number): number[] {
 }
 
 export function pairMapDiffs(a: ClassMaps, b: ClassMaps, classes: readonly number[]): number[] {
-  if (a.width !== b.width || a.height !== b.height) throw new Error(`maps are ${a.width}x${a.height} and ${b.width}x${b.height}: compare packages of one architecture`);
+  if (a.width !== b.width || a.height !== b.height)
+    throw new Error(`maps are ${a.width}x${a.height} and ${b.width}x${b.height}: compare packages of one architecture`);
   return classes.map((c) => mapDiff(mapOf(a, c), mapOf(b, c)));
 }
 
@@ -130,7 +133,8 @@ export interface CompareReport extends Parity {
 
 export function formatCompare(r: CompareReport): string {
   const pct = (v: number, d = 1) => `${(100 * v).toFixed(d)}%`;
-  const who = (m: CompareReport['model']) => `${m.dir} (${m.id}, ${m.storage}, ${m.megabytes.toFixed(1)} MB, ${m.secondsPerImage.toFixed(2)} s/image)`;
+  const who = (m: CompareReport['model']) =>
+    `${m.dir} (${m.id}, ${m.storage}, ${m.megabytes.toFixed(1)} MB, ${m.secondsPerImage.toFixed(2)} s/image)`;
   const rows = (Object.keys(METRIC_NAMES) as (keyof Metrics)[]).map((k) => {
     const d = 100 * (r.b[k] - r.a[k]);
     return `${METRIC_NAMES[k].padEnd(28)} ${pct(r.a[k]).padStart(7)} ${pct(r.b[k]).padStart(7)} ${`${d >= 0 ? '+' : ''}${d.toFixed(2)}`.padStart(8)}`;
@@ -153,7 +157,10 @@ export function formatCompare(r: CompareReport): string {
 
 function describe(model: LensModel, dir: string, seconds: number, images: number): CompareReport['model'] {
   return {
-    id: model.manifest.id, dir, storage: packageStorage(model.manifest), megabytes: tensorBytes(model.manifest) / 1e6,
+    id: model.manifest.id,
+    dir,
+    storage: packageStorage(model.manifest),
+    megabytes: tensorBytes(model.manifest) / 1e6,
     secondsPerImage: seconds / Math.max(1, images),
   };
 }
@@ -162,7 +169,13 @@ export async function compareCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     strict: true,
-    options: { data: { type: 'string' }, model: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      data: { type: 'string' },
+      model: { type: 'string' },
+      to: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   });
   if (!values.data || !values.model || !values.to) throw new UsageError(`usage: ${COMPARE_USAGE}`);
   const limit = values.limit === undefined ? undefined : number('--limit', values.limit, 1);
@@ -170,12 +183,17 @@ export async function compareCommand(args: string[]): Promise<number> {
   const images = await readDevSet(values.data, limit);
   const backend = await initBackend('wasm');
   const a = await resolveModel(values.model);
-  const b = await resolveModel(values.to).catch((e: unknown) => { a.dispose(); throw e; });
+  const b = await resolveModel(values.to).catch((e: unknown) => {
+    a.dispose();
+    throw e;
+  });
   const pairs: PairImage[] = [];
-  let secondsA = 0, secondsB = 0;
+  let secondsA = 0,
+    secondsB = 0;
   const bar = progressBar(images.length, 'compare');
   try {
-    if (a.manifest.classes.join('\n') !== b.manifest.classes.join('\n')) throw new Error(`${values.model} and ${values.to} have different class lists`);
+    if (a.manifest.classes.join('\n') !== b.manifest.classes.join('\n'))
+      throw new Error(`${values.model} and ${values.to} have different class lists`);
     for (const im of images) {
       const photo = await readDevPhoto(im, a.manifest.classes.length);
       const ia = await a.infer(photo, { topK: 5, extraClasses: [im.classIndex] });
@@ -183,9 +201,18 @@ export async function compareCommand(args: string[]): Promise<number> {
       const ib = await b.infer(photo, { topK: 5, extraClasses: classes });
       secondsA += ia.ms / 1000;
       secondsB += ib.ms / 1000;
-      const sample = (inf: typeof ia): EvalSample => ({ gtClass: im.classIndex, gtBoxes: im.boxes, topClass: inf.top[0].index, maps: inf.maps, transform: inf.transform });
+      const sample = (inf: typeof ia): EvalSample => ({
+        gtClass: im.classIndex,
+        gtBoxes: im.boxes,
+        topClass: inf.top[0].index,
+        maps: inf.maps,
+        transform: inf.transform,
+      });
       pairs.push({
-        a: sample(ia), b: sample(ib), top5A: ia.top.map((t) => t.index), top5B: ib.top.map((t) => t.index),
+        a: sample(ia),
+        b: sample(ib),
+        top5A: ia.top.map((t) => t.index),
+        top5B: ib.top.map((t) => t.index),
         mapDiffs: pairMapDiffs(ia.maps, ib.maps, classes),
       });
       bar.tick();
@@ -196,7 +223,9 @@ export async function compareCommand(args: string[]): Promise<number> {
     b.dispose();
   }
   const report: CompareReport = {
-    data: values.data, backend, ...parity(pairs),
+    data: values.data,
+    backend,
+    ...parity(pairs),
     model: describe(a, modelDir(values.model), secondsA, pairs.length),
     to: describe(b, modelDir(values.to), secondsB, pairs.length),
   };

@@ -18,7 +18,7 @@ function cli(...args: string[]) {
 }
 
 describe('cli convert', () => {
-  it('converts a legacy DRN-C-26 checkpoint that locate then runs with PyTorch\'s logits', () => {
+  it("converts a legacy DRN-C-26 checkpoint that locate then runs with PyTorch's logits", () => {
     const out = join(tmp, 'c26');
     const r = cli('convert', join(FIXTURES, 'drn_c_26_w8.legacy.pth'), '--out', out);
     expect(r.stderr).toBe('');
@@ -41,7 +41,9 @@ describe('cli convert', () => {
   it('refuses hostile and unrelated files with one line and exit code 1', () => {
     const evil = join(tmp, 'evil.pth');
     // The legacy stream's magic number, protocol version and system info, then os.system(None).
-    const header = [0x80, 2, 0x8a, 10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e, 0x80, 2, 0x4d, 0xe9, 3, 0x2e, 0x80, 2, 0x7d, 0x2e];
+    const header = [
+      0x80, 2, 0x8a, 10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e, 0x80, 2, 0x4d, 0xe9, 3, 0x2e, 0x80, 2, 0x7d, 0x2e,
+    ];
     writeFileSync(evil, Uint8Array.from([...header, 0x80, 2, 0x63, ...new TextEncoder().encode('os\nsystem\n'), 0x4e, 0x85, 0x52, 0x2e]));
     for (const [file, message] of [
       [evil, /^error: evil\.pth: main pickle: refuses the global os\.system: .*nothing was executed \(byte 27\)$/],
@@ -56,12 +58,14 @@ describe('cli convert', () => {
     expect(cli('convert', join(FIXTURES, 'tiny.zip.pth'), '--arch', 'drn_z_1').code).toBe(2);
   });
 
-  it('stores float16 shards with --dtype float16, and locate still gives PyTorch\'s classes', () => {
+  it("stores float16 shards with --dtype float16, and locate still gives PyTorch's classes", () => {
     const out = join(tmp, 'c26-f16');
     const r = cli('convert', join(FIXTURES, 'drn_c_26_w8.legacy.pth'), '--out', out, '--dtype', 'float16');
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`wrote ${out} (float16,`);
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      weightsManifest: { weights: { quantization?: { dtype: string } }[] }[];
+    };
     expect(manifest.weightsManifest[0].weights.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
     const located = cli('locate', join(FIXTURES, 'input.png'), '--model', out, '--json', '--logits');
     expect(located.code).toBe(0);
@@ -75,7 +79,10 @@ describe('cli convert', () => {
   });
 
   it('refuses an unknown --dtype in convert and setup-models with one line and exit code 2', () => {
-    for (const args of [['convert', join(FIXTURES, 'drn_c_26_w8.legacy.pth'), '--dtype', 'bf16'], ['fetch-models', '--dtype', 'bf16']]) {
+    for (const args of [
+      ['convert', join(FIXTURES, 'drn_c_26_w8.legacy.pth'), '--dtype', 'bf16'],
+      ['fetch-models', '--dtype', 'bf16'],
+    ]) {
       const r = cli(...args);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe('error: --dtype must be one of float32, float16, got "bf16"');

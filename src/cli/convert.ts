@@ -15,7 +15,9 @@ export const CONVERT_USAGE = `convert CHECKPOINT.pth [--arch drn_c_26] [--out mo
 
 export async function convertCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: { arch: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string', default: 'float32' } },
   });
   if (positionals.length !== 1) throw new UsageError(`usage: ${CONVERT_USAGE}`);
@@ -23,19 +25,24 @@ export async function convertCommand(argv: string[]): Promise<void> {
   const dtype = oneOf<StorageDtype>('--dtype', values.dtype, STORAGE_DTYPES);
   let arch: ArchName | undefined;
   if (values.arch !== undefined) {
-    if (!isArchName(values.arch)) throw new UsageError(`--arch must be an official name such as drn_c_26 or drn_d_105, got ${JSON.stringify(values.arch)}`);
+    if (!isArchName(values.arch))
+      throw new UsageError(`--arch must be an official name such as drn_c_26 or drn_d_105, got ${JSON.stringify(values.arch)}`);
     arch = values.arch;
   }
-  const bytes = new Uint8Array(await readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  }));
+  const bytes = new Uint8Array(
+    await readFile(file).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    }),
+  );
   // Official DRN checkpoints classify the ImageNet 1000.
   const classes = [...IMAGENET_CLASSES];
   const id = values.out ? basename(values.out) : undefined;
   const { meta, tensors, detection } = await importCheckpoint(bytes, basename(file), { classes, arch, id });
   const d = detection;
   const width = d.width === 1 ? 'official width' : `1/${d.width} width`;
-  console.log(`${basename(file)}: ${arch ? 'read as' : 'detected'} ${d.base} (${width}, ${d.arch.numClasses} classes, ${tensors.length / 2} convolutions after folding batch norm)`);
+  console.log(
+    `${basename(file)}: ${arch ? 'read as' : 'detected'} ${d.base} (${width}, ${d.arch.numClasses} classes, ${tensors.length / 2} convolutions after folding batch norm)`,
+  );
   if (d.alsoFits.length) console.log(`  its keys also fit ${d.alsoFits.join(', ')}; pass --arch ${d.alsoFits[0]} to run it as that`);
   const unused = [...new Set(d.dropped.filter((k) => !k.endsWith('num_batches_tracked')).map((k) => k.replace(/\.\d+\.[a-z_]+$/, '')))];
   if (unused.length) console.log(`  dropped ${unused.join(', ')} (in the checkpoint, unused by the forward pass)`);
@@ -43,5 +50,7 @@ export async function convertCommand(argv: string[]): Promise<void> {
   const manifest = await writePackage(out, meta, tensors, { dtype });
   const mb = manifest.files.reduce((n, f) => n + f.bytes, 0) / 2 ** 20;
   const shown = values.out ?? relative(process.cwd(), out);
-  console.log(`wrote ${shown} (${dtype}, ${manifest.files.length} files, ${mb.toFixed(1)} MB); try: npm run cli -- locate PHOTO --model ${values.out ?? meta.id}`);
+  console.log(
+    `wrote ${shown} (${dtype}, ${manifest.files.length} files, ${mb.toFixed(1)} MB); try: npm run cli -- locate PHOTO --model ${values.out ?? meta.id}`,
+  );
 }

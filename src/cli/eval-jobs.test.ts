@@ -9,8 +9,25 @@ import { REPO_ROOT } from './paths';
 const DATA = join(REPO_ROOT, '..', 'shared', 'data', 'imagenet-val-dev');
 
 function evalJson(jobs: number): EvalReport {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', DATA, '--limit', '12',
-    '--model', 'resnet-50-imagenet', '--jobs', String(jobs), '--json'], { encoding: 'utf8', cwd: REPO_ROOT });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'src/cli/main.ts'),
+      'eval',
+      '--data',
+      DATA,
+      '--limit',
+      '12',
+      '--model',
+      'resnet-50-imagenet',
+      '--jobs',
+      String(jobs),
+      '--json',
+    ],
+    { encoding: 'utf8', cwd: REPO_ROOT },
+  );
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as EvalReport;
 }
@@ -30,9 +47,14 @@ describe('eval --jobs', () => {
   }, 600_000);
 
   it('refuses a bad --jobs or --size in one line', () => {
-    for (const [flag, value, message] of [['--jobs', '0', '--jobs must be a number from 1'], ['--size', '300', 'input size 300 must be a multiple of 32']]) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', DATA, flag, value],
-        { encoding: 'utf8', cwd: REPO_ROOT });
+    for (const [flag, value, message] of [
+      ['--jobs', '0', '--jobs must be a number from 1'],
+      ['--size', '300', 'input size 300 must be a multiple of 32'],
+    ]) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', DATA, flag, value], {
+        encoding: 'utf8',
+        cwd: REPO_ROOT,
+      });
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(message);
     }

@@ -39,9 +39,7 @@ export interface Inferred {
 /** Messages between the main thread and a job (eval-worker.ts). */
 export type ToJob = { type: 'setup'; setup: JobSetup } | { type: 'image'; index: number; image: DevImage };
 export type FromJob =
-  | { type: 'ready'; backend: string; modelId: string }
-  | { type: 'sample'; index: number; sample: EvalSample }
-  | { type: 'error'; message: string };
+  { type: 'ready'; backend: string; modelId: string } | { type: 'sample'; index: number; sample: EvalSample } | { type: 'error'; message: string };
 
 /** One image through the model: what the metrics need of it. */
 export async function readDevPhoto(im: DevImage, classes: number): Promise<RGBAImage> {
@@ -96,7 +94,13 @@ function inWorkers(images: readonly DevImage[], setup: JobSetup, jobs: number, o
   return new Promise((resolve, reject) => {
     const workers = Array.from({ length: Math.min(jobs, images.length) }, startJob);
     const samples: EvalSample[] = new Array(images.length);
-    let next = 0, done = 0, ready = 0, loadSeconds = 0, backend = '', modelId = '', failed = false;
+    let next = 0,
+      done = 0,
+      ready = 0,
+      loadSeconds = 0,
+      backend = '',
+      modelId = '',
+      failed = false;
     const stop = (e: Error) => {
       if (failed) return;
       failed = true;
@@ -128,7 +132,9 @@ function inWorkers(images: readonly DevImage[], setup: JobSetup, jobs: number, o
         } else feed(w);
       });
       w.on('error', (e: Error) => stop(new Error(`eval job crashed: ${e.message}`)));
-      w.on('exit', (code) => { if (code !== 0 && done < images.length) stop(new Error(`eval job exited with code ${code}`)); });
+      w.on('exit', (code) => {
+        if (code !== 0 && done < images.length) stop(new Error(`eval job exited with code ${code}`));
+      });
       w.postMessage({ type: 'setup', setup } satisfies ToJob);
     }
   });

@@ -48,8 +48,11 @@ describe('eval command', () => {
   it('prints Top-1 Cls, localization and MaxBoxAccV2 as JSON', () => {
     const data = join(REPO_ROOT, '..', 'shared', 'data', 'imagenet-val-dev');
     if (!existsSync(join(data, 'annotations.json'))) throw new Error(`${data}: the shared dev set is missing`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', data, '--limit', '12', '--model', 'resnet-50-imagenet', '--json'],
-      { encoding: 'utf8', cwd: REPO_ROOT });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', data, '--limit', '12', '--model', 'resnet-50-imagenet', '--json'],
+      { encoding: 'utf8', cwd: REPO_ROOT },
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as EvalReport;
     expect(out.images).toBe(12);
@@ -63,8 +66,28 @@ describe('eval command', () => {
 
   it('adds the mean deletion and insertion curves of the top-1 maps with --faithfulness', () => {
     const data = join(REPO_ROOT, '..', 'shared', 'data', 'imagenet-val-dev');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', data, '--limit', '2', '--model', 'resnet-50-imagenet', '--json', '--jobs', '1', '--faithfulness', '--steps', '2'],
-      { encoding: 'utf8', cwd: REPO_ROOT });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(REPO_ROOT, 'src/cli/main.ts'),
+        'eval',
+        '--data',
+        data,
+        '--limit',
+        '2',
+        '--model',
+        'resnet-50-imagenet',
+        '--json',
+        '--jobs',
+        '1',
+        '--faithfulness',
+        '--steps',
+        '2',
+      ],
+      { encoding: 'utf8', cwd: REPO_ROOT },
+    );
     expect(r.status, r.stderr).toBe(0);
     const f = (JSON.parse(r.stdout) as EvalReport).faithfulness!;
     expect(f).toMatchObject({ steps: 2, classOf: 'top-1', images: 2, fractions: [0, 0.5, 1], failed: [] });
@@ -74,11 +97,18 @@ describe('eval command', () => {
     expect(f.deletion[2]).toBe(f.insertion[0]);
     // The blurred photos take most of the network's confidence away.
     expect(f.deletion[2]).toBeLessThan(f.deletion[0]);
-    for (const a of [f.deletionAuc, f.insertionAuc]) { expect(a).toBeGreaterThanOrEqual(0); expect(a).toBeLessThanOrEqual(1); }
+    for (const a of [f.deletionAuc, f.insertionAuc]) {
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThanOrEqual(1);
+    }
   }, 300_000);
 
   it('refuses --steps without --faithfulness, and a bad step count, in one line', () => {
-    const run = (...a: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', 'x', ...a], { encoding: 'utf8', cwd: REPO_ROOT });
+    const run = (...a: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', 'x', ...a], {
+        encoding: 'utf8',
+        cwd: REPO_ROOT,
+      });
     expect(run('--steps', '4').stderr.trim()).toBe('error: --steps goes with --faithfulness');
     expect(run('--faithfulness', '--steps', '1').stderr.trim()).toMatch(/^error: --steps must be a number from 2 to 256/);
     expect(run('--faithfulness', '--steps', '2.5').stderr.trim()).toBe('error: --steps must be a whole number, got 2.5');

@@ -19,7 +19,8 @@ import { faithfulnessOver, formatFaithfulness, type FaithfulnessReport } from '.
 export type { DevImage } from './eval-jobs';
 export { ruleGrid, ruleReport, type RuleReport } from '../localize/eval-report';
 
-export const EVAL_USAGE = 'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip] [--faithfulness [--steps N]]';
+export const EVAL_USAGE =
+  'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip] [--faithfulness [--steps N]]';
 
 const isBox = (b: unknown): b is Box =>
   Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[2] > b[0] && b[3] > b[1];
@@ -46,7 +47,8 @@ export async function readDevSet(dir: string, limit = Infinity): Promise<DevImag
     const im = (raw ?? {}) as Record<string, unknown>;
     const where = `${file}: images[${i}]${typeof im.file === 'string' ? ` (${im.file})` : ''}`;
     if (typeof im.file !== 'string' || !im.file) throw new Error(`${where}: "file" missing`);
-    if (!Number.isInteger(im.class_index) || (im.class_index as number) < 0) throw new Error(`${where}: "class_index" must be a non-negative integer`);
+    if (!Number.isInteger(im.class_index) || (im.class_index as number) < 0)
+      throw new Error(`${where}: "class_index" must be a non-negative integer`);
     if (!Number.isInteger(im.width) || !Number.isInteger(im.height)) throw new Error(`${where}: "width" and "height" must be integers`);
     if (!Array.isArray(im.boxes) || !im.boxes.length || !im.boxes.every(isBox)) {
       throw new Error(`${where}: "boxes" must be a non-empty list of [xmin, ymin, xmax, ymax]`);
@@ -85,10 +87,12 @@ const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 export function formatReport(r: EvalReport): string {
   const name = { cam: 'tau', drn: 't' } as const;
-  const rows = r.rules.flatMap((rr) => (['best', 'default'] as const).map((which) => {
-    const x = rr[which];
-    return `${rr.rule.padEnd(5)} ${`${name[rr.rule]} ${x.threshold} (${which})`.padEnd(20)} ${pct(x.top1Loc).padStart(9)} ${pct(x.gtKnownLoc).padStart(12)}`;
-  }));
+  const rows = r.rules.flatMap((rr) =>
+    (['best', 'default'] as const).map((which) => {
+      const x = rr[which];
+      return `${rr.rule.padEnd(5)} ${`${name[rr.rule]} ${x.threshold} (${which})`.padEnd(20)} ${pct(x.top1Loc).padStart(9)} ${pct(x.gtKnownLoc).padStart(12)}`;
+    }),
+  );
   return [
     `${r.model} on ${r.data}: ${r.images} images`,
     `backend ${r.backend}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}, input ${r.inputSize}${r.flip ? ' + flip' : ''}; ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image (start-up ${r.loadSeconds.toFixed(1)} s: backend and model load, slowest job)`,
@@ -125,7 +129,9 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
   const start = performance.now();
   let inferred;
   try {
-    inferred = await inferAll(images, { model: opts.model, backend: opts.backend ?? 'wasm', size: opts.size, flip: opts.flip }, jobs, () => bar.tick());
+    inferred = await inferAll(images, { model: opts.model, backend: opts.backend ?? 'wasm', size: opts.size, flip: opts.flip }, jobs, () =>
+      bar.tick(),
+    );
   } finally {
     bar.done();
   }
@@ -136,7 +142,12 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
   if (opts.faithfulnessSteps !== undefined) {
     const fbar = progressBar(images.length, 'faithfulness');
     try {
-      faithfulness = await faithfulnessOver(images, { model: opts.model, backend: opts.backend ?? 'wasm', size: opts.size, flip: opts.flip }, opts.faithfulnessSteps, () => fbar.tick());
+      faithfulness = await faithfulnessOver(
+        images,
+        { model: opts.model, backend: opts.backend ?? 'wasm', size: opts.size, flip: opts.flip },
+        opts.faithfulnessSteps,
+        () => fbar.tick(),
+      );
     } finally {
       fbar.done();
     }

@@ -14,14 +14,17 @@ const tmp = mkdtempSync(join(tmpdir(), 'drn-exif-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('locate on EXIF-oriented JPEGs', () => {
-  it('orientations 3, 6 and 8 give the upright copy\'s top class, probability and box', () => {
+  it("orientations 3, 6 and 8 give the upright copy's top class, probability and box", () => {
     const upright = decodeImage(readFileSync(join(REPO_ROOT, 'public/samples/coffee.jpg')), 'coffee.jpg');
     const files = ([1, 3, 6, 8] as const).map((o) => {
       const file = join(tmp, `coffee-o${o}.jpg`);
       writeFileSync(file, orientedJpeg(upright, o));
       return file;
     });
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'locate', ...files, '--json', '--top', '1'], { encoding: 'utf8', cwd: REPO_ROOT });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'locate', ...files, '--json', '--top', '1'], {
+      encoding: 'utf8',
+      cwd: REPO_ROOT,
+    });
     expect(r.stderr.trim()).toBe('');
     expect(r.status).toBe(0);
     const [ref, ...turned] = JSON.parse(r.stdout) as LocateResult[];

@@ -29,7 +29,12 @@ export interface FaithfulnessReport {
 
 const r4 = (v: number) => Number(v.toFixed(4));
 
-export async function faithfulnessOver(images: readonly DevImage[], setup: JobSetup, steps = DEFAULT_STEPS, onDone: () => void = () => {}): Promise<FaithfulnessReport> {
+export async function faithfulnessOver(
+  images: readonly DevImage[],
+  setup: JobSetup,
+  steps = DEFAULT_STEPS,
+  onDone: () => void = () => {},
+): Promise<FaithfulnessReport> {
   const { model } = await openModel(setup);
   const start = performance.now();
   const curves: FaithfulnessCurves[] = [];
@@ -51,14 +56,24 @@ export async function faithfulnessOver(images: readonly DevImage[], setup: JobSe
     model.dispose();
   }
   const seconds = (performance.now() - start) / 1000;
-  const meanAt = (key: 'deletion' | 'insertion') => Array.from({ length: steps + 1 }, (_, k) => curves.reduce((a, c) => a + c[key][k], 0) / Math.max(1, curves.length));
-  const deletion = meanAt('deletion'), insertion = meanAt('insertion');
+  const meanAt = (key: 'deletion' | 'insertion') =>
+    Array.from({ length: steps + 1 }, (_, k) => curves.reduce((a, c) => a + c[key][k], 0) / Math.max(1, curves.length));
+  const deletion = meanAt('deletion'),
+    insertion = meanAt('insertion');
   return {
-    steps, classOf: 'top-1', images: curves.length,
-    deletionAuc: r4(curves.length ? trapezoidAuc(deletion) : NaN), insertionAuc: r4(curves.length ? trapezoidAuc(insertion) : NaN),
-    fractions: deletion.map((_, k) => k / steps), deletion: deletion.map(r4), insertion: insertion.map(r4),
-    passes: curves.reduce((a, c) => a + c.passes, 0), seconds: Number(seconds.toFixed(1)), secondsPerImage: Number((seconds / Math.max(1, images.length)).toFixed(2)),
-    perImage, failed,
+    steps,
+    classOf: 'top-1',
+    images: curves.length,
+    deletionAuc: r4(curves.length ? trapezoidAuc(deletion) : NaN),
+    insertionAuc: r4(curves.length ? trapezoidAuc(insertion) : NaN),
+    fractions: deletion.map((_, k) => k / steps),
+    deletion: deletion.map(r4),
+    insertion: insertion.map(r4),
+    passes: curves.reduce((a, c) => a + c.passes, 0),
+    seconds: Number(seconds.toFixed(1)),
+    secondsPerImage: Number((seconds / Math.max(1, images.length)).toFixed(2)),
+    perImage,
+    failed,
   };
 }
 

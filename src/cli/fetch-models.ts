@@ -63,7 +63,10 @@ export interface FetchOptions {
   modelsDir?: string;
 }
 
-export async function fetchModels(log: (s: string) => void = console.log, { dtype = DEFAULT_DTYPE, modelsDir = MODELS_DIR }: FetchOptions = {}): Promise<void> {
+export async function fetchModels(
+  log: (s: string) => void = console.log,
+  { dtype = DEFAULT_DTYPE, modelsDir = MODELS_DIR }: FetchOptions = {},
+): Promise<void> {
   const shown = (id: string) => relative(process.cwd(), join(modelsDir, id));
   const ready = await Promise.all(DEFAULT_MODELS.map((id) => complete(modelsDir, id, dtype)));
   if (ready.every(Boolean)) {
@@ -83,7 +86,9 @@ export async function fetchModels(log: (s: string) => void = console.log, { dtyp
   await writeLinkedPackage(join(modelsDir, DRN_A_50_IMAGENET.id), kerasPackageMeta(DRN_A_50_IMAGENET, classes), base, baseDir);
   await rm(extracted, { recursive: true, force: true });
   const mb = base.files.reduce((n, f) => n + f.bytes, 0) / 1e6;
-  log(`wrote ${shown(RESNET_50_IMAGENET.id)} (${dtype}, ${base.files.length} shards, ${mb.toFixed(1)} MB) and ${shown(DRN_A_50_IMAGENET.id)} (same shards, dilated topology)`);
+  log(
+    `wrote ${shown(RESNET_50_IMAGENET.id)} (${dtype}, ${base.files.length} shards, ${mb.toFixed(1)} MB) and ${shown(DRN_A_50_IMAGENET.id)} (same shards, dilated topology)`,
+  );
 }
 
 export async function fetchModelsCommand(argv: string[]): Promise<void> {

@@ -40,10 +40,15 @@ const r4 = (v: number) => Number(v.toFixed(4));
 
 export async function griddingCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv, strict: true,
+    args: argv,
+    strict: true,
     options: {
-      data: { type: 'string' }, limit: { type: 'string', default: '20' }, model: { type: 'string' }, arch: { type: 'string' },
-      backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false },
+      data: { type: 'string' },
+      limit: { type: 'string', default: '20' },
+      model: { type: 'string' },
+      arch: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      json: { type: 'boolean', default: false },
     },
   });
   if (!values.data) throw new UsageError(`usage: ${GRIDDING_USAGE}`);
@@ -52,7 +57,8 @@ export async function griddingCommand(argv: string[]): Promise<number> {
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
   const images = await readDevSet(values.data, limit);
   const model: LensModel = values.arch ? randomModel(values.arch) : await resolveModel(values.model ?? DEFAULT_MODEL);
-  const top1: number[] = [], gt: number[] = [];
+  const top1: number[] = [],
+    gt: number[] = [];
   let size: [number, number] = [0, 0];
   const bar = progressBar(images.length, 'gridding');
   const start = performance.now();
@@ -65,7 +71,8 @@ export async function griddingCommand(argv: string[]): Promise<number> {
       const g1 = gridding(mapOf(inf.maps, inf.top[0].index), width, height);
       const g2 = gridding(mapOf(inf.maps, im.classIndex), width, height);
       if (!g1 || !g2) throw new Error(`${model.manifest.id}: gridding is not defined on ${width}x${height} maps (sides must be multiples of 4)`);
-      top1.push(g1.score); gt.push(g2.score);
+      top1.push(g1.score);
+      gt.push(g2.score);
       bar.tick();
     }
   } finally {
@@ -73,13 +80,21 @@ export async function griddingCommand(argv: string[]): Promise<number> {
     model.dispose();
   }
   const report: GriddingReport = {
-    data: values.data, model: model.manifest.id, weights: values.arch ? 'seeded random' : 'trained', images: images.length, mapSize: size,
-    top1: { mean: r4(mean(top1)), median: r4(median(top1)) }, gtClass: { mean: r4(mean(gt)), median: r4(median(gt)) },
-    chance: r4(whiteNoiseScore(size[0], size[1])), seconds: Number(((performance.now() - start) / 1000).toFixed(1)),
+    data: values.data,
+    model: model.manifest.id,
+    weights: values.arch ? 'seeded random' : 'trained',
+    images: images.length,
+    mapSize: size,
+    top1: { mean: r4(mean(top1)), median: r4(median(top1)) },
+    gtClass: { mean: r4(mean(gt)), median: r4(median(gt)) },
+    chance: r4(whiteNoiseScore(size[0], size[1])),
+    seconds: Number(((performance.now() - start) / 1000).toFixed(1)),
   };
   if (values.json) console.log(JSON.stringify(report, null, 1));
   else {
-    console.log(`${report.model} (${report.weights} weights, ${size.join('x')} maps, ${backend}) on the first ${report.images} images of ${report.data}, ${report.seconds} s`);
+    console.log(
+      `${report.model} (${report.weights} weights, ${size.join('x')} maps, ${backend}) on the first ${report.images} images of ${report.data}, ${report.seconds} s`,
+    );
     console.log(`gridding, top-1 class map: mean ${report.top1.mean}, median ${report.top1.median}`);
     console.log(`gridding, ground-truth class map: mean ${report.gtClass.mean}, median ${report.gtClass.median}`);
     console.log(`white noise on these maps scores ${report.chance}; a pure period-2/4 checkerboard 1; a smooth blob ~0`);

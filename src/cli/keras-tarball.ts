@@ -17,13 +17,17 @@ export async function kerasTarball(log: (s: string) => void): Promise<string> {
   if (!existsSync(file)) {
     log(`npm pack ${SPEC} ...`);
     // On Windows npm is npm.cmd, which Node only starts through a shell.
-    execFileSync('npm', ['pack', SPEC, '--pack-destination', CACHE_DIR, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+    execFileSync('npm', ['pack', SPEC, '--pack-destination', CACHE_DIR, '--silent'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      shell: process.platform === 'win32',
+    });
   }
-  const got = `sha512-${createHash('sha512').update(await readFile(file)).digest('base64')}`;
+  const got = `sha512-${createHash('sha512')
+    .update(await readFile(file))
+    .digest('base64')}`;
   if (got !== INTEGRITY) {
     await rm(file, { force: true });
     throw new Error(`${file}: integrity ${got} does not match the pinned ${INTEGRITY}; deleted it, run again`);
   }
   return file;
 }
-

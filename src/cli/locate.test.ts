@@ -19,15 +19,37 @@ function cli(...args: string[]) {
 describe('locate --class and ground truth', () => {
   it('adds classes by name or index, and IoUs with --gt and a VOC --gt-file', () => {
     const voc = join(tmp, 'chelsea.xml');
-    writeFileSync(voc, '<annotation><size><width>451</width><height>300</height></size><object><bndbox><xmin>0</xmin><ymin>0</ymin><xmax>405</xmax><ymax>300</ymax></bndbox></object></annotation>');
-    const r = cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--json', '--top', '2', '--class', 'espresso', '--class', '292', '--gt', '10,10,100,100', '--gt-file', voc);
+    writeFileSync(
+      voc,
+      '<annotation><size><width>451</width><height>300</height></size><object><bndbox><xmin>0</xmin><ymin>0</ymin><xmax>405</xmax><ymax>300</ymax></bndbox></object></annotation>',
+    );
+    const r = cli(
+      'locate',
+      CHELSEA,
+      '--model',
+      'resnet-50-imagenet',
+      '--json',
+      '--top',
+      '2',
+      '--class',
+      'espresso',
+      '--class',
+      '292',
+      '--gt',
+      '10,10,100,100',
+      '--gt-file',
+      voc,
+    );
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as LocateResult;
     expect(out.rule).toBe('cam');
     expect(out.threshold).toBe(0.25);
     expect(out.classes.map((c) => c.index).slice(2)).toEqual([967, 292]);
     expect(out.classes[2].name).toBe('espresso');
-    expect(out.gt).toEqual([[10, 10, 100, 100], [0, 0, 405, 300]]);
+    expect(out.gt).toEqual([
+      [10, 10, 100, 100],
+      [0, 0, 405, 300],
+    ]);
     for (const c of out.classes) {
       expect(c.iou).toBeGreaterThanOrEqual(0);
       expect(c.iou).toBeLessThanOrEqual(1);
@@ -40,7 +62,7 @@ describe('locate --class and ground truth', () => {
     expect(out.classes[0].iou).toBeGreaterThan(0.5);
   });
 
-  it('reports each class map\'s gridding for DRN-A-50\'s 28x28 maps', () => {
+  it("reports each class map's gridding for DRN-A-50's 28x28 maps", () => {
     const r = cli('locate', CHELSEA, '--json', '--top', '2');
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as LocateResult;
@@ -66,11 +88,18 @@ describe('locate --class and ground truth', () => {
   }, 120_000);
 
   it('says in one line what is wrong with a class or a ground truth', () => {
-    expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'zebracorn').stderr).toMatch(/^error: --class: no class named "zebracorn"/);
-    expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'cat').stderr).toMatch(/"cat" matches several classes: .*give one of these indices/);
+    expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'zebracorn').stderr).toMatch(
+      /^error: --class: no class named "zebracorn"/,
+    );
+    expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'cat').stderr).toMatch(
+      /"cat" matches several classes: .*give one of these indices/,
+    );
     expect(cli('locate', CHELSEA, '--gt', '1,2,3').stderr).toMatch(/box "1,2,3" needs 4 numbers/);
     const wrongSize = join(tmp, 'other.xml');
-    writeFileSync(wrongSize, '<annotation><size><width>500</width><height>375</height></size><object><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>50</xmax><ymax>50</ymax></bndbox></object></annotation>');
+    writeFileSync(
+      wrongSize,
+      '<annotation><size><width>500</width><height>375</height></size><object><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>50</xmax><ymax>50</ymax></bndbox></object></annotation>',
+    );
     const r = cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--gt-file', wrongSize);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('other.xml: the annotation is for a 500x375 image, this photo is 451x300');

@@ -19,14 +19,22 @@ import type { FaithfulnessCurves } from '../localize/faithfulness';
 
 const r = (v: number, d: number) => Number(v.toFixed(d));
 const roundCurves = (f: FaithfulnessCurves): FaithfulnessCurves => ({
-  ...f, deletion: f.deletion.map((v) => r(v, 6)), insertion: f.insertion.map((v) => r(v, 6)),
-  deletionAuc: r(f.deletionAuc, 6), insertionAuc: r(f.insertionAuc, 6), blurSigma: r(f.blurSigma, 2), ms: r(f.ms, 1),
+  ...f,
+  deletion: f.deletion.map((v) => r(v, 6)),
+  insertion: f.insertion.map((v) => r(v, 6)),
+  deletionAuc: r(f.deletionAuc, 6),
+  insertionAuc: r(f.insertionAuc, 6),
+  blurSigma: r(f.blurSigma, 2),
+  ms: r(f.ms, 1),
 });
 
-export const LOCATE_USAGE = 'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip] [--faithfulness [--steps N]]';
+export const LOCATE_USAGE =
+  'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip] [--faithfulness [--steps N]]';
 
 function printText(r: LocateResult): void {
-  console.log(`${r.image} (${r.width}x${r.height}) · ${r.model} · ${r.mapSize.join('x')} maps · ${r.backend} · ${r.ms.toFixed(0)} ms · rule ${r.rule} threshold ${r.threshold}`);
+  console.log(
+    `${r.image} (${r.width}x${r.height}) · ${r.model} · ${r.mapSize.join('x')} maps · ${r.backend} · ${r.ms.toFixed(0)} ms · rule ${r.rule} threshold ${r.threshold}`,
+  );
   const width = Math.max(...r.classes.map((c) => c.name.length));
   if (r.gt.length) console.log(`  ground truth: ${r.gt.map((b) => `[${b.map((v) => v.toFixed(0)).join(', ')}]`).join(' ')}`);
   r.classes.forEach((c, i) => {
@@ -37,7 +45,9 @@ function printText(r: LocateResult): void {
   for (const c of r.classes) {
     const f = c.faithfulness;
     if (!f) continue;
-    console.log(`  faithfulness of ${c.name} (${f.fractions.length - 1} steps, ${f.passes} passes, ${(f.ms / 1000).toFixed(1)} s): deletion AUC ${f.deletionAuc.toFixed(3)}, insertion AUC ${f.insertionAuc.toFixed(3)}`);
+    console.log(
+      `  faithfulness of ${c.name} (${f.fractions.length - 1} steps, ${f.passes} passes, ${(f.ms / 1000).toFixed(1)} s): deletion AUC ${f.deletionAuc.toFixed(3)}, insertion AUC ${f.insertionAuc.toFixed(3)}`,
+    );
     console.log(`    deletion:  ${f.deletion.map((v) => v.toFixed(3)).join(' ')}`);
     console.log(`    insertion: ${f.insertion.map((v) => v.toFixed(3)).join(' ')}`);
   }
@@ -46,7 +56,9 @@ function printText(r: LocateResult): void {
 
 export async function locateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
       model: { type: 'string', default: DEFAULT_MODEL },
       top: { type: 'string', default: '5' },
@@ -77,9 +89,14 @@ export async function locateCommand(argv: string[]): Promise<number> {
   let gtAll: GroundTruth;
   try {
     const typed: Box[] = values.gt.map((g) => parseBoxArg(g));
-    const fromFile = values['gt-file'] ? parseGroundTruth(await readFile(values['gt-file'], 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new Error(`${values['gt-file']}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-    }), values['gt-file']) : null;
+    const fromFile = values['gt-file']
+      ? parseGroundTruth(
+          await readFile(values['gt-file'], 'utf8').catch((e: NodeJS.ErrnoException) => {
+            throw new Error(`${values['gt-file']}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+          }),
+          values['gt-file'],
+        )
+      : null;
     gtAll = { boxes: [...typed, ...(fromFile?.boxes ?? [])], size: fromFile?.size ?? null };
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -97,12 +114,23 @@ export async function locateCommand(argv: string[]): Promise<number> {
   let failures = 0;
   for (const file of positionals) {
     try {
-      const image = decodeImage(new Uint8Array(await readFile(file).catch((e: NodeJS.ErrnoException) => {
-        throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-      })), file);
+      const image = decodeImage(
+        new Uint8Array(
+          await readFile(file).catch((e: NodeJS.ErrnoException) => {
+            throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+          }),
+        ),
+        file,
+      );
       const inf = await model.infer(image, { topK, extraClasses: classes, size, flip: values.flip });
       const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, image.width, image.height, values['gt-file'] ?? '--gt') : [];
-      const result = locateResult(file, model.manifest.id, { ...inf, backend }, { rule, threshold }, { withLogits: values.logits, classes, names, gt });
+      const result = locateResult(
+        file,
+        model.manifest.id,
+        { ...inf, backend },
+        { rule, threshold },
+        { withLogits: values.logits, classes, names, gt },
+      );
       if (steps) {
         // The classes asked for with --class, else the top one: each costs 2 * steps - 1 forward passes.
         const wanted = classes.length ? classes : [inf.top[0].index];
@@ -113,7 +141,8 @@ export async function locateCommand(argv: string[]): Promise<number> {
       results.push(result);
       if (!values.json) printText(result);
       if (values.overlay) {
-        const out = positionals.length === 1 ? values.overlay : values.overlay.replace(/(\.png)?$/i, `-${basename(file).replace(/\.[^.]*$/, '')}.png`);
+        const out =
+          positionals.length === 1 ? values.overlay : values.overlay.replace(/(\.png)?$/i, `-${basename(file).replace(/\.[^.]*$/, '')}.png`);
         // The page's default view: the top class (and every --class) with its map, box and labels.
         const shown = [...new Set([inf.top[0]?.index, ...classes].filter((c): c is number => c !== undefined))];
         const scene = buildScene({ ...inf, backend }, { rule, threshold, shown, opacity: 0.6, scale: 'class', rawGrid: false, gt, names });

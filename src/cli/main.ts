@@ -20,7 +20,9 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   gridding: { usage: GRIDDING_USAGE, run: griddingCommand },
 };
 
-const USAGE = `usage: npm run cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;
+const USAGE = `usage: npm run cli -- <command>\n${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage}`)
+  .join('\n')}`;
 
 const [name, ...args] = process.argv.slice(2);
 const command = name ? COMMANDS[name] : undefined;

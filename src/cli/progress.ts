@@ -9,7 +9,8 @@ const WIDTH = 30;
 
 function eta(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
-  const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
+  const m = Math.floor(seconds / 60),
+    s = Math.round(seconds % 60);
   return m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
 }
 
@@ -31,7 +32,10 @@ export function progressBar(total: number, title: string, stream: NodeJS.WriteSt
         stream.write(`\r${line(label).slice(0, (stream.columns || 100) - 1)}\x1b[K`);
       } else {
         const decile = Math.floor((count / Math.max(1, total)) * 10);
-        if (decile !== lastDecile) { lastDecile = decile; stream.write(`${line(label)}\n`); }
+        if (decile !== lastDecile) {
+          lastDecile = decile;
+          stream.write(`${line(label)}\n`);
+        }
       }
     },
     done() {

@@ -17,7 +17,9 @@ export function colormapTable(name: Colormap): Uint8Array {
     lut = new Uint8Array(256 * 3);
     for (let i = 0; i < 256; i++) {
       const c = rgb(f(i / 255));
-      lut[3 * i] = c.r; lut[3 * i + 1] = c.g; lut[3 * i + 2] = c.b;
+      lut[3 * i] = c.r;
+      lut[3 * i + 1] = c.g;
+      lut[3 * i + 2] = c.b;
     }
     cache.set(name, lut);
   }
@@ -32,5 +34,9 @@ export function colormap(name: Colormap, value: number): RGB {
 
 /** Distinct colours for classes shown together (the first five of Okabe-Ito, colour-blind safe). */
 export const CLASS_COLORS: RGB[] = [
-  [230, 159, 0], [86, 180, 233], [0, 158, 115], [240, 228, 66], [204, 121, 167],
+  [230, 159, 0],
+  [86, 180, 233],
+  [0, 158, 115],
+  [240, 228, 66],
+  [204, 121, 167],
 ];

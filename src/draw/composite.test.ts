@@ -11,13 +11,24 @@ const px = (img: { data: Uint8ClampedArray }, x: number, y: number) => Array.fro
 const plane = (cells: Record<number, number>) => Float32Array.from({ length: 16 }, (_, i) => cells[i] ?? 0);
 
 describe('paintEvidence', () => {
-  const red: [number, number, number] = [255, 0, 0], blue: [number, number, number] = [0, 0, 255];
+  const red: [number, number, number] = [255, 0, 0],
+    blue: [number, number, number] = [0, 0, 255];
 
   it('gives each pixel the colour of the class with the most scaled evidence, and leaves cells without evidence untouched', () => {
     const img = photo();
     // Class A peaks in cell 0 (top-left), class B in cell 15 (bottom-right); both weakly present in cell 5.
-    const a = plane({ 0: 8, 5: 2 }), b = plane({ 15: 4, 5: 3 });
-    paintEvidence(img, [{ plane: a, color: red, mask: null }, { plane: b, color: blue, mask: null }], grid, t, { opacity: 1, scale: 'class', smooth: false });
+    const a = plane({ 0: 8, 5: 2 }),
+      b = plane({ 15: 4, 5: 3 });
+    paintEvidence(
+      img,
+      [
+        { plane: a, color: red, mask: null },
+        { plane: b, color: blue, mask: null },
+      ],
+      grid,
+      t,
+      { opacity: 1, scale: 'class', smooth: false },
+    );
     expect(px(img, 1, 1)).toEqual([255, 0, 0]);
     expect(px(img, 14, 14)).toEqual([0, 0, 255]);
     // Cell 5: A has 2/8 = 0.25 of its peak, B 3/4 = 0.75 of its own: B leads there on a per-class scale.
@@ -29,9 +40,19 @@ describe('paintEvidence', () => {
 
   it('on a shared scale compares raw activations across classes', () => {
     const img = photo();
-    const a = plane({ 0: 8, 5: 2 }), b = plane({ 15: 2, 5: 3 });
+    const a = plane({ 0: 8, 5: 2 }),
+      b = plane({ 15: 2, 5: 3 });
     expect(scaleDenominators([a, b], 'shared')).toEqual([8, 8]);
-    paintEvidence(img, [{ plane: a, color: red, mask: null }, { plane: b, color: blue, mask: null }], grid, t, { opacity: 1, scale: 'shared', smooth: false });
+    paintEvidence(
+      img,
+      [
+        { plane: a, color: red, mask: null },
+        { plane: b, color: blue, mask: null },
+      ],
+      grid,
+      t,
+      { opacity: 1, scale: 'shared', smooth: false },
+    );
     // B's peak is a quarter of A's: painted at half opacity, so the photo shows through.
     expect(px(img, 14, 14)).toEqual([50, 50, 178]);
     expect(px(img, 1, 1)).toEqual([255, 0, 0]);
@@ -54,7 +75,12 @@ describe('paintContour and paintBox', () => {
     const mask = Uint8Array.from({ length: 16 }, (_, i) => (i === 5 || i === 6 ? 1 : 0));
     paintContour(img, mask, grid, t, [0, 255, 0], 1, false);
     // Cells 5-6 span x 4..11, y 4..7: the edge pixels are painted (dashed, so look at several), the inside not.
-    const edge = [[4, 5], [4, 6], [5, 4], [6, 4]].filter(([x, y]) => px(img, x, y)[1] === 255);
+    const edge = [
+      [4, 5],
+      [4, 6],
+      [5, 4],
+      [6, 4],
+    ].filter(([x, y]) => px(img, x, y)[1] === 255);
     expect(edge.length).toBeGreaterThan(0);
     expect(px(img, 1, 1)).toEqual([100, 100, 100]);
     expect(px(img, 7, 6)[1]).toBe(100);

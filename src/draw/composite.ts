@@ -36,9 +36,18 @@ export const evidenceAlpha = (v: number, opacity: number): number => opacity * M
  * shows where it leads instead of the last one painted covering the others. Pixels where no layer
  * has positive evidence (or outside the network's input) are left exactly as they were.
  */
-export function paintEvidence(img: RGBAImage, layers: readonly EvidenceLayer[], grid: Grid, t: InputTransform, opts: { opacity: number; scale: ColorScale; smooth: boolean }): void {
+export function paintEvidence(
+  img: RGBAImage,
+  layers: readonly EvidenceLayer[],
+  grid: Grid,
+  t: InputTransform,
+  opts: { opacity: number; scale: ColorScale; smooth: boolean },
+): void {
   if (layers.length === 0) return;
-  const denominators = scaleDenominators(layers.map((l) => l.plane), opts.scale);
+  const denominators = scaleDenominators(
+    layers.map((l) => l.plane),
+    opts.scale,
+  );
   const fields = layers.map((l, i) => {
     const d = denominators[i];
     const scaled = l.plane.map((v) => (d > 0 && v > 0 ? v / d : 0));
@@ -47,10 +56,14 @@ export function paintEvidence(img: RGBAImage, layers: readonly EvidenceLayer[], 
   const lut = layers.length === 1 ? colormapTable('turbo') : null;
   const n = img.width * img.height;
   for (let p = 0; p < n; p++) {
-    let best = -1, v = 0;
+    let best = -1,
+      v = 0;
     for (let k = 0; k < fields.length; k++) {
       const f = fields[k][p];
-      if (f > v) { v = f; best = k; }
+      if (f > v) {
+        v = f;
+        best = k;
+      }
     }
     if (best < 0) continue;
     v = Math.min(1, v);
@@ -66,7 +79,8 @@ export function paintEvidence(img: RGBAImage, layers: readonly EvidenceLayer[], 
  */
 export function paintContour(img: RGBAImage, mask: Uint8Array, grid: Grid, t: InputTransform, color: RGB, width: number, smooth: boolean): void {
   const field = sampleMap(Float32Array.from(mask), grid, t, img.width, img.height, smooth);
-  const W = img.width, H = img.height;
+  const W = img.width,
+    H = img.height;
   const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < W && y < H && field[y * W + x] >= 0.5;
   const dash = Math.max(3, 3 * width);
   for (let y = 0; y < H; y++) {
@@ -76,18 +90,25 @@ export function paintContour(img: RGBAImage, mask: Uint8Array, grid: Grid, t: In
       for (let d = 1; d <= width && !edge; d++) edge = !inside(x - d, y) || !inside(x + d, y) || !inside(x, y - d) || !inside(x, y + d);
       if (!edge) continue;
       const p = 4 * (y * W + x);
-      img.data[p] = color[0]; img.data[p + 1] = color[1]; img.data[p + 2] = color[2];
+      img.data[p] = color[0];
+      img.data[p + 1] = color[1];
+      img.data[p + 2] = color[2];
     }
   }
 }
 
 function fillRect(img: RGBAImage, x0: number, y0: number, x1: number, y1: number, color: RGB): void {
-  const ax = Math.max(0, Math.round(x0)), bx = Math.min(img.width, Math.round(x1));
-  const ay = Math.max(0, Math.round(y0)), by = Math.min(img.height, Math.round(y1));
+  const ax = Math.max(0, Math.round(x0)),
+    bx = Math.min(img.width, Math.round(x1));
+  const ay = Math.max(0, Math.round(y0)),
+    by = Math.min(img.height, Math.round(y1));
   for (let y = ay; y < by; y++) {
     for (let x = ax; x < bx; x++) {
       const p = 4 * (y * img.width + x);
-      img.data[p] = color[0]; img.data[p + 1] = color[1]; img.data[p + 2] = color[2]; img.data[p + 3] = 255;
+      img.data[p] = color[0];
+      img.data[p + 1] = color[1];
+      img.data[p + 2] = color[2];
+      img.data[p + 3] = 255;
     }
   }
 }
@@ -109,7 +130,15 @@ export function paintBox(img: RGBAImage, box: Box, color: RGB, line: number, rim
 }
 
 /** Fills a rectangle with a horizontal colour ramp (the legend's scale bar). */
-export function paintRamp(img: RGBAImage, x0: number, y0: number, x1: number, y1: number, color: (v: number) => { rgb: RGB; alpha: number }, backdrop: RGB): void {
+export function paintRamp(
+  img: RGBAImage,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  color: (v: number) => { rgb: RGB; alpha: number },
+  backdrop: RGB,
+): void {
   const w = Math.max(1, Math.round(x1 - x0));
   for (let i = 0; i < w; i++) {
     const { rgb, alpha } = color(i / Math.max(1, w - 1));

@@ -5,7 +5,13 @@ import { edgeStrips, placeLabels, type Rect } from './labels';
 const overlaps = (a: Rect, b: Rect) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
 
 function check(boxes: Box[], W: number, H: number, size: [number, number] = [90, 16]) {
-  const rects = placeLabels(boxes.map((box) => ({ box, width: size[0], height: size[1] })), boxes, 2, W, H);
+  const rects = placeLabels(
+    boxes.map((box) => ({ box, width: size[0], height: size[1] })),
+    boxes,
+    2,
+    W,
+    H,
+  );
   rects.forEach((r, i) => {
     expect(r[0]).toBeGreaterThanOrEqual(0);
     expect(r[1]).toBeGreaterThanOrEqual(0);
@@ -19,11 +25,26 @@ function check(boxes: Box[], W: number, H: number, size: [number, number] = [90,
 
 describe('placeLabels', () => {
   it('stacks the labels of three near-identical boxes (three cat classes) without overlap or hiding an edge', () => {
-    check([[40, 30, 300, 250], [42, 28, 302, 252], [38, 32, 298, 248]], 400, 300);
+    check(
+      [
+        [40, 30, 300, 250],
+        [42, 28, 302, 252],
+        [38, 32, 298, 248],
+      ],
+      400,
+      300,
+    );
   });
 
   it('puts labels inside boxes that fill the whole photo', () => {
-    const rects = check([[0, 0, 400, 300], [0, 0, 400, 300]], 400, 300);
+    const rects = check(
+      [
+        [0, 0, 400, 300],
+        [0, 0, 400, 300],
+      ],
+      400,
+      300,
+    );
     expect(rects[0][1]).toBeGreaterThan(0);
   });
 

@@ -18,8 +18,10 @@ const overlaps = (a: Rect, b: Rect) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] 
 export function edgeStrips(box: Box, line: number): Rect[] {
   const [x0, y0, x1, y1] = box;
   return [
-    [x0, y0, x1 - x0, line], [x0, y1 - line, x1 - x0, line],
-    [x0, y0, line, y1 - y0], [x1 - line, y0, line, y1 - y0],
+    [x0, y0, x1 - x0, line],
+    [x0, y1 - line, x1 - x0, line],
+    [x0, y0, line, y1 - y0],
+    [x1 - line, y0, line, y1 - y0],
   ];
 }
 

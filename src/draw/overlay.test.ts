@@ -35,7 +35,12 @@ describe('sampleMap', () => {
 describe('drawing', () => {
   it('blends colormapped heat and strokes boxes', () => {
     const img = { width: 4, height: 4, data: new Uint8Array(64).fill(0) };
-    blendColormap(img, Float32Array.from({ length: 16 }, (_, i) => (i === 5 ? 1 : NaN)), 'turbo', 1);
+    blendColormap(
+      img,
+      Float32Array.from({ length: 16 }, (_, i) => (i === 5 ? 1 : NaN)),
+      'turbo',
+      1,
+    );
     expect(Array.from(img.data.subarray(20, 23))).toEqual(colormap('turbo', 1));
     expect(img.data[0]).toBe(0);
     strokeBox(img, [0, 0, 4, 4], 1, [255, 0, 0], 1);

@@ -52,7 +52,10 @@ export function classColors(shown: readonly number[], top: readonly number[]): M
   const used = new Set<number>();
   for (const c of shown) {
     const rank = top.indexOf(c);
-    if (rank >= 0 && rank < CLASS_COLORS.length) { colors.set(c, CLASS_COLORS[rank]); used.add(rank); }
+    if (rank >= 0 && rank < CLASS_COLORS.length) {
+      colors.set(c, CLASS_COLORS[rank]);
+      used.add(rank);
+    }
   }
   let next = 0;
   for (const c of shown) {
@@ -66,21 +69,37 @@ export function classColors(shown: readonly number[], top: readonly number[]): M
 
 export function buildScene(inf: Inference, o: SceneOptions): Scene {
   const probs = softmax(inf.logits);
-  const colors = classColors(o.shown, inf.top.map((p) => p.index));
+  const colors = classColors(
+    o.shown,
+    inf.top.map((p) => p.index),
+  );
   const rule: RuleOptions = { rule: o.rule, threshold: o.threshold };
-  const classes = o.shown.filter((c) => inf.maps.classes.includes(c)).map((index): SceneClass => {
-    const box = classBox(inf.maps, index, inf.transform, rule);
-    return {
-      index, name: o.names[index] ?? `class ${index}`, probability: probs[index] ?? 0, color: colors.get(index)!,
-      plane: mapOf(inf.maps, index), mask: ruleMask(inf.maps, index, rule), box,
-      iou: o.gt.length ? (box ? bestIoU([box], o.gt) : 0) : null,
-    };
-  });
+  const classes = o.shown
+    .filter((c) => inf.maps.classes.includes(c))
+    .map((index): SceneClass => {
+      const box = classBox(inf.maps, index, inf.transform, rule);
+      return {
+        index,
+        name: o.names[index] ?? `class ${index}`,
+        probability: probs[index] ?? 0,
+        color: colors.get(index)!,
+        plane: mapOf(inf.maps, index),
+        mask: ruleMask(inf.maps, index, rule),
+        box,
+        iou: o.gt.length ? (box ? bestIoU([box], o.gt) : 0) : null,
+      };
+    });
   return { inference: inf, classes, opacity: o.opacity, scale: o.scale, rawGrid: o.rawGrid, gt: [...o.gt], rule };
 }
 
 /** What the legend says, shared by the page's legend and the one drawn under exported PNGs. */
-export interface LegendRow { name: string; color: RGB; lo: number; hi: number; iou: number | null }
+export interface LegendRow {
+  name: string;
+  color: RGB;
+  lo: number;
+  hi: number;
+  iou: number | null;
+}
 
 export interface LegendModel {
   /** One class: a turbo ramp; several: a ramp from transparent to each class's colour. */
@@ -92,18 +111,32 @@ export interface LegendModel {
 }
 
 export function legendModel(scene: Scene): LegendModel {
-  const denominators = scaleDenominators(scene.classes.map((c) => c.plane), scene.scale);
+  const denominators = scaleDenominators(
+    scene.classes.map((c) => c.plane),
+    scene.scale,
+  );
   const rows = scene.classes.map((c, i) => ({ name: c.name, color: c.color, lo: 0, hi: denominators[i], iou: c.iou }));
-  const what = scene.scale === 'class'
-    ? 'scale per class (0 to its own peak)'
-    : `one shared scale (0 to ${(denominators[0] ?? 0).toFixed(2)}, the highest peak shown)`;
-  const rule = scene.rule.rule === 'cam' ? `CAM rule, tau ${scene.rule.threshold.toFixed(2)}` : `DRN paper rule, t ${scene.rule.threshold.toFixed(2)}`;
+  const what =
+    scene.scale === 'class'
+      ? 'scale per class (0 to its own peak)'
+      : `one shared scale (0 to ${(denominators[0] ?? 0).toFixed(2)}, the highest peak shown)`;
+  const rule =
+    scene.rule.rule === 'cam' ? `CAM rule, tau ${scene.rule.threshold.toFixed(2)}` : `DRN paper rule, t ${scene.rule.threshold.toFixed(2)}`;
   const several = rows.length > 1 ? '; each area shows the class leading there' : '';
-  return { single: rows.length === 1, scale: scene.scale, rows, caption: `Raw class activation, ${what}, unpainted at or below 0${several}. Boxes and dashed contours: ${rule}.` };
+  return {
+    single: rows.length === 1,
+    scale: scene.scale,
+    rows,
+    caption: `Raw class activation, ${what}, unpainted at or below 0${several}. Boxes and dashed contours: ${rule}.`,
+  };
 }
 
 /** The part of a 2D canvas context the renderer uses (the browser's and @napi-rs/canvas's both fit). */
-export interface ImageDataLike { readonly width: number; readonly height: number; readonly data: Uint8ClampedArray }
+export interface ImageDataLike {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8ClampedArray;
+}
 export interface Ctx2D<I extends ImageDataLike = ImageDataLike> {
   font: string;
   fillStyle: unknown;
@@ -136,13 +169,26 @@ export function labelText(c: SceneClass): string {
  * where photo pixel (x, y) sits at (x * scale, y * scale). With `legend`, the legend is drawn in the
  * `legendHeight(...)` pixels below the photo (the export and the CLI; the page has its own).
  */
-export function drawScene<I extends ImageDataLike>(ctx: Ctx2D<I>, scene: Scene, width: number, height: number, scale: number, opts: { legend?: boolean; boxes?: boolean } = {}): void {
+export function drawScene<I extends ImageDataLike>(
+  ctx: Ctx2D<I>,
+  scene: Scene,
+  width: number,
+  height: number,
+  scale: number,
+  opts: { legend?: boolean; boxes?: boolean } = {},
+): void {
   const inf = scene.inference;
   const { line, font } = strokeSizes(width, height);
   const image = ctx.getImageData(0, 0, width, height);
   const img = { width, height, data: image.data };
   const smooth = !scene.rawGrid;
-  paintEvidence(img, scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: c.mask })), inf.maps, inf.transform, { opacity: scene.opacity, scale: scene.scale, smooth });
+  paintEvidence(
+    img,
+    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: c.mask })),
+    inf.maps,
+    inf.transform,
+    { opacity: scene.opacity, scale: scene.scale, smooth },
+  );
   const boxes = opts.boxes !== false;
   if (boxes) {
     const contour = Math.max(1, Math.round(line / 2));
@@ -163,8 +209,13 @@ export function drawScene<I extends ImageDataLike>(ctx: Ctx2D<I>, scene: Scene, 
     ...gt.map((box, i) => ({ box, text: gt.length > 1 ? `ground truth ${i + 1}` : 'ground truth', color: GT_COLOR })),
     ...shownBoxes.map(({ c, box }) => ({ box, text: labelText(c), color: c.color })),
   ];
-  const rects = placeLabels(items.map((it) => ({ box: it.box, width: ctx.measureText(it.text).width + 2 * pad, height: font + 2 * pad })),
-    [...gt, ...shownBoxes.map((s) => s.box)], line, width, height);
+  const rects = placeLabels(
+    items.map((it) => ({ box: it.box, width: ctx.measureText(it.text).width + 2 * pad, height: font + 2 * pad })),
+    [...gt, ...shownBoxes.map((s) => s.box)],
+    line,
+    width,
+    height,
+  );
   items.forEach((it, i) => {
     const [x, y, w, h] = rects[i];
     ctx.fillStyle = css(it.color);
@@ -190,7 +241,8 @@ function drawLegend<I extends ImageDataLike>(ctx: Ctx2D<I>, scene: Scene, width:
   const pad = Math.round(font / 2);
   ctx.font = `${Math.round(font * 0.8)}px sans-serif`;
   ctx.fillStyle = '#111';
-  const rampX = pad, rampW = Math.round(width * 0.3);
+  const rampX = pad,
+    rampW = Math.round(width * 0.3);
   const rows = model.rows.length ? model.rows : [];
   if (rows.length) {
     const image = ctx.getImageData(0, top, width, h);
@@ -198,9 +250,17 @@ function drawLegend<I extends ImageDataLike>(ctx: Ctx2D<I>, scene: Scene, width:
     const turbo = colormapTable('turbo');
     rows.forEach((r, i) => {
       const y = pad + i * rowH;
-      paintRamp(img, rampX, y, rampX + rampW, y + font, model.single
-        ? (v) => ({ rgb: Array.from(turbo.subarray(3 * Math.round(255 * v), 3 * Math.round(255 * v) + 3)) as RGB, alpha: 1 })
-        : (v) => ({ rgb: r.color, alpha: evidenceAlpha(v, 1) }), [244, 244, 244]);
+      paintRamp(
+        img,
+        rampX,
+        y,
+        rampX + rampW,
+        y + font,
+        model.single
+          ? (v) => ({ rgb: Array.from(turbo.subarray(3 * Math.round(255 * v), 3 * Math.round(255 * v) + 3)) as RGB, alpha: 1 })
+          : (v) => ({ rgb: r.color, alpha: evidenceAlpha(v, 1) }),
+        [244, 244, 244],
+      );
     });
     ctx.putImageData(image, 0, top);
     rows.forEach((r, i) => {
@@ -221,7 +281,10 @@ function splitToWidth<I extends ImageDataLike>(ctx: Ctx2D<I>, text: string, max:
   let cur = '';
   for (const w of text.split(' ')) {
     const next = cur ? `${cur} ${w}` : w;
-    if (ctx.measureText(next).width > max && cur) { lines.push(cur); cur = w; } else cur = next;
+    if (ctx.measureText(next).width > max && cur) {
+      lines.push(cur);
+      cur = w;
+    } else cur = next;
   }
   if (cur) lines.push(cur);
   if (lines.length > 2) lines[1] = `${lines[1]} …`;

@@ -3,7 +3,11 @@ import { blurImage, boxRadius } from './blur';
 
 const image = (w: number, h: number, f: (x: number, y: number) => number) => {
   const data = new Uint8ClampedArray(w * h * 4);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { const v = f(x, y); data.set([v, v, v, 255], 4 * (y * w + x)); }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const v = f(x, y);
+      data.set([v, v, v, 255], 4 * (y * w + x));
+    }
   return { width: w, height: h, data };
 };
 
@@ -14,7 +18,8 @@ describe('blurImage', () => {
   });
 
   it('spreads a single bright pixel with the given standard deviation, keeping its mass', () => {
-    const w = 61, img = image(w, w, (x, y) => (x === 30 && y === 30 ? 255 : 0));
+    const w = 61,
+      img = image(w, w, (x, y) => (x === 30 && y === 30 ? 255 : 0));
     const out = blurImage(img, 4);
     const row = Array.from({ length: w }, (_, x) => out.data[4 * (30 * w + x)]);
     const mass = row.reduce((a, b) => a + b, 0);

@@ -4,8 +4,10 @@ import type { RGBAImage } from './geometry';
 
 /** One box pass of radius r along rows (step 1) or columns (step width), edges clamped. */
 function boxPass(src: Float32Array, dst: Float32Array, width: number, height: number, r: number, horizontal: boolean): void {
-  const n = horizontal ? width : height, lines = horizontal ? height : width;
-  const stride = horizontal ? 4 : 4 * width, lineStride = horizontal ? 4 * width : 4;
+  const n = horizontal ? width : height,
+    lines = horizontal ? height : width;
+  const stride = horizontal ? 4 : 4 * width,
+    lineStride = horizontal ? 4 * width : 4;
   const norm = 1 / (2 * r + 1);
   for (let l = 0; l < lines; l++) {
     const base = l * lineStride;
@@ -30,7 +32,8 @@ export function boxRadius(sigma: number): number {
 export function blurImage(img: RGBAImage, sigma: number): RGBAImage {
   const r = boxRadius(sigma);
   const { width, height } = img;
-  let a = Float32Array.from(img.data), b = new Float32Array(a.length);
+  let a = Float32Array.from(img.data),
+    b = new Float32Array(a.length);
   if (r > 0) {
     for (const horizontal of [true, false]) {
       for (let pass = 0; pass < 3; pass++) {

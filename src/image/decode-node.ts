@@ -16,7 +16,9 @@ export class ImageError extends Error {
 export function decodeImage(bytes: Uint8Array, name: string): RGBAImage {
   const kind = sniffImage(bytes);
   if (kind !== 'png' && kind !== 'jpeg') {
-    throw new ImageError(`${name}: not a PNG or JPEG image (${kind ? `a ${kind.toUpperCase()} file, which the CLI does not decode` : describeContent(bytes)})`);
+    throw new ImageError(
+      `${name}: not a PNG or JPEG image (${kind ? `a ${kind.toUpperCase()} file, which the CLI does not decode` : describeContent(bytes)})`,
+    );
   }
   // The decoders paint whatever part of a cut-short file arrived; refuse it as the page does.
   const cut = truncation(bytes, kind);

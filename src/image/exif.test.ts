@@ -16,8 +16,13 @@ describe('applyOrientation', () => {
   it('turns the stored pixels the way the EXIF specification says', () => {
     // Displayed size, and where the stored top-left pixel (0, 0) and top-right pixel (2, 0) end up.
     const cases: [Orientation, [number, number], [number, number], [number, number]][] = [
-      [2, [3, 2], [2, 0], [0, 0]], [3, [3, 2], [2, 1], [0, 1]], [4, [3, 2], [0, 1], [2, 1]],
-      [5, [2, 3], [0, 0], [0, 2]], [6, [2, 3], [1, 0], [1, 2]], [7, [2, 3], [1, 2], [1, 0]], [8, [2, 3], [0, 2], [0, 0]],
+      [2, [3, 2], [2, 0], [0, 0]],
+      [3, [3, 2], [2, 1], [0, 1]],
+      [4, [3, 2], [0, 1], [2, 1]],
+      [5, [2, 3], [0, 0], [0, 2]],
+      [6, [2, 3], [1, 0], [1, 2]],
+      [7, [2, 3], [1, 2], [1, 0]],
+      [8, [2, 3], [0, 2], [0, 0]],
     ];
     for (const [o, size, topLeft, topRight] of cases) {
       const out = applyOrientation(grid, o);
@@ -44,18 +49,43 @@ describe('jpegOrientation', () => {
     const good = exifSegment(6);
     expect(jpegOrientation(insertSegment(COFFEE, exifSegment(9)))).toBe(1);
     expect(jpegOrientation(insertSegment(COFFEE, exifSegment(0)))).toBe(1);
-    const bad = (edit: (s: Uint8Array) => void) => { const s = good.slice(); edit(s); return jpegOrientation(insertSegment(COFFEE, s)); };
-    expect(bad((s) => { s[10] = 0x41; })).toBe(1); // byte order neither II nor MM
-    expect(bad((s) => { s[17] = 0xff; })).toBe(1); // IFD0 offset past the end
-    expect(bad((s) => { s[19] = 0xff; })).toBe(1); // 255 entries claimed, one present
-    expect(bad((s) => { s[23] = 4; })).toBe(1); // type LONG, not SHORT
+    const bad = (edit: (s: Uint8Array) => void) => {
+      const s = good.slice();
+      edit(s);
+      return jpegOrientation(insertSegment(COFFEE, s));
+    };
+    expect(
+      bad((s) => {
+        s[10] = 0x41;
+      }),
+    ).toBe(1); // byte order neither II nor MM
+    expect(
+      bad((s) => {
+        s[17] = 0xff;
+      }),
+    ).toBe(1); // IFD0 offset past the end
+    expect(
+      bad((s) => {
+        s[19] = 0xff;
+      }),
+    ).toBe(1); // 255 entries claimed, one present
+    expect(
+      bad((s) => {
+        s[23] = 4;
+      }),
+    ).toBe(1); // type LONG, not SHORT
     const long = good.slice();
     long[3] = 0xff;
     expect(jpegOrientation(Uint8Array.from([0xff, 0xd8, ...long]))).toBe(1); // segment longer than the file
     // Every truncation and every single-byte corruption of the segment's header is survived.
     for (let n = 0; n < good.length; n++) expect([1, 6]).toContain(jpegOrientation(Uint8Array.from([0xff, 0xd8, ...good.subarray(0, n)])));
     for (let i = 0; i < good.length; i++) {
-      for (const v of [0, 0xff]) expect(() => bad((s) => { s[i] = v; })).not.toThrow();
+      for (const v of [0, 0xff])
+        expect(() =>
+          bad((s) => {
+            s[i] = v;
+          }),
+        ).not.toThrow();
     }
     expect(jpegOrientation(new Uint8Array(0))).toBe(1);
   });

@@ -44,9 +44,15 @@ export function jpegOrientation(bytes: Uint8Array): Orientation {
   while (at + 4 <= bytes.length) {
     if (bytes[at] !== 0xff) return 1;
     const marker = bytes[at + 1];
-    if (marker === 0xff) { at++; continue; } // fill byte
+    if (marker === 0xff) {
+      at++;
+      continue;
+    } // fill byte
     if (marker === 0xda || marker === 0xd9) return 1; // start of scan, end of image
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { at += 2; continue; } // no length
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2;
+      continue;
+    } // no length
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
     if (length < 2 || at + 2 + length > bytes.length) return 1;
     const body = bytes.subarray(at + 4, at + 2 + length);
@@ -94,7 +100,8 @@ export function applyOrientation(image: RGBAImage, orientation: Orientation): RG
   if (orientation === 1) return image;
   const { width: w, height: h, data } = image;
   const swap = orientation >= 5;
-  const W = swap ? h : w, H = swap ? w : h;
+  const W = swap ? h : w,
+    H = swap ? w : h;
   const out = new Uint8Array(W * H * 4);
   // For each displayed pixel (x, y), the stored pixel it shows.
   const source: (x: number, y: number) => number = {
@@ -108,8 +115,12 @@ export function applyOrientation(image: RGBAImage, orientation: Orientation): RG
   }[orientation];
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      const s = source(x, y) * 4, d = (y * W + x) * 4;
-      out[d] = data[s]; out[d + 1] = data[s + 1]; out[d + 2] = data[s + 2]; out[d + 3] = data[s + 3];
+      const s = source(x, y) * 4,
+        d = (y * W + x) * 4;
+      out[d] = data[s];
+      out[d + 1] = data[s + 1];
+      out[d + 2] = data[s + 2];
+      out[d + 3] = data[s + 3];
     }
   }
   return { width: W, height: H, data: out };

@@ -33,9 +33,15 @@ function jpegTruncation(b: Uint8Array): string | null {
   while (i + 4 <= b.length) {
     if (b[i] !== 0xff) return 'its marker structure is broken';
     const marker = b[i + 1];
-    if (marker === 0xff) { i++; continue; }
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
     if (marker === 0xd9) return null;
-    if (marker >= 0xd0 && marker <= 0xd7) { i += 2; continue; }
+    if (marker >= 0xd0 && marker <= 0xd7) {
+      i += 2;
+      continue;
+    }
     const length = (b[i + 2] << 8) | b[i + 3];
     if (i + 2 + length > b.length) return 'it ends inside a header segment';
     if (marker === 0xda) {

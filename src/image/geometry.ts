@@ -24,11 +24,17 @@ export interface Preprocessing {
 }
 
 export const CAFFE: Omit<Preprocessing, 'resize'> = {
-  channelOrder: 'BGR', scale: 1, mean: [103.939, 116.779, 123.68], std: [1, 1, 1],
+  channelOrder: 'BGR',
+  scale: 1,
+  mean: [103.939, 116.779, 123.68],
+  std: [1, 1, 1],
 };
 
 export const TORCH_IMAGENET: Omit<Preprocessing, 'resize'> = {
-  channelOrder: 'RGB', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
+  channelOrder: 'RGB',
+  scale: 1 / 255,
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
 };
 
 /** Network input sides the models run at: DRN and ResNet need a multiple of their output stride (32 covers both). */
@@ -37,7 +43,8 @@ export const INPUT_SIZE = { min: 224, max: 896, step: 32 } as const;
 /** Why `size` cannot be a network input side, or null when it can. */
 export function inputSizeError(size: number): string | null {
   const { min, max, step } = INPUT_SIZE;
-  if (!Number.isInteger(size) || size < min || size > max || size % step !== 0) return `input size ${size} must be a multiple of ${step} from ${min} to ${max}`;
+  if (!Number.isInteger(size) || size < min || size > max || size % step !== 0)
+    return `input size ${size} must be a multiple of ${step} from ${min} to ${max}`;
   return null;
 }
 
@@ -75,9 +82,11 @@ export function inputTransform(resize: Resize, imageWidth: number, imageHeight: 
   let rw: number, rh: number;
   if (imageWidth === inputSize && imageHeight === inputSize) {
     // Already the input size: used pixel for pixel, no resize or crop.
-    rw = inputSize; rh = inputSize;
+    rw = inputSize;
+    rh = inputSize;
   } else if (resize.mode === 'stretch') {
-    rw = inputSize; rh = inputSize;
+    rw = inputSize;
+    rh = inputSize;
   } else {
     const s = resize.resize / Math.min(imageWidth, imageHeight);
     rw = Math.max(inputSize, Math.round(imageWidth * s));
@@ -89,9 +98,16 @@ export function inputTransform(resize: Resize, imageWidth: number, imageHeight: 
   const usedW = Math.floor(imageWidth / prepool) * prepool;
   const usedH = Math.floor(imageHeight / prepool) * prepool;
   return {
-    imageWidth, imageHeight, inputSize, prepool, resizedWidth: rw, resizedHeight: rh,
-    scaleX: rw / usedW, scaleY: rh / usedH,
-    offsetX: Math.round((rw - inputSize) / 2), offsetY: Math.round((rh - inputSize) / 2),
+    imageWidth,
+    imageHeight,
+    inputSize,
+    prepool,
+    resizedWidth: rw,
+    resizedHeight: rh,
+    scaleX: rw / usedW,
+    scaleY: rh / usedH,
+    offsetX: Math.round((rw - inputSize) / 2),
+    offsetY: Math.round((rh - inputSize) / 2),
   };
 }
 

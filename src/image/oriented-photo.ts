@@ -64,7 +64,10 @@ export function pngChunk(type: string, data: Uint8Array, crc?: number): Uint8Arr
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
-  out.set([...type].map((c) => c.charCodeAt(0)), 4);
+  out.set(
+    [...type].map((c) => c.charCodeAt(0)),
+    4,
+  );
   out.set(data, 8);
   view.setUint32(8 + data.length, crc ?? crc32(out.subarray(4, 8 + data.length)));
   return out;

@@ -4,7 +4,9 @@ import { boxDownsample, toInputTensor } from './preprocess';
 import { CAFFE, TORCH_IMAGENET, inputToImage, inputTransform, type RGBAImage } from './geometry';
 import { decodeImage } from './decode-node';
 
-beforeAll(async () => { await tf.setBackend('cpu'); });
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 function image(w: number, h: number, f: (x: number, y: number) => [number, number, number]): RGBAImage {
   const data = new Uint8Array(w * h * 4);
@@ -26,8 +28,9 @@ describe('preprocessing', () => {
   it('feeds Keras BGR minus the Caffe mean', () => {
     const img = image(224, 224, () => [200, 100, 50]);
     const { input } = toInputTensor(img, { ...CAFFE, resize: { mode: 'stretch', size: 224 } });
-    expect(Array.from(input.slice([0, 0, 0, 0], [1, 1, 1, 3]).dataSync()).map((v) => Number(v.toFixed(3))))
-      .toEqual([50 - 103.939, 100 - 116.779, 200 - 123.68].map((v) => Number(v.toFixed(3))));
+    expect(Array.from(input.slice([0, 0, 0, 0], [1, 1, 1, 3]).dataSync()).map((v) => Number(v.toFixed(3)))).toEqual(
+      [50 - 103.939, 100 - 116.779, 200 - 123.68].map((v) => Number(v.toFixed(3))),
+    );
     input.dispose();
   });
 
@@ -37,7 +40,10 @@ describe('preprocessing', () => {
     const [x, y] = inputToImage(t, 224, 224);
     expect(x).toBeCloseTo(Math.floor(8000 / 11) * 11, 6);
     expect(y).toBeCloseTo(Math.floor(5001 / 11) * 11, 6);
-    const small = boxDownsample(image(4, 2, (x) => [x * 10, 0, 0]), 2);
+    const small = boxDownsample(
+      image(4, 2, (x) => [x * 10, 0, 0]),
+      2,
+    );
     expect(Array.from(small.data)).toEqual([5, 0, 0, 25, 0, 0]);
   });
 });

@@ -4,7 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { inputTransform, type InputTransform, type Preprocessing, type RGBAImage } from './geometry';
 
 /** Per network input channel c: value = photo[channel[c]] * mul[c] + add[c]. */
-interface ChannelMap { channel: [number, number, number]; mul: [number, number, number]; add: [number, number, number] }
+interface ChannelMap {
+  channel: [number, number, number];
+  mul: [number, number, number];
+  add: [number, number, number];
+}
 
 const IDENTITY: ChannelMap = { channel: [0, 1, 2], mul: [1, 1, 1], add: [0, 0, 0] };
 
@@ -35,15 +39,21 @@ export function boxDownsample(image: RGBAImage, factor: number, map: ChannelMap 
   const sum = [0, 0, 0];
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      sum[0] = 0; sum[1] = 0; sum[2] = 0;
+      sum[0] = 0;
+      sum[1] = 0;
+      sum[2] = 0;
       for (let dy = 0; dy < factor; dy++) {
         let p = ((y * factor + dy) * image.width + x * factor) * 4;
         for (let dx = 0; dx < factor; dx++, p += 4) {
-          sum[0] += src[p]; sum[1] += src[p + 1]; sum[2] += src[p + 2];
+          sum[0] += src[p];
+          sum[1] += src[p + 1];
+          sum[2] += src[p + 2];
         }
       }
       const o = (y * w + x) * 3;
-      out[o] = sum[c0] * m0 + a0; out[o + 1] = sum[c1] * m1 + a1; out[o + 2] = sum[c2] * m2 + a2;
+      out[o] = sum[c0] * m0 + a0;
+      out[o + 1] = sum[c1] * m1 + a1;
+      out[o + 2] = sum[c2] * m2 + a2;
     }
   }
   return { width: w, height: h, data: out };

@@ -11,7 +11,10 @@ import { camRuleBox, classBox, componentBoxes, components, gridBoxToImage, iou, 
 const c7 = [5, 4, 0, 0, 3, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1];
 const c9 = [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 6, 6, 0, 0, 6, 8];
 const maps: ClassMaps = {
-  width: 4, height: 4, cellSize: 8, classes: [7, 9],
+  width: 4,
+  height: 4,
+  cellSize: 8,
+  classes: [7, 9],
   data: Float32Array.from([...c7, ...c9]),
   winner: Int32Array.from(c7.map((v, i) => (v >= c9[i] ? 7 : 9))),
 };
@@ -41,13 +44,12 @@ describe('CAM rule', () => {
 
   it('takes the largest component above tau x max', () => {
     // Two blobs: a 3-cell one on the left, a 1-cell stronger one on the right.
-    const m = Float32Array.from([
-      4, 0, 0, 0, 0,
-      4, 0, 0, 0, 9,
-      4, 0, 0, 0, 0,
-    ]);
+    const m = Float32Array.from([4, 0, 0, 0, 0, 4, 0, 0, 0, 9, 4, 0, 0, 0, 0]);
     expect(camRuleBox(m, 5, 0.3)).toEqual({ x0: 0, y0: 0, x1: 0, y1: 2 });
-    expect(componentBoxes(m, 5, 0.3)).toEqual([{ x0: 0, y0: 0, x1: 0, y1: 2 }, { x0: 4, y0: 1, x1: 4, y1: 1 }]);
+    expect(componentBoxes(m, 5, 0.3)).toEqual([
+      { x0: 0, y0: 0, x1: 0, y1: 2 },
+      { x0: 4, y0: 1, x1: 4, y1: 1 },
+    ]);
     expect(camRuleBox(m, 5, 0.5)).toEqual({ x0: 4, y0: 1, x1: 4, y1: 1 });
   });
 });

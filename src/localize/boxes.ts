@@ -6,7 +6,12 @@ import type { ClassMaps } from '../models/class-maps';
 import { mapOf } from '../models/class-maps';
 
 /** Inclusive cell range on the map grid. */
-export interface GridBox { x0: number; y0: number; x1: number; y1: number }
+export interface GridBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /** [xmin, ymin, xmax, ymax] in photo pixels (xmax/ymax are the far edges). */
 export type Box = [number, number, number, number];
@@ -33,18 +38,21 @@ export const DEFAULT_RULE: BoxRule = 'cam';
 /** What each rule does, in one line (the page shows it beside the switch). */
 export const RULE_EXPLAINED: Record<BoxRule, string> = {
   cam: 'CAM rule: scale the map to [0, 1], keep cells at or above tau, box the largest connected region.',
-  drn: "DRN paper rule: keep cells where this class beats all others and its raw activation exceeds t; box them all.",
+  drn: 'DRN paper rule: keep cells where this class beats all others and its raw activation exceeds t; box them all.',
 };
 
 function boundingBox(mask: Uint8Array, width: number): GridBox | null {
   let box: GridBox | null = null;
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
-    const x = i % width, y = (i - x) / width;
+    const x = i % width,
+      y = (i - x) / width;
     if (!box) box = { x0: x, y0: y, x1: x, y1: y };
     else {
-      box.x0 = Math.min(box.x0, x); box.x1 = Math.max(box.x1, x);
-      box.y0 = Math.min(box.y0, y); box.y1 = Math.max(box.y1, y);
+      box.x0 = Math.min(box.x0, x);
+      box.x1 = Math.max(box.x1, x);
+      box.y0 = Math.min(box.y0, y);
+      box.y1 = Math.max(box.y1, y);
     }
   }
   return box;
@@ -79,8 +87,12 @@ export function ruleMask(maps: ClassMaps, classIndex: number, opts: RuleOptions)
 
 /** Min-max normalization to [0, 1] (a constant map becomes all zeros). */
 export function normalize(map: Float32Array): Float32Array {
-  let lo = Infinity, hi = -Infinity;
-  for (const v of map) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of map) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   const range = hi - lo;
   return map.map((v) => (range > 0 ? (v - lo) / range : 0));
 }
@@ -103,13 +115,18 @@ export function components(mask: Uint8Array, width: number): { labels: Int32Arra
     while (stack.length) {
       const i = stack.pop()!;
       sizes[label]++;
-      const x = i % width, y = (i - x) / width;
+      const x = i % width,
+        y = (i - x) / width;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx, ny = y + dy;
+          const nx = x + dx,
+            ny = y + dy;
           if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
           const j = ny * width + nx;
-          if (mask[j] && !labels[j]) { labels[j] = label; stack.push(j); }
+          if (mask[j] && !labels[j]) {
+            labels[j] = label;
+            stack.push(j);
+          }
         }
       }
     }
@@ -124,10 +141,19 @@ export function componentBoxes(map: Float32Array, width: number, tau: number): G
   const boxes: GridBox[] = sizes.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
   labels.forEach((l, i) => {
     if (!l) return;
-    const x = i % width, y = (i - x) / width, b = boxes[l];
-    b.x0 = Math.min(b.x0, x); b.x1 = Math.max(b.x1, x); b.y0 = Math.min(b.y0, y); b.y1 = Math.max(b.y1, y);
+    const x = i % width,
+      y = (i - x) / width,
+      b = boxes[l];
+    b.x0 = Math.min(b.x0, x);
+    b.x1 = Math.max(b.x1, x);
+    b.y0 = Math.min(b.y0, y);
+    b.y1 = Math.max(b.y1, y);
   });
-  return sizes.map((n, l) => [n, l] as const).slice(1).sort((a, b) => b[0] - a[0]).map(([, l]) => boxes[l]);
+  return sizes
+    .map((n, l) => [n, l] as const)
+    .slice(1)
+    .sort((a, b) => b[0] - a[0])
+    .map(([, l]) => boxes[l]);
 }
 
 /** The CAM / wsolevaluation rule: normalize, threshold at tau, box of the largest component. */
@@ -143,9 +169,7 @@ export function gridBoxToImage(box: GridBox, cellSize: number, t: InputTransform
 
 /** The box for one class by the chosen rule, in photo pixels (null when no cell qualifies). */
 export function classBox(maps: ClassMaps, classIndex: number, t: InputTransform, opts: RuleOptions): Box | null {
-  const grid = opts.rule === 'drn'
-    ? paperRuleBox(maps, classIndex, opts.threshold)
-    : camRuleBox(mapOf(maps, classIndex), maps.width, opts.threshold);
+  const grid = opts.rule === 'drn' ? paperRuleBox(maps, classIndex, opts.threshold) : camRuleBox(mapOf(maps, classIndex), maps.width, opts.threshold);
   return grid ? gridBoxToImage(grid, maps.cellSize, t) : null;
 }
 

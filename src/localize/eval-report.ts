@@ -3,7 +3,15 @@
 // (best and default), and MaxBoxAccV2.
 import { DEFAULT_THRESHOLD, type BoxRule } from './boxes';
 import {
-  activationGrid, bestThreshold, grid, maxBoxAccV2, sweepRule, top1Cls, type EvalSample, type MaxBoxAccV2, type ThresholdSweep,
+  activationGrid,
+  bestThreshold,
+  grid,
+  maxBoxAccV2,
+  sweepRule,
+  top1Cls,
+  type EvalSample,
+  type MaxBoxAccV2,
+  type ThresholdSweep,
 } from './metrics';
 
 /**
@@ -30,7 +38,12 @@ export function ruleReport(samples: readonly EvalSample[], rule: BoxRule): RuleR
     const i = thresholds.indexOf(t);
     return { threshold: t, top1Loc: sweep.top1Loc[i], gtKnownLoc: sweep.gtKnownLoc[i] };
   };
-  return { rule, best: at(bestThreshold(thresholds, sweep.gtKnownLoc, DEFAULT_THRESHOLD[rule]).threshold), default: at(DEFAULT_THRESHOLD[rule]), sweep };
+  return {
+    rule,
+    best: at(bestThreshold(thresholds, sweep.gtKnownLoc, DEFAULT_THRESHOLD[rule]).threshold),
+    default: at(DEFAULT_THRESHOLD[rule]),
+    sweep,
+  };
 }
 
 export interface SetFigures {

@@ -4,7 +4,11 @@ import { evidenceRanks, faithfulnessCurves, mixedImage, stepCounts, trapezoidAuc
 
 const gray = (w: number, h: number, f: (x: number, y: number) => number): RGBAImage => {
   const data = new Uint8ClampedArray(w * h * 4);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { const v = f(x, y); data.set([v, v, v, 255], 4 * (y * w + x)); }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const v = f(x, y);
+      data.set([v, v, v, 255], 4 * (y * w + x));
+    }
   return { width: w, height: h, data };
 };
 const red = (img: RGBAImage) => Array.from({ length: img.width * img.height }, (_, i) => img.data[4 * i]);
@@ -24,12 +28,21 @@ describe('evidence order and steps', () => {
   });
 
   it('mixes the photo and the blurred copy by rank; unordered pixels keep the photo', () => {
-    const photo = gray(5, 1, () => 200), blurred = gray(5, 1, () => 50);
+    const photo = gray(5, 1, () => 200),
+      blurred = gray(5, 1, () => 50);
     const { rank } = evidenceRanks(Float32Array.from([3, NaN, 1, 2, 3]));
     expect(red(mixedImage(photo, blurred, rank, 2, 'deletion'))).toEqual([50, 200, 200, 200, 50]);
     expect(red(mixedImage(photo, blurred, rank, 2, 'insertion'))).toEqual([200, 200, 50, 50, 200]);
     expect(red(mixedImage(photo, blurred, rank, 0, 'insertion'))).toEqual([50, 200, 50, 50, 50]);
-    expect(() => mixedImage(photo, gray(4, 1, () => 0), rank, 1, 'deletion')).toThrow(RangeError);
+    expect(() =>
+      mixedImage(
+        photo,
+        gray(4, 1, () => 0),
+        rank,
+        1,
+        'deletion',
+      ),
+    ).toThrow(RangeError);
   });
 
   it('integrates by the trapezoid rule over [0, 1]', () => {
@@ -43,8 +56,10 @@ describe('evidence order and steps', () => {
 
 describe('faithfulnessCurves with a stand-in network', () => {
   // The "network" believes in the class exactly as much as the left half of the photo is still bright.
-  const w = 4, h = 4;
-  const photo = gray(w, h, (x) => (x < 2 ? 255 : 0)), blurred = gray(w, h, () => 0);
+  const w = 4,
+    h = 4;
+  const photo = gray(w, h, (x) => (x < 2 ? 255 : 0)),
+    blurred = gray(w, h, () => 0);
   const network = async (img: RGBAImage) => {
     let s = 0;
     for (let y = 0; y < h; y++) for (let x = 0; x < 2; x++) s += img.data[4 * (y * w + x)] / 255;
@@ -80,6 +95,8 @@ describe('faithfulnessCurves with a stand-in network', () => {
     expect(c.deletion[0]).toBe(0.9);
     expect(c.insertion[2]).toBe(0.9);
     let n = 0;
-    await expect(faithfulnessCurves(photo, blurred, faithful, 7, network, { steps: 4, blurSigma: 1, cancelled: () => ++n > 2 })).rejects.toThrow(/cancelled/);
+    await expect(faithfulnessCurves(photo, blurred, faithful, 7, network, { steps: 4, blurSigma: 1, cancelled: () => ++n > 2 })).rejects.toThrow(
+      /cancelled/,
+    );
   });
 });

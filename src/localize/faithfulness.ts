@@ -42,7 +42,9 @@ export function evidenceRanks(evidence: Float32Array): { rank: Int32Array; order
   for (let i = 0; i < evidence.length; i++) if (!Number.isNaN(evidence[i])) idx.push(i);
   idx.sort((a, b) => evidence[b] - evidence[a] || a - b);
   const rank = new Int32Array(evidence.length).fill(-1);
-  idx.forEach((p, r) => { rank[p] = r; });
+  idx.forEach((p, r) => {
+    rank[p] = r;
+  });
   return { rank, ordered: idx.length };
 }
 
@@ -68,7 +70,10 @@ export function mixedImage(photo: RGBAImage, blurred: RGBAImage, rank: Int32Arra
     const useBlur = r >= 0 && (kind === 'deletion' ? changed : !changed);
     const src = useBlur ? blurred.data : photo.data;
     const p = 4 * i;
-    data[p] = src[p]; data[p + 1] = src[p + 1]; data[p + 2] = src[p + 2]; data[p + 3] = src[p + 3];
+    data[p] = src[p];
+    data[p + 1] = src[p + 1];
+    data[p + 2] = src[p + 2];
+    data[p + 3] = src[p + 3];
   }
   return { width: photo.width, height: photo.height, data };
 }
@@ -99,8 +104,12 @@ export interface CurveOptions {
  * blurred photos are shared by both curves, so steps N cost 2N passes (2N - 1 with photoProbability).
  */
 export async function faithfulnessCurves(
-  photo: RGBAImage, blurred: RGBAImage, evidence: Float32Array, classIndex: number,
-  probability: (image: RGBAImage) => Promise<number>, opts: CurveOptions & { blurSigma: number },
+  photo: RGBAImage,
+  blurred: RGBAImage,
+  evidence: Float32Array,
+  classIndex: number,
+  probability: (image: RGBAImage) => Promise<number>,
+  opts: CurveOptions & { blurSigma: number },
 ): Promise<FaithfulnessCurves> {
   const start = performance.now();
   const steps = opts.steps ?? DEFAULT_STEPS;
@@ -118,9 +127,10 @@ export async function faithfulnessCurves(
     opts.onStep?.(done, total);
     return p;
   };
-  const atPhoto = opts.photoProbability ?? await run(photo);
+  const atPhoto = opts.photoProbability ?? (await run(photo));
   const atBlur = await run(mixedImage(photo, blurred, rank, ordered, 'deletion'));
-  const deletion = [atPhoto], insertion = [atBlur];
+  const deletion = [atPhoto],
+    insertion = [atBlur];
   for (let k = 1; k < steps; k++) {
     deletion.push(await run(mixedImage(photo, blurred, rank, counts[k], 'deletion')));
     insertion.push(await run(mixedImage(photo, blurred, rank, counts[k], 'insertion')));
@@ -128,8 +138,14 @@ export async function faithfulnessCurves(
   deletion.push(atBlur);
   insertion.push(atPhoto);
   return {
-    classIndex, fractions: counts.map((_, k) => k / steps), deletion, insertion,
-    deletionAuc: trapezoidAuc(deletion), insertionAuc: trapezoidAuc(insertion),
-    blurSigma: opts.blurSigma, passes: done, ms: performance.now() - start,
+    classIndex,
+    fractions: counts.map((_, k) => k / steps),
+    deletion,
+    insertion,
+    deletionAuc: trapezoidAuc(deletion),
+    insertionAuc: trapezoidAuc(insertion),
+    blurSigma: opts.blurSigma,
+    passes: done,
+    ms: performance.now() - start,
   };
 }

@@ -4,11 +4,28 @@ import { figuresAt, folderRows, rowsCsv } from './folder-report';
 import type { EvalSample } from './metrics';
 
 // A 4x4 map over a 32x32 photo (8 px cells) with one hot cell block; identity geometry.
-const transform: InputTransform = { imageWidth: 32, imageHeight: 32, inputSize: 32, scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, prepool: 1, resizedWidth: 32, resizedHeight: 32 };
+const transform: InputTransform = {
+  imageWidth: 32,
+  imageHeight: 32,
+  inputSize: 32,
+  scaleX: 1,
+  scaleY: 1,
+  offsetX: 0,
+  offsetY: 0,
+  prepool: 1,
+  resizedWidth: 32,
+  resizedHeight: 32,
+};
 function sample(hot: [number, number], gtBox: [number, number, number, number], topClass: number): EvalSample {
   const plane = new Float32Array(16);
   plane[hot[1] * 4 + hot[0]] = 5;
-  return { gtClass: 2, gtBoxes: [gtBox], topClass, maps: { width: 4, height: 4, cellSize: 8, classes: [2], data: plane, winner: new Int32Array(16).fill(2) }, transform };
+  return {
+    gtClass: 2,
+    gtBoxes: [gtBox],
+    topClass,
+    maps: { width: 4, height: 4, cellSize: 8, classes: [2], data: plane, winner: new Int32Array(16).fill(2) },
+    transform,
+  };
 }
 
 describe('folder table', () => {
@@ -19,8 +36,17 @@ describe('folder table', () => {
 
   it('gives each image its IoU at the rule and threshold, and whether the class and the box are right', () => {
     const rows = folderRows(items, 'cam', 0.5);
-    expect(rows.map((r) => [r.index, r.correct, r.iou, r.found])).toEqual([[0, true, 1, true], [1, false, 0, false]]);
-    expect(figuresAt(items.map((i) => i.sample), 'cam', 0.5)).toEqual({ rule: 'cam', threshold: 0.5, top1Loc: 0.5, gtKnownLoc: 0.5 });
+    expect(rows.map((r) => [r.index, r.correct, r.iou, r.found])).toEqual([
+      [0, true, 1, true],
+      [1, false, 0, false],
+    ]);
+    expect(
+      figuresAt(
+        items.map((i) => i.sample),
+        'cam',
+        0.5,
+      ),
+    ).toEqual({ rule: 'cam', threshold: 0.5, top1Loc: 0.5, gtKnownLoc: 0.5 });
   });
 
   it('writes CSV with quoted cells where needed', () => {

@@ -26,7 +26,11 @@ export function folderRows(items: readonly { path: string; sample: EvalSample }[
 }
 
 /** Top-1 Loc and GT-known Loc at one rule and threshold (the page's current ones). */
-export function figuresAt(samples: readonly EvalSample[], rule: BoxRule, threshold: number): { rule: BoxRule; threshold: number; top1Loc: number; gtKnownLoc: number } {
+export function figuresAt(
+  samples: readonly EvalSample[],
+  rule: BoxRule,
+  threshold: number,
+): { rule: BoxRule; threshold: number; top1Loc: number; gtKnownLoc: number } {
   return { rule, threshold, top1Loc: top1Loc(samples, rule, threshold), gtKnownLoc: gtKnownLoc(samples, rule, threshold) };
 }
 
@@ -48,5 +52,10 @@ const csvCell = (v: string | number | boolean) => {
 
 export function rowsCsv(rows: FolderReport['perImage']): string {
   const head = ['index', 'image', 'gt_class', 'gt_name', 'top1_class', 'top1_name', 'correct', 'iou', 'found'];
-  return [head.join(','), ...rows.map((r) => [r.index, r.path, r.gtClass, r.gtName, r.topClass, r.topName, r.correct, r.iou.toFixed(4), r.found].map(csvCell).join(','))].join('\n') + '\n';
+  return (
+    [
+      head.join(','),
+      ...rows.map((r) => [r.index, r.path, r.gtClass, r.gtName, r.topClass, r.topName, r.correct, r.iou.toFixed(4), r.found].map(csvCell).join(',')),
+    ].join('\n') + '\n'
+  );
 }

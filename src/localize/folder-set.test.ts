@@ -6,16 +6,30 @@ const voc = (wnid: string, box = [1, 2, 30, 40]) =>
 
 describe('folderSet', () => {
   it('reads annotations.json in its order, and lists an image without a box and a box without an image', () => {
-    const ann = JSON.stringify({ images: [
-      { file: 'b.JPEG', class_index: 5, width: 50, height: 60, boxes: [[1, 2, 3, 4]] },
-      { file: 'a.JPEG', class_index: 7, width: 50, height: 60, boxes: [[0, 0, 10, 10], [5, 5, 20, 20]] },
-      { file: 'gone.JPEG', class_index: 1, width: 5, height: 5, boxes: [[0, 0, 1, 1]] },
-      { file: 'bad.JPEG', class_index: -1, boxes: [[0, 0, 1, 1]] },
-    ] });
+    const ann = JSON.stringify({
+      images: [
+        { file: 'b.JPEG', class_index: 5, width: 50, height: 60, boxes: [[1, 2, 3, 4]] },
+        {
+          file: 'a.JPEG',
+          class_index: 7,
+          width: 50,
+          height: 60,
+          boxes: [
+            [0, 0, 10, 10],
+            [5, 5, 20, 20],
+          ],
+        },
+        { file: 'gone.JPEG', class_index: 1, width: 5, height: 5, boxes: [[0, 0, 1, 1]] },
+        { file: 'bad.JPEG', class_index: -1, boxes: [[0, 0, 1, 1]] },
+      ],
+    });
     const paths = ['set/images/a.JPEG', 'set/images/b.JPEG', 'set/images/extra.png', 'set/annotations.json', 'set/README.md'];
     const s = folderSet(paths, new Map([['set/annotations.json', ann]]));
     expect(s.format).toBe('annotations.json');
-    expect(s.items.map((i) => [i.path, i.classIndex])).toEqual([['set/images/b.JPEG', 5], ['set/images/a.JPEG', 7]]);
+    expect(s.items.map((i) => [i.path, i.classIndex])).toEqual([
+      ['set/images/b.JPEG', 5],
+      ['set/images/a.JPEG', 7],
+    ]);
     expect(s.items[1].boxes).toHaveLength(2);
     expect(s.items[0].size).toEqual({ width: 50, height: 60 });
     expect(s.problems).toEqual([
@@ -26,7 +40,9 @@ describe('folderSet', () => {
   });
 
   it('says what is wrong with an unreadable annotations.json instead of throwing', () => {
-    expect(folderSet(['x/annotations.json', 'x/a.jpg'], new Map([['x/annotations.json', '{"images": [']])).problems[0].problem).toMatch(/^not valid JSON/);
+    expect(folderSet(['x/annotations.json', 'x/a.jpg'], new Map([['x/annotations.json', '{"images": [']])).problems[0].problem).toMatch(
+      /^not valid JSON/,
+    );
   });
 
   it('reads VOC XML per image with the synset list giving class indices', () => {

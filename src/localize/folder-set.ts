@@ -15,7 +15,10 @@ export interface FolderItem {
   size: { width: number; height: number } | null;
 }
 
-export interface FolderProblem { path: string; problem: string }
+export interface FolderProblem {
+  path: string;
+  problem: string;
+}
 
 export interface FolderSet {
   format: 'annotations.json' | 'voc-xml' | 'none';
@@ -28,7 +31,8 @@ const base = (p: string) => p.split(/[\\/]/).pop() ?? p;
 const stem = (p: string) => base(p).replace(/\.[^.]*$/, '');
 
 /** Files whose text the matcher needs (the caller reads only these). */
-export const isAnnotationFile = (path: string): boolean => /(^|[\\/])(annotations\.json|synsets\.txt|LOC_synset_mapping\.txt)$/i.test(path) || /\.xml$/i.test(path);
+export const isAnnotationFile = (path: string): boolean =>
+  /(^|[\\/])(annotations\.json|synsets\.txt|LOC_synset_mapping\.txt)$/i.test(path) || /\.xml$/i.test(path);
 
 const isBox = (b: unknown): b is Box =>
   Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[2] > b[0] && b[3] > b[1];
@@ -50,8 +54,10 @@ function fromAnnotationsJson(images: string[], file: string, text: string): Fold
     const name = typeof im.file === 'string' ? im.file : '';
     const where = `${file}: images[${i}]${name ? ` (${name})` : ''}`;
     if (!name) return problems.push({ path: where, problem: '"file" missing' });
-    if (!Number.isInteger(im.class_index) || (im.class_index as number) < 0) return problems.push({ path: where, problem: '"class_index" must be a non-negative integer' });
-    if (!Array.isArray(im.boxes) || !im.boxes.length || !im.boxes.every(isBox)) return problems.push({ path: where, problem: '"boxes" must be a non-empty list of [xmin, ymin, xmax, ymax]' });
+    if (!Number.isInteger(im.class_index) || (im.class_index as number) < 0)
+      return problems.push({ path: where, problem: '"class_index" must be a non-negative integer' });
+    if (!Array.isArray(im.boxes) || !im.boxes.length || !im.boxes.every(isBox))
+      return problems.push({ path: where, problem: '"boxes" must be a non-empty list of [xmin, ymin, xmax, ymax]' });
     const path = byName.get(base(name));
     if (!path) return problems.push({ path: name, problem: 'ground truth for an image that is not among the files' });
     used.add(path);
@@ -65,21 +71,36 @@ function fromAnnotationsJson(images: string[], file: string, text: string): Fold
 function fromVoc(images: string[], texts: ReadonlyMap<string, string>): FolderSet {
   const problems: FolderProblem[] = [];
   const synsetFile = [...texts.keys()].find((p) => /(^|[\\/])(synsets\.txt|LOC_synset_mapping\.txt)$/i.test(p));
-  const wnids = synsetFile ? texts.get(synsetFile)!.split(/\r?\n/).map((l) => l.trim().split(/\s+/)[0]).filter(Boolean) : [];
+  const wnids = synsetFile
+    ? texts
+        .get(synsetFile)!
+        .split(/\r?\n/)
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter(Boolean)
+    : [];
   const xmls = new Map([...texts.keys()].filter((p) => /\.xml$/i.test(p)).map((p) => [stem(p), p]));
   const items: FolderItem[] = [];
   const used = new Set<string>();
   for (const path of images) {
     const xml = xmls.get(stem(path));
-    if (!xml) { problems.push({ path, problem: 'no ground truth for this image' }); continue; }
+    if (!xml) {
+      problems.push({ path, problem: 'no ground truth for this image' });
+      continue;
+    }
     used.add(xml);
-    if (!synsetFile) { problems.push({ path: xml, problem: 'VOC XML needs the synset list (synsets.txt or LOC_synset_mapping.txt) to know the class index' }); continue; }
+    if (!synsetFile) {
+      problems.push({ path: xml, problem: 'VOC XML needs the synset list (synsets.txt or LOC_synset_mapping.txt) to know the class index' });
+      continue;
+    }
     const text = texts.get(xml)!;
     try {
       const gt = parseVocXml(text, base(xml));
       const wnid = /<object>[\s\S]*?<name>\s*([^<\s]+)\s*<\/name>/.exec(text)?.[1];
       const classIndex = wnid ? wnids.indexOf(wnid) : -1;
-      if (classIndex < 0) { problems.push({ path: xml, problem: wnid ? `class ${wnid} is not in ${base(synsetFile)}` : 'no <object><name>' }); continue; }
+      if (classIndex < 0) {
+        problems.push({ path: xml, problem: wnid ? `class ${wnid} is not in ${base(synsetFile)}` : 'no <object><name>' });
+        continue;
+      }
       items.push({ path, classIndex, boxes: gt.boxes, size: gt.size });
     } catch (e) {
       problems.push({ path: xml, problem: (e as Error).message });
@@ -99,7 +120,10 @@ export function folderSet(paths: readonly string[], texts: ReadonlyMap<string, s
   if (json) return fromAnnotationsJson(images, json, texts.get(json)!);
   if ([...texts.keys()].some((p) => /\.xml$/i.test(p))) return fromVoc(images, texts);
   return {
-    format: 'none', items: [],
-    problems: images.length ? [{ path: '(folder)', problem: 'no ground truth found: add annotations.json, or VOC XML files with synsets.txt' }] : [{ path: '(folder)', problem: 'no images' }],
+    format: 'none',
+    items: [],
+    problems: images.length
+      ? [{ path: '(folder)', problem: 'no ground truth found: add annotations.json, or VOC XML files with synsets.txt' }]
+      : [{ path: '(folder)', problem: 'no images' }],
   };
 }

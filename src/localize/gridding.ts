@@ -30,12 +30,15 @@ export interface Gridding {
 
 /** The score of a map of independent random values, by bin counting (the measure's chance level). */
 export function whiteNoiseScore(width: number, height: number): number {
-  let dil = 0, high = 0;
-  for (let v = 0; v < height; v++) for (let u = 0; u < width; u++) {
-    const fx = axisFrequency(u, width), fy = axisFrequency(v, height);
-    if (isHigh(fx, fy)) high++;
-    if (isDilation(fx) || isDilation(fy)) dil++;
-  }
+  let dil = 0,
+    high = 0;
+  for (let v = 0; v < height; v++)
+    for (let u = 0; u < width; u++) {
+      const fx = axisFrequency(u, width),
+        fy = axisFrequency(v, height);
+      if (isHigh(fx, fy)) high++;
+      if (isDilation(fx) || isDilation(fy)) dil++;
+    }
   return high ? dil / high : 0;
 }
 
@@ -59,34 +62,48 @@ export function gridding(map: ArrayLike<number>, width: number, height: number):
   for (let i = 0; i < map.length; i++) mean += map[i];
   mean /= map.length;
   // Separable DFT in float64: rows first (re/im per [y][u]), then columns; O(wh(w+h)).
-  const rowRe = new Float64Array(width * height), rowIm = new Float64Array(width * height);
+  const rowRe = new Float64Array(width * height),
+    rowIm = new Float64Array(width * height);
   const cosW = Float64Array.from({ length: width }, (_, k) => Math.cos((2 * Math.PI * k) / width));
   const sinW = Float64Array.from({ length: width }, (_, k) => Math.sin((2 * Math.PI * k) / width));
-  for (let y = 0; y < height; y++) for (let u = 0; u < width; u++) {
-    let re = 0, im = 0;
-    for (let x = 0; x < width; x++) {
-      const v = map[y * width + x] - mean, k = (u * x) % width;
-      re += v * cosW[k]; im -= v * sinW[k];
+  for (let y = 0; y < height; y++)
+    for (let u = 0; u < width; u++) {
+      let re = 0,
+        im = 0;
+      for (let x = 0; x < width; x++) {
+        const v = map[y * width + x] - mean,
+          k = (u * x) % width;
+        re += v * cosW[k];
+        im -= v * sinW[k];
+      }
+      rowRe[y * width + u] = re;
+      rowIm[y * width + u] = im;
     }
-    rowRe[y * width + u] = re; rowIm[y * width + u] = im;
-  }
   const cosH = Float64Array.from({ length: height }, (_, k) => Math.cos((2 * Math.PI * k) / height));
   const sinH = Float64Array.from({ length: height }, (_, k) => Math.sin((2 * Math.PI * k) / height));
-  let total = 0, high = 0, dil = 0;
-  for (let v = 0; v < height; v++) for (let u = 0; u < width; u++) {
-    let re = 0, im = 0;
-    for (let y = 0; y < height; y++) {
-      const k = (v * y) % height, a = rowRe[y * width + u], b = rowIm[y * width + u];
-      // (a + ib) * (cos - i sin)
-      re += a * cosH[k] + b * sinH[k]; im += b * cosH[k] - a * sinH[k];
+  let total = 0,
+    high = 0,
+    dil = 0;
+  for (let v = 0; v < height; v++)
+    for (let u = 0; u < width; u++) {
+      let re = 0,
+        im = 0;
+      for (let y = 0; y < height; y++) {
+        const k = (v * y) % height,
+          a = rowRe[y * width + u],
+          b = rowIm[y * width + u];
+        // (a + ib) * (cos - i sin)
+        re += a * cosH[k] + b * sinH[k];
+        im += b * cosH[k] - a * sinH[k];
+      }
+      const power = re * re + im * im;
+      total += power;
+      const fx = axisFrequency(u, width),
+        fy = axisFrequency(v, height);
+      if (!isHigh(fx, fy)) continue;
+      high += power;
+      if (isDilation(fx) || isDilation(fy)) dil += power;
     }
-    const power = re * re + im * im;
-    total += power;
-    const fx = axisFrequency(u, width), fy = axisFrequency(v, height);
-    if (!isHigh(fx, fy)) continue;
-    high += power;
-    if (isDilation(fx) || isDilation(fy)) dil += power;
-  }
   if (!(high > 1e-12 * total) || !(total > 0)) return { score: 0, highShare: 0 };
   return { score: Math.min(1, dil / high), highShare: high / total };
 }

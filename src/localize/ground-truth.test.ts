@@ -13,7 +13,10 @@ describe('ground truth', () => {
   it('reads ImageNet VOC XML with its size and every object', () => {
     const gt = parseGroundTruth(VOC, 'a.xml');
     expect(gt.size).toEqual({ width: 500, height: 375 });
-    expect(gt.boxes).toEqual([[111, 108, 441, 193], [1, 2, 30, 40]]);
+    expect(gt.boxes).toEqual([
+      [111, 108, 441, 193],
+      [1, 2, 30, 40],
+    ]);
   });
 
   it('reads the JSON form and a typed box', () => {
@@ -46,6 +49,8 @@ describe('ground truth', () => {
     const gt = parseGroundTruth(VOC, 'a.xml');
     expect(() => checkGroundTruth(gt, 451, 300, 'a.xml')).toThrow('a.xml: the annotation is for a 500x375 image, this photo is 451x300');
     expect(checkGroundTruth(gt, 500, 375, 'a.xml')).toHaveLength(2);
-    expect(() => checkGroundTruth({ boxes: [[0, 0, 600, 10]], size: null }, 500, 375, 'b')).toThrow(/box 1 \[0, 0, 600, 10\] lies outside the 500x375 photo/);
+    expect(() => checkGroundTruth({ boxes: [[0, 0, 600, 10]], size: null }, 500, 375, 'b')).toThrow(
+      /box 1 \[0, 0, 600, 10\] lies outside the 500x375 photo/,
+    );
   });
 });

@@ -50,14 +50,21 @@ export function parseVocXml(text: string, source: string): GroundTruth {
   const root = element(xml, 'annotation');
   if (root === null) fail(source, 'not a Pascal VOC annotation (no <annotation> element)');
   const sizeXml = element(root!, 'size');
-  const size = sizeXml === null ? null : {
-    width: finite(source, '<size><width>', element(sizeXml, 'width')),
-    height: finite(source, '<size><height>', element(sizeXml, 'height')),
-  };
+  const size =
+    sizeXml === null
+      ? null
+      : {
+          width: finite(source, '<size><width>', element(sizeXml, 'width')),
+          height: finite(source, '<size><height>', element(sizeXml, 'height')),
+        };
   const boxes = elements(root!, 'object').map((obj, i) => {
     const b = element(obj, 'bndbox');
     if (b === null) fail(source, `<object> ${i + 1} has no <bndbox>`);
-    return box(source, `<object> ${i + 1}`, ['xmin', 'ymin', 'xmax', 'ymax'].map((t) => element(b!, t)));
+    return box(
+      source,
+      `<object> ${i + 1}`,
+      ['xmin', 'ymin', 'xmax', 'ymax'].map((t) => element(b!, t)),
+    );
   });
   if (boxes.length === 0) fail(source, 'the annotation has no <object> with a <bndbox>');
   return { boxes, size };
@@ -73,7 +80,9 @@ export function parseBoxesJson(text: string, source: string): GroundTruth {
   }
   const list = (data as { boxes?: unknown } | null)?.boxes;
   if (!Array.isArray(list)) fail(source, 'expected {"boxes": [[x0, y0, x1, y1], ...]}');
-  const boxes = (list as unknown[]).map((b, i) => (Array.isArray(b) ? box(source, `box ${i + 1}`, b) : fail(source, `box ${i + 1} is not a list of 4 numbers`)));
+  const boxes = (list as unknown[]).map((b, i) =>
+    Array.isArray(b) ? box(source, `box ${i + 1}`, b) : fail(source, `box ${i + 1} is not a list of 4 numbers`),
+  );
   if (boxes.length === 0) fail(source, 'the "boxes" list is empty');
   return { boxes, size: null };
 }

@@ -5,7 +5,8 @@ import { curveThresholds, iouCurve, thresholdRange } from './iou-curve';
 
 // An 8x8 map over a 64x64 photo (cell = 8 px); class 0 is a 4x4 block of 10s with a ring of 5s.
 const plane = Float32Array.from({ length: 64 }, (_, i) => {
-  const x = i % 8, y = Math.floor(i / 8);
+  const x = i % 8,
+    y = Math.floor(i / 8);
   if (x >= 2 && x < 6 && y >= 2 && y < 6) return 10;
   if (x >= 1 && x < 7 && y >= 1 && y < 7) return 5;
   return -1;
@@ -22,7 +23,7 @@ describe('IoU curves', () => {
     expect(iouCurve(maps, t, 0, 'drn', [4, 6, 10], gt)).toEqual([1024 / 2304, 1, 0]);
   });
 
-  it('spans each rule\'s slider range', () => {
+  it("spans each rule's slider range", () => {
     expect(thresholdRange('cam', 12)).toEqual({ min: 0, max: 1, step: 0.01 });
     expect(thresholdRange('drn', 9.2)).toEqual({ min: 0, max: 10, step: 0.05 });
     const ts = curveThresholds({ min: 0, max: 10, step: 0.05 }, 11);

@@ -6,7 +6,11 @@ import { mapOf } from '../models/class-maps';
 import type { Box, BoxRule } from './boxes';
 import { grid, ruleIoU } from './metrics';
 
-export interface ThresholdRange { min: number; max: number; step: number }
+export interface ThresholdRange {
+  min: number;
+  max: number;
+  step: number;
+}
 
 /** The largest raw activation of a class's map (the paper rule's useful thresholds end there). */
 export function peak(maps: ClassMaps, classIndex: number): number {
@@ -29,7 +33,14 @@ export function curveThresholds(range: ThresholdRange, points = 41): number[] {
 }
 
 /** Best IoU with any ground-truth box of the class's box by `rule`, at each threshold. */
-export function iouCurve(maps: ClassMaps, transform: InputTransform, classIndex: number, rule: BoxRule, thresholds: readonly number[], gt: readonly Box[]): number[] {
+export function iouCurve(
+  maps: ClassMaps,
+  transform: InputTransform,
+  classIndex: number,
+  rule: BoxRule,
+  thresholds: readonly number[],
+  gt: readonly Box[],
+): number[] {
   const sample = { gtClass: classIndex, topClass: classIndex, gtBoxes: [...gt], maps, transform };
   return thresholds.map((t) => ruleIoU(sample, classIndex, rule, t));
 }

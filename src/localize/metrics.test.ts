@@ -3,7 +3,17 @@ import type { InputTransform } from '../image/geometry';
 import type { ClassMaps } from '../models/class-maps';
 import { iou, type Box } from './boxes';
 import {
-  activationGrid, bestIoU, bestThreshold, camIoUs, grid, gtKnownLoc, maxBoxAccV2, paperRuleIoU, sweepRule, top1Cls, top1Loc,
+  activationGrid,
+  bestIoU,
+  bestThreshold,
+  camIoUs,
+  grid,
+  gtKnownLoc,
+  maxBoxAccV2,
+  paperRuleIoU,
+  sweepRule,
+  top1Cls,
+  top1Loc,
   type EvalSample,
 } from './metrics';
 
@@ -11,7 +21,16 @@ const N = 8;
 
 /** A photo of N x N pixels whose input is itself, one pixel per cell: cell (x, y) is pixel box [x, y, x+1, y+1]. */
 const IDENTITY: InputTransform = {
-  imageWidth: N, imageHeight: N, inputSize: N, scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, prepool: 1, resizedWidth: N, resizedHeight: N,
+  imageWidth: N,
+  imageHeight: N,
+  inputSize: N,
+  scaleX: 1,
+  scaleY: 1,
+  offsetX: 0,
+  offsetY: 0,
+  prepool: 1,
+  resizedWidth: N,
+  resizedHeight: N,
 };
 
 /** An N x N plane with `value` on the inclusive cell rectangles given, 0 elsewhere (later rects win). */
@@ -56,7 +75,18 @@ describe('iou', () => {
 
   it('bestIoU takes the best pair and is 0 without boxes', () => {
     expect(bestIoU([], [[0, 0, 1, 1]])).toBe(0);
-    expect(bestIoU([[0, 0, 2, 2], [4, 4, 6, 6]], [[10, 10, 12, 12], [4, 4, 6, 8]])).toBeCloseTo(0.5, 12);
+    expect(
+      bestIoU(
+        [
+          [0, 0, 2, 2],
+          [4, 4, 6, 6],
+        ],
+        [
+          [10, 10, 12, 12],
+          [4, 4, 6, 8],
+        ],
+      ),
+    ).toBeCloseTo(0.5, 12);
   });
 });
 

@@ -122,8 +122,8 @@ export function sweepRule(samples: readonly EvalSample[], rule: BoxRule, thresho
 export function bestThreshold(thresholds: readonly number[], scores: readonly number[], preferred: number): { threshold: number; score: number } {
   let best = -1;
   thresholds.forEach((t, i) => {
-    if (best < 0 || scores[i] > scores[best]
-      || (scores[i] === scores[best] && Math.abs(t - preferred) < Math.abs(thresholds[best] - preferred))) best = i;
+    if (best < 0 || scores[i] > scores[best] || (scores[i] === scores[best] && Math.abs(t - preferred) < Math.abs(thresholds[best] - preferred)))
+      best = i;
   });
   if (best < 0) throw new Error('bestThreshold: no thresholds');
   return { threshold: thresholds[best], score: scores[best] };
@@ -152,7 +152,9 @@ export function maxBoxAccV2(
   const perDelta = deltas.map((delta) => {
     const accs = best.map((row) => row.filter((v) => v >= delta).length / n);
     let i = 0;
-    accs.forEach((a, k) => { if (a > accs[i]) i = k; });
+    accs.forEach((a, k) => {
+      if (a > accs[i]) i = k;
+    });
     return { delta, boxAcc: accs[i], tau: taus[i] };
   });
   return { value: perDelta.reduce((a, d) => a + d.boxAcc, 0) / Math.max(1, perDelta.length), perDelta };

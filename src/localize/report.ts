@@ -47,7 +47,8 @@ function peakOf(inf: Inference, classIndex: number): ClassResult['peak'] {
   const plane = mapOf(inf.maps, classIndex);
   let best = 0;
   for (let i = 1; i < plane.length; i++) if (plane[i] > plane[best]) best = i;
-  const cx = best % inf.maps.width, cy = (best - cx) / inf.maps.width;
+  const cx = best % inf.maps.width,
+    cy = (best - cx) / inf.maps.width;
   const [x, y] = inputToImage(inf.transform, (cx + 0.5) * inf.maps.cellSize, (cy + 0.5) * inf.maps.cellSize);
   return { x: round(x, 1), y: round(y, 1), value: round(plane[best], 4) };
 }
@@ -71,7 +72,10 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
   const probs = softmax(inf.logits);
   const top = inf.top.map((p) => p.index);
   const extra = (report.classes ?? []).filter((c, i, all) => !top.includes(c) && all.indexOf(c) === i);
-  const named = [...inf.top, ...extra.map((index) => ({ index, name: report.names?.[index] ?? `class ${index}`, probability: probs[index], logit: inf.logits[index] }))];
+  const named = [
+    ...inf.top,
+    ...extra.map((index) => ({ index, name: report.names?.[index] ?? `class ${index}`, probability: probs[index], logit: inf.logits[index] })),
+  ];
   return {
     image,
     width: inf.transform.imageWidth,
@@ -86,7 +90,10 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
     classes: named.map((p) => {
       const box = classBox(inf.maps, p.index, inf.transform, opts);
       return {
-        index: p.index, name: p.name, probability: round(p.probability, 6), logit: round(p.logit, 5),
+        index: p.index,
+        name: p.name,
+        probability: round(p.probability, 6),
+        logit: round(p.logit, 5),
         box: box ? (box.map((v) => round(v, 1)) as Box) : null,
         iou: gt.length ? round(box ? bestIoU([box], gt) : 0, 4) : null,
         peak: peakOf(inf, p.index),

@@ -10,12 +10,20 @@ import { pack, type NamedArray, type PackageMeta } from './pack';
 
 const arch = narrowed({ ...ARCHITECTURES.drn_d_22, numClasses: 3 }, 8);
 const meta = (id: string): PackageMeta => ({
-  id, title: `model ${id}`, architecture: arch, classes: ['a', 'b', 'c'], provenance: 'test', license: 'none',
+  id,
+  title: `model ${id}`,
+  architecture: arch,
+  classes: ['a', 'b', 'c'],
+  provenance: 'test',
+  license: 'none',
   preprocessing: { ...TORCH_IMAGENET, resize: { mode: 'center-crop', resize: 256, crop: 224 } },
 });
-const tensors = (seed: number): NamedArray[] => foldedShapes(arch).map((t, i) => ({
-  name: t.name, shape: t.shape, data: Float32Array.from({ length: t.shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(seed + i + j)),
-}));
+const tensors = (seed: number): NamedArray[] =>
+  foldedShapes(arch).map((t, i) => ({
+    name: t.name,
+    shape: t.shape,
+    data: Float32Array.from({ length: t.shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(seed + i + j)),
+  }));
 // Small shards so that a package spans several records.
 const packed = (id: string, seed = 0) => pack(meta(id), tensors(seed), { shardBytes: 40_000 });
 
@@ -66,7 +74,9 @@ describe('browser model store (fake-indexeddb)', () => {
     tf.dispose([...pkg.weights.values()]);
     await deleteModel('a');
     expect((await listModels()).map((m) => m.id)).toEqual(['b']);
-    await expect(storeSource('a').read(again.manifest.files[0].path)).rejects.toThrow(/^\(browser storage\) a\/group1-shard1of\d+\.bin: not in browser storage/);
+    await expect(storeSource('a').read(again.manifest.files[0].path)).rejects.toThrow(
+      /^\(browser storage\) a\/group1-shard1of\d+\.bin: not in browser storage/,
+    );
     await expect(loadPackage(storeSource('a'))).rejects.toThrow(/a\/manifest\.json: not in browser storage/);
     await deleteModel('never-stored');
   });
@@ -97,7 +107,10 @@ describe('browser model store (fake-indexeddb)', () => {
 
   it('lists the readable models when one record is from another format', async () => {
     await saveModel(await packed('good'));
-    const db = await new Promise<IDBDatabase>((resolve) => { const r = indexedDB.open('drn-lens-models'); r.onsuccess = () => resolve(r.result); });
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const r = indexedDB.open('drn-lens-models');
+      r.onsuccess = () => resolve(r.result);
+    });
     await new Promise((resolve) => {
       const tx = db.transaction('manifests', 'readwrite');
       tx.objectStore('manifests').put({ id: 'old', format: 'drn-lens-model/0' });
@@ -106,7 +119,9 @@ describe('browser model store (fake-indexeddb)', () => {
     db.close();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect((await listModels()).map((m) => m.id)).toEqual(['good']);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^\(browser storage\) old\/manifest\.json: format is "drn-lens-model\/0".*deleteModel\("old"\)/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^\(browser storage\) old\/manifest\.json: format is "drn-lens-model\/0".*deleteModel\("old"\)/),
+    );
     await deleteModel('old');
   });
 

@@ -16,8 +16,8 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
-const UNAVAILABLE = 'IndexedDB is not available in this browser (private browsing, blocked site data or an old browser), '
-  + 'so imported models cannot be stored';
+const UNAVAILABLE =
+  'IndexedDB is not available in this browser (private browsing, blocked site data or an old browser), ' + 'so imported models cannot be stored';
 
 /** Turns what IndexedDB threw or aborted with into a sentence a person can act on. */
 function storeError(e: unknown, what: string): StoreError {
@@ -25,7 +25,9 @@ function storeError(e: unknown, what: string): StoreError {
   const name = typeof e === 'object' && e !== null && 'name' in e ? String(e.name) : '';
   const message = e instanceof Error || e instanceof DOMException ? e.message : String(e ?? 'transaction aborted');
   if (name === 'QuotaExceededError') {
-    return new StoreError(`${what}: the browser's storage quota is exceeded (not enough space); delete imported models or free disk space and try again`);
+    return new StoreError(
+      `${what}: the browser's storage quota is exceeded (not enough space); delete imported models or free disk space and try again`,
+    );
   }
   // Firefox's private mode refuses open() with InvalidStateError; blocked site data gives SecurityError.
   if (what === 'opening browser storage' && (name === 'InvalidStateError' || name === 'SecurityError')) return new StoreError(UNAVAILABLE);
@@ -74,7 +76,11 @@ async function transact<T>(mode: IDBTransactionMode, what: string, work: (tx: ID
         result = work(tx);
       } catch (e) {
         reject(storeError(e, what));
-        try { tx.abort(); } catch { /* already finished */ }
+        try {
+          tx.abort();
+        } catch {
+          /* already finished */
+        }
       }
     });
   } finally {
@@ -82,7 +88,10 @@ async function transact<T>(mode: IDBTransactionMode, what: string, work: (tx: ID
   }
 }
 
-const request = <T>(r: IDBRequest): () => T => () => r.result as T;
+const request =
+  <T>(r: IDBRequest): (() => T) =>
+  () =>
+    r.result as T;
 /** Every [id, path] key of one model: arrays sort after strings, so [id, []] bounds them all. */
 const shardsOf = (id: string) => IDBKeyRange.bound([id], [id, []]);
 
@@ -135,9 +144,9 @@ export function storeSource(id: string): ByteSource {
     describe,
     async read(path, onBytes) {
       const isManifest = path === 'manifest.json';
-      const value = await transact('readonly', `reading ${describe(path)}`, (tx) => request<unknown>(isManifest
-        ? tx.objectStore(MANIFESTS).get(id)
-        : tx.objectStore(SHARDS).get([id, path])));
+      const value = await transact('readonly', `reading ${describe(path)}`, (tx) =>
+        request<unknown>(isManifest ? tx.objectStore(MANIFESTS).get(id) : tx.objectStore(SHARDS).get([id, path])),
+      );
       if (value === undefined) throw new StoreError(`${describe(path)}: not in browser storage (model deleted?)`);
       const bytes = isManifest ? new TextEncoder().encode(JSON.stringify(value)) : value;
       if (!(bytes instanceof Uint8Array)) throw new StoreError(`${describe(path)}: stored value is not bytes`);

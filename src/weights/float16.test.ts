@@ -15,16 +15,37 @@ const f32 = (x: number) => Math.fround(x);
 /** The next float32 above / below x (x > 0). */
 const bits = new Float32Array(1);
 const words = new Uint32Array(bits.buffer);
-const step = (x: number, d: 1 | -1) => { bits[0] = x; words[0] += d; return bits[0]; };
+const step = (x: number, d: 1 | -1) => {
+  bits[0] = x;
+  words[0] += d;
+  return bits[0];
+};
 
-beforeAll(async () => { await tf.setBackend('cpu'); });
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 describe('float16Bits', () => {
   it('encodes known values to their IEEE 754 binary16 bit patterns', () => {
     const cases: [number, number][] = [
-      [0, 0x0000], [-0, 0x8000], [1, 0x3c00], [-2, 0xc000], [0.5, 0x3800], [1 / 3, 0x3555], [0.1, 0x2e66],
-      [FLOAT16_MAX, 0x7bff], [-FLOAT16_MAX, 0xfbff], [2 ** -14, 0x0400], [2 ** -24, 0x0001], [1023 * 2 ** -24, 0x03ff],
-      [Infinity, 0x7c00], [-Infinity, 0xfc00], [1e10, 0x7c00], [-1e10, 0xfc00], [1e-10, 0x0000], [-1e-10, 0x8000],
+      [0, 0x0000],
+      [-0, 0x8000],
+      [1, 0x3c00],
+      [-2, 0xc000],
+      [0.5, 0x3800],
+      [1 / 3, 0x3555],
+      [0.1, 0x2e66],
+      [FLOAT16_MAX, 0x7bff],
+      [-FLOAT16_MAX, 0xfbff],
+      [2 ** -14, 0x0400],
+      [2 ** -24, 0x0001],
+      [1023 * 2 ** -24, 0x03ff],
+      [Infinity, 0x7c00],
+      [-Infinity, 0xfc00],
+      [1e10, 0x7c00],
+      [-1e10, 0xfc00],
+      [1e-10, 0x0000],
+      [-1e-10, 0x8000],
     ];
     for (const [x, h] of cases) expect(float16Bits(x).toString(16), String(x)).toBe(h.toString(16));
   });
@@ -53,10 +74,15 @@ describe('float16Bits', () => {
   it('maps every binary16 value to itself and every midpoint to the even neighbour', () => {
     // One expect at the end: 65536 x 4 expect() calls take seconds.
     const wrong: string[] = [];
-    const check = (x: number, want: number) => { if (float16Bits(x) !== want) wrong.push(`${x} -> ${float16Bits(x).toString(16)}, want ${want.toString(16)}`); };
+    const check = (x: number, want: number) => {
+      if (float16Bits(x) !== want) wrong.push(`${x} -> ${float16Bits(x).toString(16)}, want ${want.toString(16)}`);
+    };
     for (let h = 0; h < 0x10000; h++) {
       const v = half(h);
-      if (Number.isNaN(v)) { if (!Number.isNaN(half(float16Bits(v)))) wrong.push(`NaN ${h.toString(16)}`); continue; }
+      if (Number.isNaN(v)) {
+        if (!Number.isNaN(half(float16Bits(v)))) wrong.push(`NaN ${h.toString(16)}`);
+        continue;
+      }
       check(v, h);
       const mag = h & 0x7fff;
       if (mag >= 0x7bff) continue; // no finite upper neighbour
@@ -72,7 +98,7 @@ describe('float16Bits', () => {
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
-  it('is undone exactly by tfjs\'s float16 decoding, which the loader uses', () => {
+  it("is undone exactly by tfjs's float16 decoding, which the loader uses", () => {
     const all = Uint16Array.from({ length: 0x10000 }, (_, h) => h);
     const specs = [{ name: 'x', shape: [all.length], dtype: 'float32' as const, quantization: { dtype: 'float16' as const } }];
     const decoded = tf.io.decodeWeights(all.buffer, specs).x;
@@ -85,6 +111,8 @@ describe('float16Bits', () => {
     const y = back.dataSync();
     back.dispose();
     // Rounding to nearest: relative error at most 2^-11 for normal values.
-    x.forEach((v, i) => { if (Math.abs(v) >= 2 ** -14) expect(Math.abs(y[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11); });
+    x.forEach((v, i) => {
+      if (Math.abs(v) >= 2 ** -14) expect(Math.abs(y[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11);
+    });
   });
 });

@@ -25,12 +25,12 @@ export function float16Bits(x: number): number {
     let h = m >>> shift;
     const rest = m & ((1 << shift) - 1);
     const halfway = 1 << (shift - 1);
-    if (rest > halfway || (rest === halfway && (h & 1))) h++;
+    if (rest > halfway || (rest === halfway && h & 1)) h++;
     return sign | h; // a carry into bit 10 is the smallest normal number, as it should be
   }
   let h = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h++; // a carry may reach 0x7c00: Inf, correctly
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++; // a carry may reach 0x7c00: Inf, correctly
   return sign | h;
 }
 

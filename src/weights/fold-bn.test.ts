@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { foldBatchNorm, oihwToHwio } from './fold-bn';
 import { kerasNames } from './keras-resnet50';
 
-beforeAll(async () => { await tf.setBackend('cpu'); });
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 const rand = (n: number, seed: number, lo = -1, hi = 1) => tf.randomUniform([n], lo, hi, 'float32', seed).dataSync() as Float32Array;
 
@@ -29,7 +31,10 @@ describe('batch norm folding', () => {
     // w[o][i][y][x] = 1000o + 100i + 10y + x
     const [o, i, h, w] = [2, 3, 2, 2];
     const src = Float32Array.from({ length: o * i * h * w }, (_, n) => {
-      const x = n % w, y = Math.floor(n / w) % h, ii = Math.floor(n / (w * h)) % i, oo = Math.floor(n / (w * h * i));
+      const x = n % w,
+        y = Math.floor(n / w) % h,
+        ii = Math.floor(n / (w * h)) % i,
+        oo = Math.floor(n / (w * h * i));
       return 1000 * oo + 100 * ii + 10 * y + x;
     });
     const out = oihwToHwio(src, [o, i, h, w]);

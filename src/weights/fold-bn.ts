@@ -30,8 +30,6 @@ export function oihwToHwio(w: Float32Array, [o, i, h, ww]: readonly number[]): F
   const out = new Float32Array(w.length);
   for (let a = 0; a < o; a++)
     for (let b = 0; b < i; b++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < ww; x++)
-          out[((y * ww + x) * i + b) * o + a] = w[((a * i + b) * h + y) * ww + x];
+      for (let y = 0; y < h; y++) for (let x = 0; x < ww; x++) out[((y * ww + x) * i + b) * o + a] = w[((a * i + b) * h + y) * ww + x];
   return out;
 }

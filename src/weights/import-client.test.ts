@@ -21,13 +21,19 @@ class FakeWorker {
   /** The in-process run goes on after terminate(); tests wait for it before clearing the store. */
   running: Promise<void> = Promise.resolve();
 
-  constructor(readonly url: URL | string, readonly options: WorkerOptions) {
+  constructor(
+    readonly url: URL | string,
+    readonly options: WorkerOptions,
+  ) {
     FakeWorker.made.push(this);
   }
 
   postMessage(request: ImportRequest) {
     this.received.push(structuredClone(request));
-    const deliver = (f: () => void) => setTimeout(() => { if (!this.terminated) f(); });
+    const deliver = (f: () => void) =>
+      setTimeout(() => {
+        if (!this.terminated) f();
+      });
     if (this.crash !== null) {
       const message = this.crash;
       deliver(() => this.onerror?.({ message, preventDefault() {} }));
@@ -56,7 +62,8 @@ describe('importCheckpointInWorker', () => {
   it('starts a module worker, forwards progress, resolves with the stored manifest and ends the worker', async () => {
     const seen: [string, number][] = [];
     const manifest = await importCheckpointInWorker(fixture('drn_d_22_w8.zip.pth'), {
-      classes: CLASSES, onProgress: (stage, fraction) => seen.push([stage, fraction]),
+      classes: CLASSES,
+      onProgress: (stage, fraction) => seen.push([stage, fraction]),
     });
     expect(manifest.id).toMatch(/^drn-d-22-w8-[0-9a-f]{8}$/);
     expect((await listModels()).map((m) => m.id)).toEqual([manifest.id]);
@@ -70,7 +77,7 @@ describe('importCheckpointInWorker', () => {
     expect(w.terminated).toBe(true);
   });
 
-  it('rejects with an ImportError carrying the worker\'s one-line message', async () => {
+  it("rejects with an ImportError carrying the worker's one-line message", async () => {
     const failed = importCheckpointInWorker(fixture('tiny.zip.pth'), { classes: CLASSES, arch: 'drn_d_22' });
     await expect(failed).rejects.toThrow(ImportError);
     await expect(failed).rejects.toThrow(/^tiny\.zip\.pth: does not match drn_d_22: missing /);
@@ -84,15 +91,17 @@ describe('importCheckpointInWorker', () => {
       this.crash = 'Out of memory';
       original.call(this, r);
     });
-    await expect(importCheckpointInWorker(fixture('drn_d_22_w8.zip.pth'), { classes: CLASSES }))
-      .rejects.toThrow(/^drn_d_22_w8\.zip\.pth: the import worker stopped \(Out of memory\)$/);
+    await expect(importCheckpointInWorker(fixture('drn_d_22_w8.zip.pth'), { classes: CLASSES })).rejects.toThrow(
+      /^drn_d_22_w8\.zip\.pth: the import worker stopped \(Out of memory\)$/,
+    );
   });
 
-  it('aborting terminates the worker and rejects with the signal\'s reason', async () => {
+  it("aborting terminates the worker and rejects with the signal's reason", async () => {
     const abort = new AbortController();
     const stages: string[] = [];
     const run = importCheckpointInWorker(fixture('drn_d_22_w8.zip.pth'), {
-      classes: CLASSES, signal: abort.signal,
+      classes: CLASSES,
+      signal: abort.signal,
       onProgress: (stage) => {
         stages.push(stage);
         abort.abort();
@@ -103,7 +112,9 @@ describe('importCheckpointInWorker', () => {
     expect(FakeWorker.made[0].terminated).toBe(true);
 
     const before = FakeWorker.made.length;
-    await expect(importCheckpointInWorker(fixture('tiny.zip.pth'), { classes: CLASSES, signal: abort.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(importCheckpointInWorker(fixture('tiny.zip.pth'), { classes: CLASSES, signal: abort.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(FakeWorker.made.length).toBe(before);
   });
 });

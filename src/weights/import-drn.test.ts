@@ -7,13 +7,15 @@ import { CheckpointError, type StateDict } from './torch/checkpoint';
 /** A state_dict with the architecture's keys and shapes; values only if `fill` (full width is big). */
 function stateDict(arch: ArchConfig, fill = false): StateDict {
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  return new Map(stateDictShapes(arch).map((t) => {
-    const n = fill ? t.shape.reduce((a, b) => a * b, 1) : 0;
-    // running_var must be positive; everything else in [-1, 1).
-    const data = Float32Array.from({ length: n }, () => (t.name.endsWith('running_var') ? 0.5 + rand() : 2 * rand() - 1));
-    return [t.name, { shape: t.shape, data }];
-  }));
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  return new Map(
+    stateDictShapes(arch).map((t) => {
+      const n = fill ? t.shape.reduce((a, b) => a * b, 1) : 0;
+      // running_var must be positive; everything else in [-1, 1).
+      const data = Float32Array.from({ length: n }, () => (t.name.endsWith('running_var') ? 0.5 + rand() : 2 * rand() - 1));
+      return [t.name, { shape: t.shape, data }];
+    }),
+  );
 }
 
 const SHA = 'ddedf421'.padEnd(64, '0');
@@ -43,7 +45,7 @@ describe('detectArchitecture', () => {
     expect(detectArchitecture(sd, 'r.pth', 'resnet_50').fit.base).toBe('resnet_50');
   });
 
-  it("accepts DRN-C-58 with or without the unused layer7.0.downsample, and ignores num_batches_tracked", () => {
+  it('accepts DRN-C-58 with or without the unused layer7.0.downsample, and ignores num_batches_tracked', () => {
     const sd = stateDict(ARCHITECTURES.drn_c_58);
     expect(sd.has('layer7.0.downsample.0.weight')).toBe(true);
     expect(detectArchitecture(sd, 'x.pth').fit.optionalPresent).toHaveLength(5);
@@ -62,14 +64,16 @@ describe('detectArchitecture', () => {
     sd.delete('head.weight');
     sd.set('layer3.0.conv1.weight', { shape: [64, 32, 5, 5], data: new Float32Array(0) });
     expect(() => detectArchitecture(sd, 'a.pth')).toThrow(
-      /^a\.pth: matches no known architecture; closest is drn_d_22: layer3\.0\.conv1\.weight is \[64,32,5,5\], drn_d_22 needs \[64,32,3,3\]$/);
+      /^a\.pth: matches no known architecture; closest is drn_d_22: layer3\.0\.conv1\.weight is \[64,32,5,5\], drn_d_22 needs \[64,32,3,3\]$/,
+    );
   });
 
   it('says when the keys are not a DRN at all, and which architecture fits when --arch is wrong', () => {
     const other: StateDict = new Map([['encoder.weight', { shape: [3], data: new Float32Array(0) }]]);
     expect(() => detectArchitecture(other, 'o.pth')).toThrow(/^o\.pth: not the state_dict of a DRN or ResNet \(1 entries: encoder\.weight\)$/);
     expect(() => detectArchitecture(stateDict(ARCHITECTURES.drn_c_42), 'c.pth', 'drn_d_38')).toThrow(
-      /^c\.pth: does not match drn_d_38 \(it fits drn_c_42: leave out --arch\): missing layer0\.0\.weight/);
+      /^c\.pth: does not match drn_d_38 \(it fits drn_c_42: leave out --arch\): missing layer0\.0\.weight/,
+    );
   });
 
   it('refuses segmentation checkpoints and says what they are', () => {
@@ -81,7 +85,8 @@ describe('detectArchitecture', () => {
     ]);
     expect(() => detectArchitecture(sd, 'drn_d_22_cityscapes.pth')).toThrow(CheckpointError);
     expect(() => detectArchitecture(sd, 'drn_d_22_cityscapes.pth')).toThrow(
-      /^drn_d_22_cityscapes\.pth: a DRN segmentation checkpoint \(keys base\.\*, seg\.weight, up\.weight; 19 classes, .*which DRN Lens does not run/);
+      /^drn_d_22_cityscapes\.pth: a DRN segmentation checkpoint \(keys base\.\*, seg\.weight, up\.weight; 19 classes, .*which DRN Lens does not run/,
+    );
   });
 });
 
@@ -97,7 +102,11 @@ describe('importDrn', () => {
     const bias = tensors.find((t) => t.name === 'layer3.1.conv2.bias')!;
     const [kh, kw, cin, cout] = kernel.shape;
     const w = get('layer3.1.conv2.weight');
-    for (const [o, i, y, x] of [[0, 0, 0, 0], [cout - 1, 2, 1, 2], [3, cin - 1, 2, 0]]) {
+    for (const [o, i, y, x] of [
+      [0, 0, 0, 0],
+      [cout - 1, 2, 1, 2],
+      [3, cin - 1, 2, 0],
+    ]) {
       const scale = get('layer3.1.bn2.weight')[o] / Math.sqrt(get('layer3.1.bn2.running_var')[o] + 1e-5);
       expect(kernel.data[((y * kw + x) * cin + i) * cout + o]).toBeCloseTo(w[((o * cin + i) * kh + y) * kw + x] * scale, 6);
       expect(bias.data[o]).toBeCloseTo(get('layer3.1.bn2.bias')[o] - get('layer3.1.bn2.running_mean')[o] * scale, 6);
@@ -112,15 +121,28 @@ describe('importDrn', () => {
     const progress: number[] = [];
     const { meta, detection } = importDrn(sd, { ...opts, file: 'mine.pth', onProgress: (p) => progress.push(p) });
     expect(meta).toMatchObject({
-      id: 'drn-c-26-w8-ddedf421', title: 'DRN-C-26 at 1/8 width (mine.pth)', architecture: arch,
-      preprocessing: DRN_PREPROCESSING, classes: CLASSES, license: 'BSD-3-Clause (fyu/drn)',
+      id: 'drn-c-26-w8-ddedf421',
+      title: 'DRN-C-26 at 1/8 width (mine.pth)',
+      architecture: arch,
+      preprocessing: DRN_PREPROCESSING,
+      classes: CLASSES,
+      license: 'BSD-3-Clause (fyu/drn)',
     });
-    expect(DRN_PREPROCESSING).toEqual({ channelOrder: 'RGB', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: { mode: 'center-crop', resize: 256, crop: 224 } });
+    expect(DRN_PREPROCESSING).toEqual({
+      channelOrder: 'RGB',
+      scale: 1 / 255,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+      resize: { mode: 'center-crop', resize: 256, crop: 224 },
+    });
     expect(meta.provenance).toContain(`mine.pth (sha256 ${SHA})`);
     expect(meta.provenance).toContain('eps 0.00001');
     expect(detection).toMatchObject({ base: 'drn_c_26', width: 8, alsoFits: ['drn_b_26'] });
     expect(progress.at(-1)).toBe(1);
-    expect(importDrn(sd, { ...opts, arch: 'drn_b_26', id: 'b' }).meta).toMatchObject({ id: 'b', architecture: { name: 'drn_b_26_w8', family: 'drn-b' } });
+    expect(importDrn(sd, { ...opts, arch: 'drn_b_26', id: 'b' }).meta).toMatchObject({
+      id: 'b',
+      architecture: { name: 'drn_b_26_w8', family: 'drn-b' },
+    });
   });
 
   it('refuses a class list of the wrong length and weights that fold to NaN', () => {

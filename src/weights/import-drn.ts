@@ -20,8 +20,21 @@ export const DRN_PREPROCESSING: Preprocessing = { ...TORCH_IMAGENET, resize: { m
  * ResNet weights (that is how fyu/drn builds its DRN-A-50), so those need --arch.
  */
 const DETECT_ORDER: ArchName[] = [
-  'drn_c_26', 'drn_c_42', 'drn_c_58', 'drn_d_22', 'drn_d_38', 'drn_d_54', 'drn_d_105', 'drn_b_26',
-  'drn_a_18', 'drn_a_34', 'drn_a_50', 'resnet_18', 'resnet_34', 'resnet_50', 'resnet_101',
+  'drn_c_26',
+  'drn_c_42',
+  'drn_c_58',
+  'drn_d_22',
+  'drn_d_38',
+  'drn_d_54',
+  'drn_d_105',
+  'drn_b_26',
+  'drn_a_18',
+  'drn_a_34',
+  'drn_a_50',
+  'resnet_18',
+  'resnet_34',
+  'resnet_50',
+  'resnet_101',
 ];
 
 export interface ImportOptions {
@@ -111,9 +124,11 @@ function refuseSegmentation(sd: StateDict, file: string): void {
   const keys = [...sd.keys()];
   if (!keys.some((k) => k.startsWith('base.')) && !sd.has('seg.weight') && !sd.has('up.weight')) return;
   const classes = sd.get('seg.weight')?.shape[0];
-  throw new CheckpointError(`${file}: a DRN segmentation checkpoint (keys base.*, seg.weight, up.weight; `
-    + `${classes ? `${classes} classes, ` : ''}e.g. Cityscapes' 19), which DRN Lens does not run: it needs an ImageNet `
-    + 'classification checkpoint such as drn_d_22-4bd2f8ea.pth');
+  throw new CheckpointError(
+    `${file}: a DRN segmentation checkpoint (keys base.*, seg.weight, up.weight; ` +
+      `${classes ? `${classes} classes, ` : ''}e.g. Cityscapes' 19), which DRN Lens does not run: it needs an ImageNet ` +
+      'classification checkpoint such as drn_d_22-4bd2f8ea.pth',
+  );
 }
 
 export function detectArchitecture(state: StateDict, file: string, arch?: ArchName): { fit: Fit; alsoFits: ArchName[] } {
@@ -153,15 +168,20 @@ export function importDrn(sd: StateDict, opts: ImportOptions): ImportedModel {
   const tensors: NamedArray[] = [];
   convs.forEach((c, i) => {
     const kernel = oihwToHwio(tensor(sd, `${c.name}.weight`), [c.cout, c.cin, c.k, c.k]);
-    const folded = c.bn === null
-      ? { kernel, bias: tensor(sd, `${c.name}.bias`) }
-      : foldBatchNorm(kernel, null, {
-        gamma: tensor(sd, `${c.bn}.weight`), beta: tensor(sd, `${c.bn}.bias`),
-        mean: tensor(sd, `${c.bn}.running_mean`), variance: tensor(sd, `${c.bn}.running_var`),
-        epsilon: TORCH_BN_EPSILON,
-      });
+    const folded =
+      c.bn === null
+        ? { kernel, bias: tensor(sd, `${c.name}.bias`) }
+        : foldBatchNorm(kernel, null, {
+            gamma: tensor(sd, `${c.bn}.weight`),
+            beta: tensor(sd, `${c.bn}.bias`),
+            mean: tensor(sd, `${c.bn}.running_mean`),
+            variance: tensor(sd, `${c.bn}.running_var`),
+            epsilon: TORCH_BN_EPSILON,
+          });
     if (!folded.kernel.every(Number.isFinite) || !folded.bias.every(Number.isFinite)) {
-      throw new CheckpointError(`${opts.file}: ${c.name}${c.bn ? ` with ${c.bn}` : ''} gives non-finite weights (NaN/Inf values or a negative running_var?)`);
+      throw new CheckpointError(
+        `${opts.file}: ${c.name}${c.bn ? ` with ${c.bn}` : ''} gives non-finite weights (NaN/Inf values or a negative running_var?)`,
+      );
     }
     tensors.push({ name: `${c.name}.kernel`, shape: [c.k, c.k, c.cin, c.cout], data: folded.kernel });
     tensors.push({ name: `${c.name}.bias`, shape: [c.cout], data: Float32Array.from(folded.bias) });
@@ -176,9 +196,10 @@ export function importDrn(sd: StateDict, opts: ImportOptions): ImportedModel {
     architecture: arch,
     preprocessing: DRN_PREPROCESSING,
     classes: opts.classes,
-    provenance: `PyTorch checkpoint ${opts.file} (sha256 ${opts.sha256}) in the ${torchvision ? 'torchvision' : 'fyu/drn'} `
-      + `state_dict layout, read as ${arch.name}; batch norm (eps ${TORCH_BN_EPSILON}) folded into the convolutions, `
-      + `kernels OIHW -> HWIO${f.optionalPresent.length ? `; unused ${list([...new Set(f.optionalPresent.map((k) => k.replace(/\.\d+\.[a-z_]+$/, '')))])} dropped` : ''}`,
+    provenance:
+      `PyTorch checkpoint ${opts.file} (sha256 ${opts.sha256}) in the ${torchvision ? 'torchvision' : 'fyu/drn'} ` +
+      `state_dict layout, read as ${arch.name}; batch norm (eps ${TORCH_BN_EPSILON}) folded into the convolutions, ` +
+      `kernels OIHW -> HWIO${f.optionalPresent.length ? `; unused ${list([...new Set(f.optionalPresent.map((k) => k.replace(/\.\d+\.[a-z_]+$/, '')))])} dropped` : ''}`,
     license: torchvision ? 'BSD-3-Clause (torchvision weights)' : 'BSD-3-Clause (fyu/drn)',
   };
   return { meta, tensors, detection: { arch, base: f.base, width: f.width, alsoFits, dropped } };

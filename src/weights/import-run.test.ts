@@ -66,12 +66,21 @@ describe('runImport (the import worker without the Worker)', () => {
     tf.dispose([...pkg.weights.values()]);
   });
 
-  it('a hostile pickle: refused with the reader\'s one-line message, nothing stored', async () => {
+  it("a hostile pickle: refused with the reader's one-line message, nothing stored", async () => {
     // data.pkl says: os.system('touch /tmp/pwned'), via GLOBAL then REDUCE.
     const cmd = 'touch /tmp/pwned';
     const pkl = new Uint8Array([
-      0x63, ...new TextEncoder().encode('os\nsystem\n'),
-      0x58, cmd.length, 0, 0, 0, ...new TextEncoder().encode(cmd), 0x85, 0x52, 0x2e,
+      0x63,
+      ...new TextEncoder().encode('os\nsystem\n'),
+      0x58,
+      cmd.length,
+      0,
+      0,
+      0,
+      ...new TextEncoder().encode(cmd),
+      0x85,
+      0x52,
+      0x2e,
     ]);
     const evil = zipSync({ 'archive/data.pkl': pkl }, { level: 0 });
     const message = await errorOf(evil, 'evil.pth');
@@ -93,23 +102,33 @@ describe('runImport (the import worker without the Worker)', () => {
     expect(await errorOf(bytes, 'seg.pth')).toMatch(/^seg\.pth: a DRN segmentation checkpoint \(keys base\.\*, seg\.weight, up\.weight; /);
   });
 
-  it('a full quota while saving: the store\'s message, nothing half-written', async () => {
+  it("a full quota while saving: the store's message, nothing half-written", async () => {
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     });
     expect(await errorOf(fixture(DRN), DRN)).toMatch(
-      /^saving DRN-D-22 at 1\/8 width \(drn_d_22_w8\.zip\.pth\) \(\d+\.\d MB\) in browser storage: the browser's storage quota is exceeded/);
+      /^saving DRN-D-22 at 1\/8 width \(drn_d_22_w8\.zip\.pth\) \(\d+\.\d MB\) in browser storage: the browser's storage quota is exceeded/,
+    );
   });
 
   it('a wrong or unknown architecture, and the wrong number of class names', async () => {
     const bytes = fixture(DRN);
-    expect(await errorOf(bytes, DRN, { classes: CLASSES, arch: 'drn_z_9' })).toMatch(/^drn_d_22_w8\.zip\.pth: architecture must be an official name .* got "drn_z_9"$/);
-    expect(await errorOf(bytes, DRN, { classes: CLASSES, arch: 'drn_c_26' })).toMatch(/^drn_d_22_w8\.zip\.pth: does not match drn_c_26 \(it fits drn_d_22_w8/);
+    expect(await errorOf(bytes, DRN, { classes: CLASSES, arch: 'drn_z_9' })).toMatch(
+      /^drn_d_22_w8\.zip\.pth: architecture must be an official name .* got "drn_z_9"$/,
+    );
+    expect(await errorOf(bytes, DRN, { classes: CLASSES, arch: 'drn_c_26' })).toMatch(
+      /^drn_d_22_w8\.zip\.pth: does not match drn_c_26 \(it fits drn_d_22_w8/,
+    );
     expect(await errorOf(bytes, DRN, { classes: ['cat', 'dog'] })).toMatch(/the classifier has 1000 classes but 2 class names were given$/);
   });
 
   it('refuses a file far larger than any checkpoint before reading it', async () => {
-    const huge = { size: 3 * 2 ** 30, stream: () => { throw new Error('read'); } } as unknown as Blob;
+    const huge = {
+      size: 3 * 2 ** 30,
+      stream: () => {
+        throw new Error('read');
+      },
+    } as unknown as Blob;
     await expect(readBlob(huge, 'big.pth', () => {})).rejects.toThrow(/^big\.pth: 3072 MB is far larger than any DRN checkpoint/);
   });
 });

@@ -69,7 +69,10 @@ function message(e: unknown, name: string): string {
  * done (with the stored manifest) or error (with a one-line message).
  */
 export async function runImport(
-  input: Blob | Uint8Array, name: string, settings: ImportSettings, post: (e: ImportEvent) => void,
+  input: Blob | Uint8Array,
+  name: string,
+  settings: ImportSettings,
+  post: (e: ImportEvent) => void,
   save: (p: PackedModel) => Promise<void> = saveModel,
 ): Promise<void> {
   const progress = reporter(post);
@@ -80,7 +83,8 @@ export async function runImport(
     }
     const bytes = input instanceof Uint8Array ? input : await readBlob(input, name, (f) => progress('reading', f));
     const { meta, tensors } = await importCheckpoint(bytes, name, {
-      classes, arch,
+      classes,
+      arch,
       // importCheckpoint gives 0..0.8 for reading tensors, the rest for hashing and folding.
       onProgress: (p) => (p <= 0.8 ? progress('parsing', p / 0.8) : progress('converting', (p - 0.8) / 0.2)),
     });

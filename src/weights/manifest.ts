@@ -21,7 +21,11 @@ const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((n
 
 /** Reads the fields of one JSON object, each checked; the first bad one throws with its full path. */
 class Fields {
-  constructor(private readonly obj: Record<string, unknown>, private readonly path: string, private readonly fail: (msg: string) => never) {}
+  constructor(
+    private readonly obj: Record<string, unknown>,
+    private readonly path: string,
+    private readonly fail: (msg: string) => never,
+  ) {}
 
   static of(v: unknown, path: string, fail: (msg: string) => never): Fields {
     if (!isObj(v)) fail(`"${path}" must be an object, got ${show(v)}`);
@@ -77,7 +81,7 @@ class Fields {
   }
 }
 
-const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v)).slice(0, 60);
+const show = (v: unknown): string => (v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v))).slice(0, 60);
 
 const FAMILIES = ['resnet', 'drn-a', 'drn-b', 'drn-c', 'drn-d'] as const satisfies readonly ArchConfig['family'][];
 const STEMS = ['resnet', 'conv1', 'layer0'] as const satisfies readonly Stem[];
@@ -87,8 +91,12 @@ function parseLevel(v: unknown, path: string, fail: (msg: string) => never): Lev
   const f = Fields.of(v, path, fail);
   f.only(['kind', 'channels', 'blocks', 'stride', 'dilation', 'entryDilation', 'residual']);
   const level: Level = {
-    kind: f.oneOf('kind', KINDS), channels: f.int('channels'), blocks: f.int('blocks'), stride: f.int('stride'),
-    dilation: f.int('dilation'), residual: f.boolean('residual'),
+    kind: f.oneOf('kind', KINDS),
+    channels: f.int('channels'),
+    blocks: f.int('blocks'),
+    stride: f.int('stride'),
+    dilation: f.int('dilation'),
+    residual: f.boolean('residual'),
   };
   if ((v as Record<string, unknown>).entryDilation !== undefined) level.entryDilation = f.int('entryDilation');
   return level;
@@ -99,10 +107,14 @@ export function parseArchitecture(v: unknown, fail: (msg: string) => never, path
   const f = Fields.of(v, path, fail);
   f.only(['name', 'family', 'stem', 'stemChannels', 'strideIn', 'levels', 'numClasses', 'fcLinear']);
   return {
-    name: f.string('name'), family: f.oneOf('family', FAMILIES), stem: f.oneOf('stem', STEMS), stemChannels: f.int('stemChannels'),
+    name: f.string('name'),
+    family: f.oneOf('family', FAMILIES),
+    stem: f.oneOf('stem', STEMS),
+    stemChannels: f.int('stemChannels'),
     strideIn: f.oneOf('strideIn', ['1x1', '3x3'] as const),
     levels: f.list('levels').map((l, i) => parseLevel(l, `${path}.levels[${i}]`, fail)),
-    numClasses: f.int('numClasses'), fcLinear: f.boolean('fcLinear'),
+    numClasses: f.int('numClasses'),
+    fcLinear: f.boolean('fcLinear'),
   };
 }
 
@@ -121,12 +133,20 @@ export function parsePreprocessing(v: unknown, fail: (msg: string) => never, pat
     resize = { mode, resize: r.int('resize'), crop: r.int('crop') };
     if (resize.crop > resize.resize) fail(`"${path}.resize.crop" (${resize.crop}) must not exceed "${path}.resize.resize" (${resize.resize})`);
   }
-  return { resize, channelOrder: f.oneOf('channelOrder', ['RGB', 'BGR'] as const), scale: f.number('scale', true), mean: f.triple('mean'), std: f.triple('std', true) };
+  return {
+    resize,
+    channelOrder: f.oneOf('channelOrder', ['RGB', 'BGR'] as const),
+    scale: f.number('scale', true),
+    mean: f.triple('mean'),
+    std: f.triple('std', true),
+  };
 }
 
 /** Checks an untrusted manifest.json and returns it typed, or throws a ManifestError naming the problem. */
 export function parseManifest(json: unknown, where = 'manifest.json'): ModelManifest {
-  const fail = (msg: string): never => { throw new ManifestError(`${where}: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new ManifestError(`${where}: ${msg}`);
+  };
   if (!isObj(json)) fail('not a JSON object');
   const m = json as Record<string, unknown>;
   if (m.format !== FORMAT) fail(`format is ${JSON.stringify(m.format)}, expected "${FORMAT}"`);
@@ -134,7 +154,8 @@ export function parseManifest(json: unknown, where = 'manifest.json'): ModelMani
   const architecture = parseArchitecture(m.architecture, fail);
   const preprocessing = parsePreprocessing(m.preprocessing, fail);
   if (!Array.isArray(m.classes) || !m.classes.every((c) => typeof c === 'string')) fail('"classes" must be a list of names');
-  if ((m.classes as string[]).length !== architecture.numClasses) fail(`${(m.classes as string[]).length} class names for ${architecture.numClasses} classes`);
+  if ((m.classes as string[]).length !== architecture.numClasses)
+    fail(`${(m.classes as string[]).length} class names for ${architecture.numClasses} classes`);
   if (!Array.isArray(m.weightsManifest)) fail('"weightsManifest" missing');
   if (!Array.isArray(m.files)) fail('"files" missing');
   for (const f of m.files as unknown[]) {
@@ -157,7 +178,9 @@ export function checkTensors(m: ModelManifest, where = 'manifest.json'): void {
     if (!e) throw new ManifestError(`${where}: tensor ${g.name} is not part of architecture ${m.architecture.name}`);
     if (g.name !== e.name) throw new ManifestError(`${where}: tensor ${g.name} found where ${e.name} was expected`);
     if (!isNumArray(g.shape) || g.shape.join() !== e.shape.join()) {
-      throw new ManifestError(`${where}: tensor ${g.name} has shape ${JSON.stringify(g.shape)}, architecture ${m.architecture.name} needs ${JSON.stringify(e.shape)}`);
+      throw new ManifestError(
+        `${where}: tensor ${g.name} has shape ${JSON.stringify(g.shape)}, architecture ${m.architecture.name} needs ${JSON.stringify(e.shape)}`,
+      );
     }
     if (g.dtype !== 'float32') throw new ManifestError(`${where}: tensor ${g.name} has dtype ${g.dtype}, expected float32`);
     checkStorage(g, got[0], where);
@@ -177,10 +200,14 @@ export const storageOf = (w: WeightEntry): StorageDtype => (w.quantization ? w.q
 function checkStorage(w: WeightEntry, first: WeightEntry, where: string): void {
   const q: unknown = w.quantization;
   if (q !== undefined && !(isObj(q) && q.dtype === 'float16' && Object.keys(q).length === 1)) {
-    throw new ManifestError(`${where}: tensor ${w.name} has quantization ${JSON.stringify(q)}; only {"dtype":"float16"} (or none, float32) is supported`);
+    throw new ManifestError(
+      `${where}: tensor ${w.name} has quantization ${JSON.stringify(q)}; only {"dtype":"float16"} (or none, float32) is supported`,
+    );
   }
   if (storageOf(w) !== storageOf(first)) {
-    throw new ManifestError(`${where}: tensor ${w.name} is stored as ${storageOf(w)} but ${first.name} as ${storageOf(first)}; a package uses one storage type`);
+    throw new ManifestError(
+      `${where}: tensor ${w.name} is stored as ${storageOf(w)} but ${first.name} as ${storageOf(first)}; a package uses one storage type`,
+    );
   }
 }
 

@@ -7,7 +7,11 @@ import { FORMAT, SHARD_BYTES, type FileEntry, type ModelManifest, type StorageDt
 
 export type PackageMeta = Omit<ModelManifest, 'format' | 'weightsManifest' | 'files'>;
 
-export interface NamedArray { name: string; shape: number[]; data: Float32Array }
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
 
 export interface PackedModel {
   manifest: ModelManifest;
@@ -30,7 +34,11 @@ function stored(t: NamedArray, dtype: StorageDtype): Uint8Array {
   return new Uint8Array(half.buffer, half.byteOffset, half.byteLength);
 }
 
-export async function pack(meta: PackageMeta, tensors: NamedArray[], { dtype = 'float32', shardBytes = SHARD_BYTES }: PackOptions = {}): Promise<PackedModel> {
+export async function pack(
+  meta: PackageMeta,
+  tensors: NamedArray[],
+  { dtype = 'float32', shardBytes = SHARD_BYTES }: PackOptions = {},
+): Promise<PackedModel> {
   const parts = tensors.map((t) => stored(t, dtype));
   const total = parts.reduce((n, p) => n + p.byteLength, 0);
   const all = new Uint8Array(total);
@@ -52,7 +60,10 @@ export async function pack(meta: PackageMeta, tensors: NamedArray[], { dtype = '
     entries.push({ path: paths[i], bytes: bytes.length, sha256: await sha256Hex(bytes) });
   }
   const weights: WeightEntry[] = tensors.map((t) => ({
-    name: t.name, shape: t.shape, dtype: 'float32', ...(dtype === 'float16' ? { quantization: { dtype: 'float16' } as const } : {}),
+    name: t.name,
+    shape: t.shape,
+    dtype: 'float32',
+    ...(dtype === 'float16' ? { quantization: { dtype: 'float16' } as const } : {}),
   }));
   return { manifest: { format: FORMAT, ...meta, weightsManifest: [{ paths, weights }], files: entries }, files };
 }

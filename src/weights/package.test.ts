@@ -15,11 +15,18 @@ import { pack, type NamedArray, type PackageMeta } from './pack';
 
 const arch = narrowed({ ...ARCHITECTURES.drn_d_22, numClasses: 3 }, 8);
 const meta: PackageMeta = {
-  id: 'tiny', title: 'tiny', architecture: arch, classes: ['a', 'b', 'c'], provenance: 'test', license: 'none',
+  id: 'tiny',
+  title: 'tiny',
+  architecture: arch,
+  classes: ['a', 'b', 'c'],
+  provenance: 'test',
+  license: 'none',
   preprocessing: { ...TORCH_IMAGENET, resize: { mode: 'center-crop', resize: 256, crop: 224 } },
 };
 const tensors: NamedArray[] = foldedShapes(arch).map((t, i) => ({
-  name: t.name, shape: t.shape, data: Float32Array.from({ length: t.shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(i + j)),
+  name: t.name,
+  shape: t.shape,
+  data: Float32Array.from({ length: t.shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(i + j)),
 }));
 
 let dir: string;
@@ -79,7 +86,9 @@ describe('model packages', () => {
 
 describe('float16 model packages', () => {
   const decodedHalf = (t: NamedArray) => {
-    const x = tf.io.decodeWeights(toFloat16(t.data).buffer, [{ name: 'x', shape: [t.data.length], dtype: 'float32', quantization: { dtype: 'float16' } }]).x;
+    const x = tf.io.decodeWeights(toFloat16(t.data).buffer, [
+      { name: 'x', shape: [t.data.length], dtype: 'float32', quantization: { dtype: 'float16' } },
+    ]).x;
     const v = x.dataSync();
     x.dispose();
     return v;
@@ -119,7 +128,7 @@ describe('float16 model packages', () => {
     await expect(loadPackage(folderSource(join(dir, 'half-sha')))).rejects.toThrow(/group1-f16-shard2of\d+\.bin: sha256 .* does not match/);
   });
 
-  it('loads through a linked package (DRN-A-50 on ResNet-50\'s shards) the same as float32 does', async () => {
+  it("loads through a linked package (DRN-A-50 on ResNet-50's shards) the same as float32 does", async () => {
     const baseDir = join(dir, 'base16');
     const base = await writePackage(baseDir, meta, tensors, { dtype: 'float16' });
     await writeLinkedPackage(join(dir, 'linked16'), { ...meta, id: 'linked16' }, base, baseDir);
@@ -141,11 +150,15 @@ describe('float16 model packages', () => {
     const m = (await pack(meta, tensors, { dtype: 'float16' })).manifest;
     const bad = structuredClone(m) as unknown as { weightsManifest: { weights: { quantization?: unknown }[] }[] };
     bad.weightsManifest[0].weights[1].quantization = { dtype: 'bfloat16' };
-    expect(() => parseManifest(bad, 'x.json')).toThrow(/^x\.json: tensor layer0\.0\.bias has quantization \{"dtype":"bfloat16"\}; only \{"dtype":"float16"\}/);
+    expect(() => parseManifest(bad, 'x.json')).toThrow(
+      /^x\.json: tensor layer0\.0\.bias has quantization \{"dtype":"bfloat16"\}; only \{"dtype":"float16"\}/,
+    );
     bad.weightsManifest[0].weights[1].quantization = { dtype: 'uint8', min: 0, scale: 1 };
     expect(() => parseManifest(bad)).toThrow(/quantization \{"dtype":"uint8","min":0,"scale":1\}/);
     const mixed = structuredClone(m);
     delete mixed.weightsManifest[0].weights[4].quantization;
-    expect(() => parseManifest(mixed)).toThrow(`tensor ${tensors[4].name} is stored as float32 but ${tensors[0].name} as float16; a package uses one storage type`);
+    expect(() => parseManifest(mixed)).toThrow(
+      `tensor ${tensors[4].name} is stored as float32 but ${tensors[0].name} as float16; a package uses one storage type`,
+    );
   });
 });

@@ -6,11 +6,23 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TFJS = { group: ['@tensorflow/*'], message: 'This module is pure math or data, shared by the page, the CLI and the workers: keep tfjs out of it.' };
-const PAGE_TFJS = { group: ['@tensorflow/*'], message: 'tfjs runs in the workers (src/app/worker, src/weights/import-worker.ts), never in the page.' };
-const WEIGHTS = { group: ['../weights/*', '../weights'], message: 'src/weights builds on src/models, not the other way round (package types are in src/models/package.ts).' };
+const TFJS = {
+  group: ['@tensorflow/*'],
+  message: 'This module is pure math or data, shared by the page, the CLI and the workers: keep tfjs out of it.',
+};
+const PAGE_TFJS = {
+  group: ['@tensorflow/*'],
+  message: 'tfjs runs in the workers (src/app/worker, src/weights/import-worker.ts), never in the page.',
+};
+const WEIGHTS = {
+  group: ['../weights/*', '../weights'],
+  message: 'src/weights builds on src/models, not the other way round (package types are in src/models/package.ts).',
+};
 /** src/cli as seen from a file `depth` folders below src. */
-const cli = (depth) => ({ group: [`${'../'.repeat(depth)}cli/*`, `${'../'.repeat(depth)}cli`], message: 'The page runs in a browser: src/app never imports the Node CLI.' });
+const cli = (depth) => ({
+  group: [`${'../'.repeat(depth)}cli/*`, `${'../'.repeat(depth)}cli`],
+  message: 'The page runs in a browser: src/app never imports the Node CLI.',
+});
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 /** Modules with no tfjs; the model ones among them import nothing from src/weights either. */

@@ -38,7 +38,10 @@ export function Camera({ analyse }: CameraProps) {
     loop.current = new FrameLoop(new VideoFrames(v), {
       analyse: (frame) => analyseRef.current(frame),
       onResult: (_r, _f, s) => setStats(s),
-      onError: (message) => { setError(`Live analysis stopped: ${message}`); setMode('paused'); },
+      onError: (message) => {
+        setError(`Live analysis stopped: ${message}`);
+        setMode('paused');
+      },
     });
     loop.current.start();
     setMode('live');
@@ -73,18 +76,36 @@ export function Camera({ analyse }: CameraProps) {
 
   return (
     <section className="camera" aria-label="Camera">
-      {mode === 'off' || mode === 'starting'
-        ? <button type="button" data-testid="camera-start" disabled={mode === 'starting'} onClick={() => void start()}>Camera</button>
-        : <>
-          {mode === 'live'
-            ? <button type="button" data-testid="camera-pause" onClick={() => void pause()}>Pause</button>
-            : <button type="button" data-testid="camera-resume" onClick={run}>Resume</button>}
-          <button type="button" data-testid="camera-stop" onClick={() => void stop()}>Stop camera</button>
-        </>}
-      {stats && mode !== 'off' && (
-        <output data-testid="camera-stats">{stats.fps.toFixed(1)} frames/s · {Math.round(stats.latencyMs)} ms a frame · {stats.frames} frames</output>
+      {mode === 'off' || mode === 'starting' ? (
+        <button type="button" data-testid="camera-start" disabled={mode === 'starting'} onClick={() => void start()}>
+          Camera
+        </button>
+      ) : (
+        <>
+          {mode === 'live' ? (
+            <button type="button" data-testid="camera-pause" onClick={() => void pause()}>
+              Pause
+            </button>
+          ) : (
+            <button type="button" data-testid="camera-resume" onClick={run}>
+              Resume
+            </button>
+          )}
+          <button type="button" data-testid="camera-stop" onClick={() => void stop()}>
+            Stop camera
+          </button>
+        </>
       )}
-      {error && <p role="alert" data-testid="camera-error">{error}</p>}
+      {stats && mode !== 'off' && (
+        <output data-testid="camera-stats">
+          {stats.fps.toFixed(1)} frames/s · {Math.round(stats.latencyMs)} ms a frame · {stats.frames} frames
+        </output>
+      )}
+      {error && (
+        <p role="alert" data-testid="camera-error">
+          {error}
+        </p>
+      )}
       {/* The video is only a frame source; each analysed frame is shown by the page's viewer. */}
       <video ref={video} muted playsInline style={{ position: 'absolute', width: 1, height: 1, opacity: 0, pointerEvents: 'none' }} />
     </section>

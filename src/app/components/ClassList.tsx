@@ -19,12 +19,19 @@ export function ClassList({ state, controller }: { state: State; controller: Con
   const extra = [...new Set([...state.view.added, ...state.view.shown])].filter((c) => !top.includes(c));
   const rows = [...top, ...extra];
   // Boxes and IoUs for every listed class, shown or not, by the current rule.
-  const scene = sceneFor(inf, state.view, names, rows.filter((c) => inf.maps.classes.includes(c)));
+  const scene = sceneFor(
+    inf,
+    state.view,
+    names,
+    rows.filter((c) => inf.maps.classes.includes(c)),
+  );
   const byIndex = new Map(scene.classes.map((c) => [c.index, c]));
   const colors = classColors(state.view.shown, top);
   return (
     <fieldset className="classes" data-testid="classes">
-      <legend>Classes <small>(switch each heatmap and box)</small></legend>
+      <legend>
+        Classes <small>(switch each heatmap and box)</small>
+      </legend>
       <ol>
         {rows.map((index, row) => {
           const c = byIndex.get(index);
@@ -35,23 +42,57 @@ export function ClassList({ state, controller }: { state: State; controller: Con
           return (
             <li key={index} className={isTop ? undefined : 'added'}>
               <label>
-                <input type="checkbox" checked={on} onChange={() => (on ? controller.dispatch({ type: 'hideClass', index }) : void controller.showClass(index))}
-                  data-testid={isTop ? `class-${row}` : `class-added-${index}`} />
+                <input
+                  type="checkbox"
+                  checked={on}
+                  onChange={() => (on ? controller.dispatch({ type: 'hideClass', index }) : void controller.showClass(index))}
+                  data-testid={isTop ? `class-${row}` : `class-added-${index}`}
+                />
                 <span className="swatch" style={{ background: on ? css(color) : 'transparent' }} aria-hidden="true" />
-                <span className="name" data-testid={isTop ? `class-name-${row}` : `class-added-name-${index}`}>{name}</span>
+                <span className="name" data-testid={isTop ? `class-name-${row}` : `class-added-name-${index}`}>
+                  {name}
+                </span>
                 <span className="prob">{(100 * probs[index]).toFixed(probs[index] < 0.001 ? 3 : 1)}%</span>
               </label>
               <meter min={0} max={1} value={probs[index]} aria-hidden="true" />
               <small className="box" data-testid={isTop ? `class-box-${row}` : `class-added-box-${index}`}>
                 {c?.box ? `box ${c.box.map((v) => Math.round(v)).join(', ')}` : 'no box at this threshold'}
-                {c && c.iou !== null && <> · <span data-testid={`iou-${index}`} className="iou">IoU {c.iou.toFixed(2)}</span></>}
-                {!isTop && <button type="button" className="link" onClick={() => controller.dispatch({ type: 'removeClass', index })} aria-label={`Remove ${name}`} data-testid={`remove-${index}`}>remove</button>}
+                {c && c.iou !== null && (
+                  <>
+                    {' '}
+                    ·{' '}
+                    <span data-testid={`iou-${index}`} className="iou">
+                      IoU {c.iou.toFixed(2)}
+                    </span>
+                  </>
+                )}
+                {!isTop && (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => controller.dispatch({ type: 'removeClass', index })}
+                    aria-label={`Remove ${name}`}
+                    data-testid={`remove-${index}`}
+                  >
+                    remove
+                  </button>
+                )}
               </small>
             </li>
           );
         })}
       </ol>
-      <ClassSearch names={names} onPick={(i) => void controller.showClass(i)} onMiss={(q) => controller.dispatch({ type: 'notice', kind: 'error', text: `No class of ${state.models.find((m) => m.key === state.modelKey)?.title ?? 'this model'} is named "${q}".` })} />
+      <ClassSearch
+        names={names}
+        onPick={(i) => void controller.showClass(i)}
+        onMiss={(q) =>
+          controller.dispatch({
+            type: 'notice',
+            kind: 'error',
+            text: `No class of ${state.models.find((m) => m.key === state.modelKey)?.title ?? 'this model'} is named "${q}".`,
+          })
+        }
+      />
     </fieldset>
   );
 }

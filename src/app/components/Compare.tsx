@@ -13,10 +13,19 @@ function Pane({ state, result, classIndex, title }: { state: State; result: RunR
   const maps = result?.inference.maps;
   return (
     <figure className="pane">
-      {result ? <canvas ref={canvas} data-testid={`compare-${result.modelKey}`} role="img" aria-label={`${title} map`} /> : <div className="pending">analysing…</div>}
+      {result ? (
+        <canvas ref={canvas} data-testid={`compare-${result.modelKey}`} role="img" aria-label={`${title} map`} />
+      ) : (
+        <div className="pending">analysing…</div>
+      )}
       <figcaption>
         <strong>{title}</strong>
-        {maps && <> · {maps.width}×{maps.height} map, one cell per {maps.cellSize} input pixels</>}
+        {maps && (
+          <>
+            {' '}
+            · {maps.width}×{maps.height} map, one cell per {maps.cellSize} input pixels
+          </>
+        )}
       </figcaption>
     </figure>
   );
@@ -30,7 +39,10 @@ export function Compare({ state }: { state: State }) {
   return (
     <section className="compare" aria-label="Compare map resolutions" data-testid="compare-panel">
       <h2>“{name}”: the same class, two output strides</h2>
-      <p>ResNet-50 sees the photo through a 7×7 grid; DRN-A-50 replaces the last two strides with dilation and keeps a 28×28 grid with the same weights. That is the paper's point: dilation keeps spatial detail without losing the receptive field.</p>
+      <p>
+        ResNet-50 sees the photo through a 7×7 grid; DRN-A-50 replaces the last two strides with dilation and keeps a 28×28 grid with the same
+        weights. That is the paper's point: dilation keeps spatial detail without losing the receptive field.
+      </p>
       <div className="panes">
         <Pane state={state} result={state.results[RESNET_KEY]} classIndex={classIndex} title="ResNet-50" />
         <Pane state={state} result={state.results[DRN_KEY]} classIndex={classIndex} title="DRN-A-50" />

@@ -14,8 +14,14 @@ export function sliderRange(state: State) {
 /** DRN is fully convolutional: any multiple of 32 works; these are the sizes offered. */
 const INPUT_SIZES = [224, 320, 448, 640, 896];
 
-const RULES: [BoxRule, string][] = [['cam', 'CAM rule (largest region, tau)'], ['drn', 'DRN paper rule (class wins the cell, t)']];
-const SCALES: [ColorScale, string][] = [['class', 'per class (own peak)'], ['shared', 'shared (one scale, comparable)']];
+const RULES: [BoxRule, string][] = [
+  ['cam', 'CAM rule (largest region, tau)'],
+  ['drn', 'DRN paper rule (class wins the cell, t)'],
+];
+const SCALES: [ColorScale, string][] = [
+  ['class', 'per class (own peak)'],
+  ['shared', 'shared (one scale, comparable)'],
+];
 
 export function Controls({ state, controller }: { state: State; controller: Controller }) {
   const { view } = state;
@@ -27,27 +33,58 @@ export function Controls({ state, controller }: { state: State; controller: Cont
       <legend>View</legend>
       <label>
         Heatmap opacity <output>{Math.round(view.opacity * 100)}%</output>
-        <input type="range" min={0} max={1} step={0.05} value={view.opacity} data-testid="opacity"
-          onChange={(e) => d({ type: 'opacity', value: Number(e.target.value) })} />
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={view.opacity}
+          data-testid="opacity"
+          onChange={(e) => d({ type: 'opacity', value: Number(e.target.value) })}
+        />
       </label>
       <div role="radiogroup" aria-label="Box rule" className="rule">
         {RULES.map(([r, label]) => (
           <label key={r}>
-            <input type="radio" name="rule" value={r} checked={view.rule === r} data-testid={`rule-${r}`} onChange={() => d({ type: 'rule', rule: r })} />
-            <span>{label}<small className="explain">{RULE_EXPLAINED[r]}</small></span>
+            <input
+              type="radio"
+              name="rule"
+              value={r}
+              checked={view.rule === r}
+              data-testid={`rule-${r}`}
+              onChange={() => d({ type: 'rule', rule: r })}
+            />
+            <span>
+              {label}
+              <small className="explain">{RULE_EXPLAINED[r]}</small>
+            </span>
           </label>
         ))}
       </div>
       <label>
         Box threshold ({view.rule === 'cam' ? 'tau' : 't, raw activation'}) <output data-testid="threshold-value">{threshold.toFixed(2)}</output>
-        <input type="range" min={range.min} max={range.max} step={range.step} value={Math.min(range.max, threshold)} data-testid="threshold"
-          onChange={(e) => d({ type: 'threshold', value: Number(e.target.value) })} />
+        <input
+          type="range"
+          min={range.min}
+          max={range.max}
+          step={range.step}
+          value={Math.min(range.max, threshold)}
+          data-testid="threshold"
+          onChange={(e) => d({ type: 'threshold', value: Number(e.target.value) })}
+        />
       </label>
       <div role="radiogroup" aria-label="Colour scale" className="rule">
         <span className="muted">Colour scale:</span>
         {SCALES.map(([sc, label]) => (
           <label key={sc}>
-            <input type="radio" name="scale" value={sc} checked={view.scale === sc} data-testid={`scale-${sc}`} onChange={() => d({ type: 'scale', scale: sc })} />
+            <input
+              type="radio"
+              name="scale"
+              value={sc}
+              checked={view.scale === sc}
+              data-testid={`scale-${sc}`}
+              onChange={() => d({ type: 'scale', scale: sc })}
+            />
             {label}
           </label>
         ))}
@@ -55,12 +92,25 @@ export function Controls({ state, controller }: { state: State; controller: Cont
       <div className="input-size">
         <label>
           Network input{' '}
-          <select value={state.input.size} data-testid="input-size" onChange={(e) => void controller.setInput(Number(e.target.value), state.input.flip)}>
-            {INPUT_SIZES.map((n) => <option key={n} value={n}>{n}×{n} ({n / 8}×{n / 8} DRN maps)</option>)}
+          <select
+            value={state.input.size}
+            data-testid="input-size"
+            onChange={(e) => void controller.setInput(Number(e.target.value), state.input.flip)}
+          >
+            {INPUT_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}×{n} ({n / 8}×{n / 8} DRN maps)
+              </option>
+            ))}
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={state.input.flip} data-testid="flip" onChange={(e) => void controller.setInput(state.input.size, e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={state.input.flip}
+            data-testid="flip"
+            onChange={(e) => void controller.setInput(state.input.size, e.target.checked)}
+          />
           Average with a horizontal flip (two passes)
         </label>
       </div>

@@ -42,9 +42,15 @@ export function ExportBar({ state, controller }: { state: State; controller: Con
   };
   return (
     <div className="export" role="group" aria-label="Export">
-      <button type="button" onClick={() => void png()} data-testid="export-png">Download overlay (PNG)</button>
-      <button type="button" onClick={json} data-testid="export-json">Download classes and boxes (JSON)</button>
-      <button type="button" onClick={copyLink} data-testid="copy-link">Copy link to this view</button>
+      <button type="button" onClick={() => void png()} data-testid="export-png">
+        Download overlay (PNG)
+      </button>
+      <button type="button" onClick={json} data-testid="export-json">
+        Download classes and boxes (JSON)
+      </button>
+      <button type="button" onClick={copyLink} data-testid="copy-link">
+        Copy link to this view
+      </button>
     </div>
   );
 }

@@ -37,8 +37,11 @@ async function droppedFiles(e: DragEvent): Promise<FolderFile[]> {
 }
 
 const SweepChart = ({ thresholds, top1, known, at, label }: { thresholds: number[]; top1: number[]; known: number[]; at: number; label: string }) => {
-  const W = 200, H = 90, P = 18;
-  const lo = thresholds[0], hi = thresholds[thresholds.length - 1];
+  const W = 200,
+    H = 90,
+    P = 18;
+  const lo = thresholds[0],
+    hi = thresholds[thresholds.length - 1];
   const x = (t: number) => P + ((t - lo) / (hi - lo || 1)) * (W - P - 4);
   const y = (v: number) => H - P - v * (H - P - 4);
   const line = (vs: number[]) => thresholds.map((t, i) => `${x(t).toFixed(1)},${y(vs[i]).toFixed(1)}`).join(' ');
@@ -47,13 +50,25 @@ const SweepChart = ({ thresholds, top1, known, at, label }: { thresholds: number
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
         <line x1={P} y1={y(0)} x2={W - 4} y2={y(0)} className="axis" />
         <line x1={P} y1={y(0)} x2={P} y2={y(1)} className="axis" />
-        <text x={1} y={y(1) + 4}>1</text><text x={1} y={y(0) + 4}>0</text>
-        <text x={P} y={H - 4}>{lo}</text><text x={W - 4} y={H - 4} textAnchor="end">{Number(hi.toFixed(2))}</text>
+        <text x={1} y={y(1) + 4}>
+          1
+        </text>
+        <text x={1} y={y(0) + 4}>
+          0
+        </text>
+        <text x={P} y={H - 4}>
+          {lo}
+        </text>
+        <text x={W - 4} y={H - 4} textAnchor="end">
+          {Number(hi.toFixed(2))}
+        </text>
         <polyline fill="none" stroke="#1f77b4" strokeWidth={2} points={line(known)} />
         <polyline fill="none" stroke="#ff7f0e" strokeWidth={2} points={line(top1)} />
         <line x1={x(Math.min(hi, at))} x2={x(Math.min(hi, at))} y1={y(0)} y2={y(1)} className="marker" />
       </svg>
-      <figcaption>{label}: <span style={{ color: '#1f77b4' }}>GT-known Loc</span>, <span style={{ color: '#ff7f0e' }}>Top-1 Loc</span></figcaption>
+      <figcaption>
+        {label}: <span style={{ color: '#1f77b4' }}>GT-known Loc</span>, <span style={{ color: '#ff7f0e' }}>Top-1 Loc</span>
+      </figcaption>
     </figure>
   );
 };
@@ -75,84 +90,209 @@ export function FolderPanel({ state, controller }: { state: State; controller: C
     if (sort !== 'index') r.sort((a, b) => (sort === 'iou-asc' ? a.iou - b.iou : b.iou - a.iou) || a.index - b.index);
     return r;
   }, [rows, sort, wrongOnly, missedOnly]);
-  const current = useMemo(() => (f ? (['cam', 'drn'] as BoxRule[]).map((r) => figuresAt(f.samples.map((s) => s.sample), r, state.view.thresholds[r])) : []), [f, state.view.thresholds]);
+  const current = useMemo(
+    () =>
+      f
+        ? (['cam', 'drn'] as BoxRule[]).map((r) =>
+            figuresAt(
+              f.samples.map((s) => s.sample),
+              r,
+              state.view.thresholds[r],
+            ),
+          )
+        : [],
+    [f, state.view.thresholds],
+  );
   const pick = (list: FileList | null) => {
     if (list?.length) void runner.start([...list].map((file) => ({ path: file.webkitRelativePath || file.name, file })));
   };
-  const report = (): FolderReport | null => f && f.figures && {
-    model: f.modelKey, format: f.format, images: f.samples.length, seconds: Number(f.seconds.toFixed(1)), ...f.figures, at: { rule, threshold },
-    perImage: rows.map((r) => ({ ...r, gtName: nameOf(r.gtClass), topName: nameOf(r.topClass) })), problems: f.problems,
-  };
+  const report = (): FolderReport | null =>
+    f &&
+    f.figures && {
+      model: f.modelKey,
+      format: f.format,
+      images: f.samples.length,
+      seconds: Number(f.seconds.toFixed(1)),
+      ...f.figures,
+      at: { rule, threshold },
+      perImage: rows.map((r) => ({ ...r, gtName: nameOf(r.gtClass), topName: nameOf(r.topClass) })),
+      problems: f.problems,
+    };
   const busy = f?.status === 'running' || f?.status === 'paused';
   return (
-    <section className="folder" data-testid="folder" onDragOver={(e) => { e.preventDefault(); e.stopPropagation(); }}
-      onDrop={(e) => { e.preventDefault(); e.stopPropagation(); if (!busy) void droppedFiles(e).then((files) => (files.length ? runner.start(files) : undefined)); }}>
+    <section
+      className="folder"
+      data-testid="folder"
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.stopPropagation();
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        if (!busy) void droppedFiles(e).then((files) => (files.length ? runner.start(files) : undefined));
+      }}
+    >
       <h2>Evaluate a folder</h2>
       <p>
-        Drop a folder here, or pick one or many files: images with the dev set&apos;s <code>annotations.json</code>, or ImageNet&apos;s VOC XML
-        files with <code>synsets.txt</code>. Each image runs once through the current model; the figures are computed as <code>eval --json</code> does.
+        Drop a folder here, or pick one or many files: images with the dev set&apos;s <code>annotations.json</code>, or ImageNet&apos;s VOC XML files
+        with <code>synsets.txt</code>. Each image runs once through the current model; the figures are computed as <code>eval --json</code> does.
       </p>
       <div className="folder-pick">
-        <label>Folder <input type="file" disabled={busy} data-testid="folder-input" {...{ webkitdirectory: '' }} onChange={(e) => pick(e.target.files)} /></label>
-        <label>Files <input type="file" multiple disabled={busy} data-testid="folder-files" onChange={(e) => pick(e.target.files)} /></label>
+        <label>
+          Folder <input type="file" disabled={busy} data-testid="folder-input" {...{ webkitdirectory: '' }} onChange={(e) => pick(e.target.files)} />
+        </label>
+        <label>
+          Files <input type="file" multiple disabled={busy} data-testid="folder-files" onChange={(e) => pick(e.target.files)} />
+        </label>
       </div>
       {f && (
         <>
           <div className="folder-progress">
             <progress max={Math.max(1, f.total)} value={f.handled} data-testid="folder-progress" /> {f.handled}/{f.total} images · {f.status}
-            {f.status === 'running' && <button type="button" onClick={() => runner.pause()} data-testid="folder-pause">Pause</button>}
-            {f.status === 'paused' && <button type="button" onClick={() => runner.resume()} data-testid="folder-resume">Resume</button>}
-            {busy && <button type="button" onClick={() => runner.cancel()} data-testid="folder-cancel">Cancel</button>}
+            {f.status === 'running' && (
+              <button type="button" onClick={() => runner.pause()} data-testid="folder-pause">
+                Pause
+              </button>
+            )}
+            {f.status === 'paused' && (
+              <button type="button" onClick={() => runner.resume()} data-testid="folder-resume">
+                Resume
+              </button>
+            )}
+            {busy && (
+              <button type="button" onClick={() => runner.cancel()} data-testid="folder-cancel">
+                Cancel
+              </button>
+            )}
           </div>
           {f.problems.length > 0 && (
             <details className="folder-problems" data-testid="folder-problems">
-              <summary>{f.problems.length} input problem{f.problems.length === 1 ? '' : 's'} (left out, listed)</summary>
-              <ul>{f.problems.map((p, i) => <li key={i}><code>{p.path}</code>: {p.problem}</li>)}</ul>
+              <summary>
+                {f.problems.length} input problem{f.problems.length === 1 ? '' : 's'} (left out, listed)
+              </summary>
+              <ul>
+                {f.problems.map((p, i) => (
+                  <li key={i}>
+                    <code>{p.path}</code>: {p.problem}
+                  </li>
+                ))}
+              </ul>
             </details>
           )}
           {f.figures && (
             <div className="folder-figures" data-testid="folder-figures">
               <table>
                 <tbody>
-                  <tr><th>Top-1 Cls</th><td data-testid="folder-top1cls">{pct(f.figures.top1Cls)}</td></tr>
+                  <tr>
+                    <th>Top-1 Cls</th>
+                    <td data-testid="folder-top1cls">{pct(f.figures.top1Cls)}</td>
+                  </tr>
                   {current.map((c) => (
-                    <tr key={c.rule}><th>{c.rule} at {c.rule === 'cam' ? 'tau' : 't'} {c.threshold} (yours)</th><td>Top-1 Loc {pct(c.top1Loc)} · GT-known Loc {pct(c.gtKnownLoc)}</td></tr>
+                    <tr key={c.rule}>
+                      <th>
+                        {c.rule} at {c.rule === 'cam' ? 'tau' : 't'} {c.threshold} (yours)
+                      </th>
+                      <td>
+                        Top-1 Loc {pct(c.top1Loc)} · GT-known Loc {pct(c.gtKnownLoc)}
+                      </td>
+                    </tr>
                   ))}
                   {f.figures.rules.map((r) => (
-                    <tr key={`best-${r.rule}`}><th>{r.rule}, best {r.rule === 'cam' ? 'tau' : 't'} {r.best.threshold}</th><td>Top-1 Loc {pct(r.best.top1Loc)} · GT-known Loc {pct(r.best.gtKnownLoc)}</td></tr>
+                    <tr key={`best-${r.rule}`}>
+                      <th>
+                        {r.rule}, best {r.rule === 'cam' ? 'tau' : 't'} {r.best.threshold}
+                      </th>
+                      <td>
+                        Top-1 Loc {pct(r.best.top1Loc)} · GT-known Loc {pct(r.best.gtKnownLoc)}
+                      </td>
+                    </tr>
                   ))}
-                  <tr><th>MaxBoxAccV2</th><td data-testid="folder-maxboxacc">{pct(f.figures.maxBoxAccV2.value)} ({f.figures.maxBoxAccV2.perDelta.map((d) => `IoU ${d.delta}: ${pct(d.boxAcc)}`).join(' / ')})</td></tr>
+                  <tr>
+                    <th>MaxBoxAccV2</th>
+                    <td data-testid="folder-maxboxacc">
+                      {pct(f.figures.maxBoxAccV2.value)} ({f.figures.maxBoxAccV2.perDelta.map((d) => `IoU ${d.delta}: ${pct(d.boxAcc)}`).join(' / ')})
+                    </td>
+                  </tr>
                 </tbody>
               </table>
               <div className="folder-charts">
                 {f.figures.rules.map((r) => (
-                  <SweepChart key={r.rule} label={`${r.rule} rule vs ${r.rule === 'cam' ? 'tau' : 't'}`} thresholds={r.sweep.thresholds} top1={r.sweep.top1Loc} known={r.sweep.gtKnownLoc} at={state.view.thresholds[r.rule]} />
+                  <SweepChart
+                    key={r.rule}
+                    label={`${r.rule} rule vs ${r.rule === 'cam' ? 'tau' : 't'}`}
+                    thresholds={r.sweep.thresholds}
+                    top1={r.sweep.top1Loc}
+                    known={r.sweep.gtKnownLoc}
+                    at={state.view.thresholds[r.rule]}
+                  />
                 ))}
               </div>
-              <p className="folder-meta">{f.samples.length} images in {f.seconds.toFixed(1)} s on {state.backend?.name ?? '?'} ({f.modelKey}).{' '}
-                <button type="button" data-testid="folder-export-json" onClick={() => { const r = report(); if (r) download(JSON.stringify(r, null, 1), 'application/json', `folder-${f.modelKey}.json`); }}>Export JSON</button>{' '}
-                <button type="button" data-testid="folder-export-csv" onClick={() => { const r = report(); if (r) download(rowsCsv(r.perImage), 'text/csv', `folder-${f.modelKey}.csv`); }}>Export CSV</button>
+              <p className="folder-meta">
+                {f.samples.length} images in {f.seconds.toFixed(1)} s on {state.backend?.name ?? '?'} ({f.modelKey}).{' '}
+                <button
+                  type="button"
+                  data-testid="folder-export-json"
+                  onClick={() => {
+                    const r = report();
+                    if (r) download(JSON.stringify(r, null, 1), 'application/json', `folder-${f.modelKey}.json`);
+                  }}
+                >
+                  Export JSON
+                </button>{' '}
+                <button
+                  type="button"
+                  data-testid="folder-export-csv"
+                  onClick={() => {
+                    const r = report();
+                    if (r) download(rowsCsv(r.perImage), 'text/csv', `folder-${f.modelKey}.csv`);
+                  }}
+                >
+                  Export CSV
+                </button>
               </p>
             </div>
           )}
           {rows.length > 0 && (
             <>
               <div className="folder-filters">
-                <label><input type="checkbox" checked={wrongOnly} onChange={(e) => setWrongOnly(e.target.checked)} data-testid="folder-wrong" /> wrong class</label>
-                <label><input type="checkbox" checked={missedOnly} onChange={(e) => setMissedOnly(e.target.checked)} data-testid="folder-missed" /> missed box (IoU &lt; 0.5)</label>
+                <label>
+                  <input type="checkbox" checked={wrongOnly} onChange={(e) => setWrongOnly(e.target.checked)} data-testid="folder-wrong" /> wrong
+                  class
+                </label>
+                <label>
+                  <input type="checkbox" checked={missedOnly} onChange={(e) => setMissedOnly(e.target.checked)} data-testid="folder-missed" /> missed
+                  box (IoU &lt; 0.5)
+                </label>
               </div>
               <table className="folder-table" data-testid="folder-table">
                 <thead>
                   <tr>
-                    <th><button type="button" onClick={() => setSort('index')}>#</button></th><th>image</th><th>ground truth</th><th>top-1</th>
-                    <th><button type="button" data-testid="folder-sort-iou" onClick={() => setSort(sort === 'iou-asc' ? 'iou-desc' : 'iou-asc')}>IoU ({rule} {threshold}) {sort === 'iou-asc' ? '↑' : sort === 'iou-desc' ? '↓' : ''}</button></th>
+                    <th>
+                      <button type="button" onClick={() => setSort('index')}>
+                        #
+                      </button>
+                    </th>
+                    <th>image</th>
+                    <th>ground truth</th>
+                    <th>top-1</th>
+                    <th>
+                      <button type="button" data-testid="folder-sort-iou" onClick={() => setSort(sort === 'iou-asc' ? 'iou-desc' : 'iou-asc')}>
+                        IoU ({rule} {threshold}) {sort === 'iou-asc' ? '↑' : sort === 'iou-desc' ? '↓' : ''}
+                      </button>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {shown.map((r) => (
                     <tr key={r.index} className={r.correct ? undefined : 'wrong'} onClick={() => void runner.open(r.path)} data-testid="folder-row">
-                      <td>{r.index + 1}</td><td>{r.path.split(/[\\/]/).pop()}</td><td>{nameOf(r.gtClass)}</td><td>{nameOf(r.topClass)}</td>
-                      <td data-testid="folder-iou" className={r.found ? undefined : 'missed'}>{r.iou.toFixed(3)}</td>
+                      <td>{r.index + 1}</td>
+                      <td>{r.path.split(/[\\/]/).pop()}</td>
+                      <td>{nameOf(r.gtClass)}</td>
+                      <td>{nameOf(r.topClass)}</td>
+                      <td data-testid="folder-iou" className={r.found ? undefined : 'missed'}>
+                        {r.iou.toFixed(3)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

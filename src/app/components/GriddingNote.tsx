@@ -22,7 +22,13 @@ export function GriddingNote({ state }: { state: State }) {
         {rows.map((r) => (
           <li key={r.name} data-testid="gridding-row">
             <span className="swatch" style={{ background: `rgb(${r.color.join(',')})` }} /> {r.name}:{' '}
-            {r.g ? <b data-testid="gridding-score">{r.g.score.toFixed(3)}</b> : <span>not defined on {width}×{height} maps (sides must be multiples of 4)</span>}
+            {r.g ? (
+              <b data-testid="gridding-score">{r.g.score.toFixed(3)}</b>
+            ) : (
+              <span>
+                not defined on {width}×{height} maps (sides must be multiples of 4)
+              </span>
+            )}
           </li>
         ))}
       </ul>

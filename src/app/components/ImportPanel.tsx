@@ -15,22 +15,36 @@ export function ImportPanel({ state, controller }: { state: State; controller: C
     <section className="import" aria-label="Import weights">
       <h2>Your own weights</h2>
       <p>
-        Import an official DRN checkpoint (<code>.pth</code> from fyu/drn, or a torchvision ResNet): it is converted in
-        this browser, stored here, and added to the model picker. Nothing is uploaded.
+        Import an official DRN checkpoint (<code>.pth</code> from fyu/drn, or a torchvision ResNet): it is converted in this browser, stored here, and
+        added to the model picker. Nothing is uploaded.
       </p>
       <div className="import-row">
         <label>
           Architecture{' '}
           <select value={arch} onChange={(e) => setArch(e.target.value)} data-testid="import-arch">
             <option value="">detect from the file</option>
-            {Object.keys(ARCHITECTURES).map((a) => <option key={a} value={a}>{a}</option>)}
+            {Object.keys(ARCHITECTURES).map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
         </label>
         <button type="button" onClick={() => input.current?.click()} disabled={busy !== null} data-testid="import-button">
           Import weights (.pth)…
         </button>
-        <input ref={input} type="file" accept=".pth,.pt,.tar,.ckpt" hidden data-testid="import-input"
-          onChange={(e) => { const f = e.target.files?.[0]; if (f) void controller.importWeights(f, arch || undefined); e.target.value = ''; }} />
+        <input
+          ref={input}
+          type="file"
+          accept=".pth,.pt,.tar,.ckpt"
+          hidden
+          data-testid="import-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void controller.importWeights(f, arch || undefined);
+            e.target.value = '';
+          }}
+        />
       </div>
       {busy && (
         <label className="load" data-testid="import-progress">
@@ -43,7 +57,9 @@ export function ImportPanel({ state, controller }: { state: State; controller: C
           {imported.map((m) => (
             <li key={m.key}>
               <span>{m.title}</span>
-              <button type="button" onClick={() => void controller.deleteImported(m.key)} aria-label={`Delete ${m.title}`}>Delete</button>
+              <button type="button" onClick={() => void controller.deleteImported(m.key)} aria-label={`Delete ${m.title}`}>
+                Delete
+              </button>
             </li>
           ))}
         </ul>

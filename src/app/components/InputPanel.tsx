@@ -9,9 +9,21 @@ export function InputPanel({ controller, onFile }: { controller: Controller; onF
     <section className="input" aria-label="Choose a photo">
       <p>
         Drop a photo anywhere on the page, paste one, or{' '}
-        <button type="button" onClick={() => input.current?.click()}>choose a file…</button>
-        <input ref={input} type="file" accept="image/*" hidden data-testid="file-input"
-          onChange={(e) => { const f = e.target.files?.[0]; if (f) onFile(f); e.target.value = ''; }} />
+        <button type="button" onClick={() => input.current?.click()}>
+          choose a file…
+        </button>
+        <input
+          ref={input}
+          type="file"
+          accept="image/*"
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) onFile(f);
+            e.target.value = '';
+          }}
+        />
       </p>
       <div className="samples" role="group" aria-label="Sample photos">
         {SAMPLES.map((s) => (

@@ -28,8 +28,13 @@ export function Legend({ state }: { state: State }) {
         <div key={r.name} className="ramp-row">
           <span className="name">{r.name}</span>
           <span className="lo">{r.lo.toFixed(0)}</span>
-          <div className="ramp" style={{ backgroundImage: model.single ? gradient(turbo) : gradient((v) => `rgba(${r.color.join(',')},${evidenceAlpha(v, 1)})`) }} />
-          <span className="hi" data-testid="legend-max">{r.hi.toFixed(2)}</span>
+          <div
+            className="ramp"
+            style={{ backgroundImage: model.single ? gradient(turbo) : gradient((v) => `rgba(${r.color.join(',')},${evidenceAlpha(v, 1)})`) }}
+          />
+          <span className="hi" data-testid="legend-max">
+            {r.hi.toFixed(2)}
+          </span>
         </div>
       ))}
       <figcaption data-testid="legend-caption">{model.caption}</figcaption>

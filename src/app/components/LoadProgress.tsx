@@ -17,12 +17,30 @@ export function LoadProgress({ state }: { state: State }) {
     );
   }
   if (load.status === 'preparing') {
-    return <p className="load" data-testid="load-preparing" aria-live="polite">{entry.title}: {load.message}…</p>;
+    return (
+      <p className="load" data-testid="load-preparing" aria-live="polite">
+        {entry.title}: {load.message}…
+      </p>
+    );
   }
   if (load.status === 'ready') {
     const { info } = load;
-    const where = info.cachedBytes >= info.bytes ? 'from the browser cache' : info.cachedBytes > 0 ? `${mb(info.bytes - info.cachedBytes)} downloaded` : 'downloaded';
-    return <p className="load done" data-testid="load-done">{entry.title}: {mb(info.bytes)} of weights {where}, ready in {(info.ms / 1000).toFixed(1)} s{info.warmUpMs ? ` (warm-up ${(info.warmUpMs / 1000).toFixed(1)} s)` : ''}.</p>;
+    const where =
+      info.cachedBytes >= info.bytes
+        ? 'from the browser cache'
+        : info.cachedBytes > 0
+          ? `${mb(info.bytes - info.cachedBytes)} downloaded`
+          : 'downloaded';
+    return (
+      <p className="load done" data-testid="load-done">
+        {entry.title}: {mb(info.bytes)} of weights {where}, ready in {(info.ms / 1000).toFixed(1)} s
+        {info.warmUpMs ? ` (warm-up ${(info.warmUpMs / 1000).toFixed(1)} s)` : ''}.
+      </p>
+    );
   }
-  return <p className="load failed" data-testid="load-failed">{load.message}</p>;
+  return (
+    <p className="load failed" data-testid="load-failed">
+      {load.message}
+    </p>
+  );
 }

@@ -8,7 +8,9 @@ export function Notices({ state, controller }: { state: State; controller: Contr
       {state.notices.map((n) => (
         <div key={n.id} className={`notice ${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'} data-testid={`notice-${n.kind}`}>
           <span>{n.text}</span>
-          <button type="button" aria-label="Dismiss message" onClick={() => controller.dismiss(n.id)}>×</button>
+          <button type="button" aria-label="Dismiss message" onClick={() => controller.dismiss(n.id)}>
+            ×
+          </button>
         </div>
       ))}
     </section>

@@ -28,14 +28,21 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
   useEffect(() => setCell(null), [result]);
 
   if (!photo) {
-    return <div className="viewer empty"><p>No photo yet: pick a sample above to see what the network sees.</p></div>;
+    return (
+      <div className="viewer empty">
+        <p>No photo yet: pick a sample above to see what the network sees.</p>
+      </div>
+    );
   }
   const maps = result?.inference.maps;
   const t = result?.inference.transform;
   /** Pointer position -> photo pixels. */
   const photoXY = (e: PointerEvent<HTMLCanvasElement>): [number, number] => {
     const r = e.currentTarget.getBoundingClientRect();
-    return [Math.min(photo.width, Math.max(0, ((e.clientX - r.left) / r.width) * photo.width)), Math.min(photo.height, Math.max(0, ((e.clientY - r.top) / r.height) * photo.height))];
+    return [
+      Math.min(photo.width, Math.max(0, ((e.clientX - r.left) / r.width) * photo.width)),
+      Math.min(photo.height, Math.max(0, ((e.clientY - r.top) / r.height) * photo.height)),
+    ];
   };
   const onMove = (e: PointerEvent<HTMLCanvasElement>) => {
     const p = photoXY(e);
@@ -43,22 +50,36 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
     if (maps && t) setCell(cellAt(t, maps, p[0], p[1]));
   };
   const onDown = (e: PointerEvent<HTMLCanvasElement>) => {
-    if (!drawing) { onMove(e); return; }
+    if (!drawing) {
+      onMove(e);
+      return;
+    }
     e.currentTarget.setPointerCapture(e.pointerId);
     const p = photoXY(e);
     setDrag({ from: p, to: p });
   };
   const onUp = () => {
     if (!drag) return;
-    const box: Box = [Math.min(drag.from[0], drag.to[0]), Math.min(drag.from[1], drag.to[1]), Math.max(drag.from[0], drag.to[0]), Math.max(drag.from[1], drag.to[1])].map(Math.round) as Box;
+    const box: Box = [
+      Math.min(drag.from[0], drag.to[0]),
+      Math.min(drag.from[1], drag.to[1]),
+      Math.max(drag.from[0], drag.to[0]),
+      Math.max(drag.from[1], drag.to[1]),
+    ].map(Math.round) as Box;
     setDrag(null);
-    if (box[2] - box[0] >= 2 && box[3] - box[1] >= 2) { controller.addGroundTruthBox(box); onDrawn(); }
+    if (box[2] - box[0] >= 2 && box[3] - box[1] >= 2) {
+      controller.addGroundTruthBox(box);
+      onDrawn();
+    }
   };
   // Arrow keys move a cell cursor over the map; the read-out follows it.
   const onKey = (e: KeyboardEvent<HTMLCanvasElement>) => {
     if (!maps) return;
     const d: Record<string, Cell> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-    if (e.key === 'Escape') { setCell(null); return; }
+    if (e.key === 'Escape') {
+      setCell(null);
+      return;
+    }
     const step = d[e.key];
     if (!step) return;
     e.preventDefault();
@@ -75,23 +96,55 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
   return (
     <figure className="viewer">
       <div className="stage">
-        <canvas ref={canvas} data-testid="viewer" data-photo-width={photo.width} data-photo-height={photo.height} data-scale={scale}
-          tabIndex={0} role="img" aria-label={`${photo.name}${label ? `, showing ${label}` : ''}. Arrow keys move a cursor over the map cells.`}
+        <canvas
+          ref={canvas}
+          data-testid="viewer"
+          data-photo-width={photo.width}
+          data-photo-height={photo.height}
+          data-scale={scale}
+          tabIndex={0}
+          role="img"
+          aria-label={`${photo.name}${label ? `, showing ${label}` : ''}. Arrow keys move a cursor over the map cells.`}
           className={drawing ? 'drawing' : undefined}
-          onPointerMove={onMove} onPointerDown={onDown} onPointerUp={onUp} onPointerLeave={() => !drag && setCell(null)} onKeyDown={onKey} />
+          onPointerMove={onMove}
+          onPointerDown={onDown}
+          onPointerUp={onUp}
+          onPointerLeave={() => !drag && setCell(null)}
+          onKeyDown={onKey}
+        />
         {cellRect && (
-          <div className="cell-cursor" aria-hidden="true" style={{ left: pct(cellRect[0], photo.width), top: pct(cellRect[1], photo.height), width: pct(cellRect[2] - cellRect[0], photo.width), height: pct(cellRect[3] - cellRect[1], photo.height) }} />
+          <div
+            className="cell-cursor"
+            aria-hidden="true"
+            style={{
+              left: pct(cellRect[0], photo.width),
+              top: pct(cellRect[1], photo.height),
+              width: pct(cellRect[2] - cellRect[0], photo.width),
+              height: pct(cellRect[3] - cellRect[1], photo.height),
+            }}
+          />
         )}
         {drag && (
-          <div className="gt-drag" aria-hidden="true" style={{
-            left: pct(Math.min(drag.from[0], drag.to[0]), photo.width), top: pct(Math.min(drag.from[1], drag.to[1]), photo.height),
-            width: pct(Math.abs(drag.to[0] - drag.from[0]), photo.width), height: pct(Math.abs(drag.to[1] - drag.from[1]), photo.height),
-          }} />
+          <div
+            className="gt-drag"
+            aria-hidden="true"
+            style={{
+              left: pct(Math.min(drag.from[0], drag.to[0]), photo.width),
+              top: pct(Math.min(drag.from[1], drag.to[1]), photo.height),
+              width: pct(Math.abs(drag.to[0] - drag.from[0]), photo.width),
+              height: pct(Math.abs(drag.to[1] - drag.from[1]), photo.height),
+            }}
+          />
         )}
       </div>
       <figcaption>
         {photo.name} · {photo.width}×{photo.height}
-        {state.running && <span className="busy" data-testid="running"> · analysing…</span>}
+        {state.running && (
+          <span className="busy" data-testid="running">
+            {' '}
+            · analysing…
+          </span>
+        )}
         {drawing && <strong> · drag on the photo to draw a ground-truth box</strong>}
       </figcaption>
       {result && scene && <ReadOut cell={cell} result={result.inference} scene={scene} names={names} />}
@@ -100,7 +153,11 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
 }
 
 /** A map cell's extent in photo pixels (clamped to the photo). */
-function cellBounds(cell: Cell, cellSize: number, t: { scaleX: number; scaleY: number; offsetX: number; offsetY: number; imageWidth: number; imageHeight: number }): Box {
+function cellBounds(
+  cell: Cell,
+  cellSize: number,
+  t: { scaleX: number; scaleY: number; offsetX: number; offsetY: number; imageWidth: number; imageHeight: number },
+): Box {
   const x = (v: number) => Math.min(t.imageWidth, Math.max(0, (v + t.offsetX) / t.scaleX));
   const y = (v: number) => Math.min(t.imageHeight, Math.max(0, (v + t.offsetY) / t.scaleY));
   return [x(cell[0] * cellSize), y(cell[1] * cellSize), x((cell[0] + 1) * cellSize), y((cell[1] + 1) * cellSize)];

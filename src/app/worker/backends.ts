@@ -23,7 +23,13 @@ setThreadsCount(CORES);
 
 const SET_BACKEND_TIMEOUT_MS = 30_000;
 
-interface AdapterInfoLike { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
+interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
 
 async function probeWebGPU(): Promise<Probe> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -39,7 +45,12 @@ async function probeWebGPU(): Promise<Probe> {
   const info = adapter.info ?? {};
   const words = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
   const fallback = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter);
-  return { name: 'webgpu', available: true, software: fallback || isSoftwareRenderer(words), device: fallback ? `${words} (fallback adapter)` : words };
+  return {
+    name: 'webgpu',
+    available: true,
+    software: fallback || isSoftwareRenderer(words),
+    device: fallback ? `${words} (fallback adapter)` : words,
+  };
 }
 
 function probeWebGL(): Probe {
@@ -69,7 +80,16 @@ async function wasmWords(started: boolean): Promise<string> {
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms / 1000} s`)), ms);
-    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }
 

@@ -26,17 +26,30 @@ export class LensClient {
   }
 
   private receive(m: WorkerMessage): void {
-    if (m.type === 'backend') { this.onBackendChange(m.info, m.reason); return; }
+    if (m.type === 'backend') {
+      this.onBackendChange(m.info, m.reason);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
-    if (m.type === 'progress') { p.onProgress?.(m.loaded, m.total); return; }
-    if (m.type === 'phase') { p.onPhase?.(m.phase, m.message); return; }
+    if (m.type === 'progress') {
+      p.onProgress?.(m.loaded, m.total);
+      return;
+    }
+    if (m.type === 'phase') {
+      p.onPhase?.(m.phase, m.message);
+      return;
+    }
     this.pending.delete(m.id);
     if (m.type === 'ok') p.resolve(m.result);
     else p.reject(new Error(m.message));
   }
 
-  call<K extends CallName>(call: K, args: Calls[K]['args'], opts: { transfer?: Transferable[]; onProgress?: Pending['onProgress']; onPhase?: Pending['onPhase'] } = {}): Promise<Calls[K]['result']> {
+  call<K extends CallName>(
+    call: K,
+    args: Calls[K]['args'],
+    opts: { transfer?: Transferable[]; onProgress?: Pending['onProgress']; onPhase?: Pending['onPhase'] } = {},
+  ): Promise<Calls[K]['result']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress, onPhase: opts.onPhase });

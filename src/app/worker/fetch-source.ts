@@ -23,7 +23,10 @@ async function readBody(res: Response, onBytes?: (n: number) => void): Promise<U
   }
   const out = new Uint8Array(n);
   let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
   return out;
 }
 
@@ -32,7 +35,10 @@ export class FetchSource implements ByteSource {
   private fresh = new Map<string, Uint8Array>();
   cachedBytes = 0;
 
-  constructor(private manifestUrl: string, private useCache = true) {}
+  constructor(
+    private manifestUrl: string,
+    private useCache = true,
+  ) {}
 
   url(path: string): string {
     return new URL(path, this.manifestUrl).href;
@@ -44,7 +50,11 @@ export class FetchSource implements ByteSource {
 
   private async cache(): Promise<Cache | null> {
     if (!this.useCache || typeof caches === 'undefined') return null;
-    try { return await caches.open(CACHE_NAME); } catch { return null; }
+    try {
+      return await caches.open(CACHE_NAME);
+    } catch {
+      return null;
+    }
   }
 
   private async network(path: string, onBytes?: (n: number) => void): Promise<Uint8Array> {
@@ -58,7 +68,9 @@ export class FetchSource implements ByteSource {
     }
     const type = res.headers.get('content-type') ?? '';
     if (!res.ok || type.includes('text/html')) {
-      throw new MissingFileError(`${this.describe(path)}: model file missing (HTTP ${res.status}${res.ok ? ', got a web page' : ''}). Run "npm run setup-models" on the server.`);
+      throw new MissingFileError(
+        `${this.describe(path)}: model file missing (HTTP ${res.status}${res.ok ? ', got a web page' : ''}). Run "npm run setup-models" on the server.`,
+      );
     }
     const bytes = await readBody(res, onBytes);
     this.fresh.set(url, bytes);

@@ -18,7 +18,12 @@ async function tinyPackage(id: string, title: string, seed: number): Promise<Pac
   const tensors: NamedArray[] = [...weights].map(([name, t]) => ({ name, shape: t.shape, data: t.dataSync() as Float32Array }));
   tf.dispose([...weights.values()]);
   const meta: PackageMeta = {
-    id, title, architecture: arch, classes: Array.from({ length: CLASSES }, (_, i) => `class ${i}`), provenance: 'test', license: 'none',
+    id,
+    title,
+    architecture: arch,
+    classes: Array.from({ length: CLASSES }, (_, i) => `class ${i}`),
+    provenance: 'test',
+    license: 'none',
     preprocessing: { ...TORCH_IMAGENET, resize: { mode: 'center-crop', resize: 256, crop: 224 } },
   };
   // Small shards, so that a load reports progress more than once.
@@ -28,19 +33,31 @@ async function tinyPackage(id: string, title: string, seed: number): Promise<Pac
 /** A photo with structure on both axes. */
 function photo(w: number, h: number, seed = 1): RGBAImage {
   const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const p = 4 * (y * w + x);
-    data[p] = (x * 7 + y * 3 * seed) % 256; data[p + 1] = (x * y + seed * 40) % 256; data[p + 2] = (255 * Math.abs(Math.sin(x / 9 + y / 17 + seed))) | 0; data[p + 3] = 255;
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const p = 4 * (y * w + x);
+      data[p] = (x * 7 + y * 3 * seed) % 256;
+      data[p + 1] = (x * y + seed * 40) % 256;
+      data[p + 2] = (255 * Math.abs(Math.sin(x / 9 + y / 17 + seed))) | 0;
+      data[p + 3] = 255;
+    }
   return { width: w, height: h, data };
 }
 
-interface FakeDevice extends LosableDevice { lose(reason: string, message: string): void }
+interface FakeDevice extends LosableDevice {
+  lose(reason: string, message: string): void;
+}
 
 function fakeDevice(): FakeDevice {
   let lose!: (info: { reason: string; message: string }) => void;
-  const lost = new Promise<{ reason: string; message: string }>((r) => { lose = r; });
-  return { lost, lose: (reason, message) => lose({ reason, message }), destroy: () => lose({ reason: 'destroyed', message: 'Device was destroyed.' }) };
+  const lost = new Promise<{ reason: string; message: string }>((r) => {
+    lose = r;
+  });
+  return {
+    lost,
+    lose: (reason, message) => lose({ reason, message }),
+    destroy: () => lose({ reason: 'destroyed', message: 'Device was destroyed.' }),
+  };
 }
 
 /**
@@ -64,8 +81,17 @@ class CorruptCache {
         bad[0] ^= 1;
         return bad;
       },
-      commit: async () => { this.commits++; },
-      ...(this.cached ? { evict: async (paths: string[]) => { this.evicted.push(...paths); this.damaged = false; } } : {}),
+      commit: async () => {
+        this.commits++;
+      },
+      ...(this.cached
+        ? {
+            evict: async (paths: string[]) => {
+              this.evicted.push(...paths);
+              this.damaged = false;
+            },
+          }
+        : {}),
     };
     if (this.cached) bytes.cachedBytes = damaged ? pkg.manifest.files[0].bytes : 0;
     return bytes;
@@ -103,7 +129,9 @@ function harness({ startMs = 0, corrupt }: { startMs?: number; corrupt?: Corrupt
       return { name, device: `fake ${name}`, software: false, notes: [] };
     },
     webgpuDevice: () => device,
-    removeBackend: (name) => { removed.push(name); },
+    removeBackend: (name) => {
+      removed.push(name);
+    },
     byteSource(src): ModelBytes {
       const path = src.kind === 'url' ? src.manifestUrl : src.key;
       const pkg = packages.get(path);
@@ -161,7 +189,11 @@ const open = (options?: Parameters<typeof harness>[0]) => {
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const [a, b, c] = await Promise.all([tinyPackage('tiny-a', 'tiny A', 3), tinyPackage('tiny-b', 'tiny B', 3), tinyPackage('tiny-c', 'tiny C', 7)]);
-  packages = new Map([[manifestUrl('a'), a], [manifestUrl('b'), b], [manifestUrl('c'), c]]);
+  packages = new Map([
+    [manifestUrl('a'), a],
+    [manifestUrl('b'), b],
+    [manifestUrl('c'), c],
+  ]);
 });
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -183,7 +215,7 @@ describe('the inference core (the worker without the Worker)', () => {
     expect(h.result('memory', memoryId).numTensors).toBeGreaterThan(0);
   });
 
-  it('a load reports progress and its warm-up phase under its id, then ok with the model\'s info', async () => {
+  it("a load reports progress and its warm-up phase under its id, then ok with the model's info", async () => {
     const h = open();
     const id = await h.send('load', { key: 'a', source: url('a'), size: 224 });
     const mine = h.messages.filter((m) => 'id' in m && m.id === id);
@@ -222,10 +254,10 @@ describe('the inference core (the worker without the Worker)', () => {
     expect(none.error(id)).toMatch(/^cache\/group1-shard1of\d+\.bin: sha256 [0-9a-f]{64} does not match the manifest/);
   });
 
-  it('an infer answers with transferred buffers; maps afterwards give that photo\'s planes of any class', async () => {
+  it("an infer answers with transferred buffers; maps afterwards give that photo's planes of any class", async () => {
     const h = open();
     await h.call('load', { key: 'a', source: url('a'), warmUp: false });
-    expect(h.error(await h.send('maps', { key: 'a', classes: [0] }))).toBe('tiny A: no photo\'s maps are kept; infer a photo first');
+    expect(h.error(await h.send('maps', { key: 'a', classes: [0] }))).toBe("tiny A: no photo's maps are kept; infer a photo first");
     expect(h.error(await h.send('maps', { key: 'zz', classes: [0] }))).toBe('model zz is not loaded');
 
     const inf = (await infer(h, 'a')) as Inference;
@@ -238,7 +270,9 @@ describe('the inference core (the worker without the Worker)', () => {
     expect(h.transfers.at(-1)).toEqual([planes.data.byteLength]);
     expect(planes.classes).toEqual([top, other]);
     expect(Array.from(planes.data.subarray(0, inf.maps.width * inf.maps.height))).toEqual(Array.from(mapOf(inf.maps, top)));
-    expect(h.error(await h.send('maps', { key: 'a', classes: [CLASSES] }))).toBe(`tiny A: class ${CLASSES} is not one of its classes 0-${CLASSES - 1}`);
+    expect(h.error(await h.send('maps', { key: 'a', classes: [CLASSES] }))).toBe(
+      `tiny A: class ${CLASSES} is not one of its classes 0-${CLASSES - 1}`,
+    );
   });
 
   it('a failed request does not stop the queue', async () => {
@@ -305,36 +339,39 @@ describe('the inference core (the worker without the Worker)', () => {
 
   describe('losing the WebGPU device', () => {
     // The fallback starts within the 20 ms the failed request waits, or takes longer.
-    it.each([0, 80])('while a request runs (fallback starting in %i ms): models go, the fallback starts and is announced, the request is retried once and answered', async (startMs) => {
-      const h = open({ startMs });
-      expect(await h.call('init', { backend: 'auto' })).toMatchObject({ name: 'webgpu' });
-      await h.call('load', { key: 'a', source: url('a'), warmUp: false });
-      const reference = (await infer(h, 'a')) as Inference;
-      const before = await h.tensors();
-      const device = h.device()!;
-      const spy = vi.spyOn(LensModel.prototype, 'infer').mockImplementationOnce(async () => {
-        device.lose('unknown', 'GPU reset by the driver');
-        throw new Error('readback failed: the device is lost');
-      });
-      h.reads.length = 0;
-      const id = await h.send('infer', { key: 'a', image: photo(300, 240), ...INFER });
-      expect(spy).toHaveBeenCalledTimes(2);
-      const inf = h.result('infer', id) as Inference;
-      expect(Array.from(inf.logits)).toEqual(Array.from(reference.logits));
-      const at = h.messages.findIndex((m) => m.type === 'backend');
-      expect(at).toBeGreaterThanOrEqual(0);
-      expect(at).toBeLessThan(h.messages.findIndex((m) => m.type === 'ok' && m.id === id));
-      const announced = h.messages[at] as Extract<WorkerMessage, { type: 'backend' }>;
-      expect(announced.reason).toBe('The WebGPU device was lost (unknown: GPU reset by the driver); now running on cpu.');
-      expect(announced.info.name).toBe('cpu');
-      expect(announced.info.notes).toEqual(['webgpu: the device was lost (unknown: GPU reset by the driver); reload the page to try it again']);
-      expect(h.starts.at(-1)).toEqual({ choice: 'auto', exclude: ['webgpu'] });
-      expect(h.removed).toEqual(['webgpu']);
-      // The weights were reloaded for the new backend, and the old ones disposed.
-      expect(h.reads).toContain('https://models.test/a/manifest.json/manifest.json');
-      expect(h.reads.filter((r) => r.endsWith('.bin')).length).toBeGreaterThan(0);
-      expect(await h.tensors()).toBe(before);
-    });
+    it.each([0, 80])(
+      'while a request runs (fallback starting in %i ms): models go, the fallback starts and is announced, the request is retried once and answered',
+      async (startMs) => {
+        const h = open({ startMs });
+        expect(await h.call('init', { backend: 'auto' })).toMatchObject({ name: 'webgpu' });
+        await h.call('load', { key: 'a', source: url('a'), warmUp: false });
+        const reference = (await infer(h, 'a')) as Inference;
+        const before = await h.tensors();
+        const device = h.device()!;
+        const spy = vi.spyOn(LensModel.prototype, 'infer').mockImplementationOnce(async () => {
+          device.lose('unknown', 'GPU reset by the driver');
+          throw new Error('readback failed: the device is lost');
+        });
+        h.reads.length = 0;
+        const id = await h.send('infer', { key: 'a', image: photo(300, 240), ...INFER });
+        expect(spy).toHaveBeenCalledTimes(2);
+        const inf = h.result('infer', id) as Inference;
+        expect(Array.from(inf.logits)).toEqual(Array.from(reference.logits));
+        const at = h.messages.findIndex((m) => m.type === 'backend');
+        expect(at).toBeGreaterThanOrEqual(0);
+        expect(at).toBeLessThan(h.messages.findIndex((m) => m.type === 'ok' && m.id === id));
+        const announced = h.messages[at] as Extract<WorkerMessage, { type: 'backend' }>;
+        expect(announced.reason).toBe('The WebGPU device was lost (unknown: GPU reset by the driver); now running on cpu.');
+        expect(announced.info.name).toBe('cpu');
+        expect(announced.info.notes).toEqual(['webgpu: the device was lost (unknown: GPU reset by the driver); reload the page to try it again']);
+        expect(h.starts.at(-1)).toEqual({ choice: 'auto', exclude: ['webgpu'] });
+        expect(h.removed).toEqual(['webgpu']);
+        // The weights were reloaded for the new backend, and the old ones disposed.
+        expect(h.reads).toContain('https://models.test/a/manifest.json/manifest.json');
+        expect(h.reads.filter((r) => r.endsWith('.bin')).length).toBeGreaterThan(0);
+        expect(await h.tensors()).toBe(before);
+      },
+    );
 
     it('a request that fails with no device lost is answered with its error, not retried', async () => {
       const h = open();

@@ -48,7 +48,10 @@ function transferables(inf: Inference): Transferable[] {
 }
 
 /** After a load, what to warm up for: the page's input size and a way to say it is preparing; none when a photo follows at once. */
-interface WarmUp { size?: number; onPhase(message: string): void }
+interface WarmUp {
+  size?: number;
+  onPhase(message: string): void;
+}
 
 export function createInferenceCore(deps: InferenceDeps): InferenceCore {
   const { post, byteSource } = deps;
@@ -114,8 +117,14 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       warmUpMs = await models.get(key)!.warmUp(warm.size);
     }
     return {
-      key, title: manifest.title, numClasses: manifest.classes.length, classes: manifest.classes,
-      bytes: total, cachedBytes, ms: performance.now() - start, warmUpMs,
+      key,
+      title: manifest.title,
+      numClasses: manifest.classes.length,
+      classes: manifest.classes,
+      bytes: total,
+      cachedBytes,
+      ms: performance.now() - start,
+      warmUpMs,
     };
   }
 
@@ -142,7 +151,9 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
         backend = await deps.startBackend(choice === 'webgpu' ? 'auto' : choice, ['webgpu']);
         backend.notes.push(`webgpu: the device was lost (${gpuLost}); reload the page to try it again`);
         post({ type: 'backend', info: backend, reason: `The WebGPU device was lost (${gpuLost}); now running on ${backend.name}.` }, []);
-      })().finally(() => { recovering = null; });
+      })().finally(() => {
+        recovering = null;
+      });
     });
   }
 
@@ -162,9 +173,20 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
         case 'init':
           return [await init(req.args.backend), []];
         case 'load':
-          return [await load(req.args.key, req.args.source, (loaded, total) => post({ type: 'progress', id, loaded, total }, []), req.args.warmUp === false ? null : {
-            size: req.args.size, onPhase: (message) => post({ type: 'phase', id, phase: 'preparing', message }, []),
-          }), []];
+          return [
+            await load(
+              req.args.key,
+              req.args.source,
+              (loaded, total) => post({ type: 'progress', id, loaded, total }, []),
+              req.args.warmUp === false
+                ? null
+                : {
+                    size: req.args.size,
+                    onPhase: (message) => post({ type: 'phase', id, phase: 'preparing', message }, []),
+                  },
+            ),
+            [],
+          ];
         case 'warmUp': {
           const m = await model(req.args.key);
           post({ type: 'phase', id, phase: 'preparing', message: `preparing ${m.manifest.title} on ${tf.getBackend()}` }, []);
@@ -189,7 +211,12 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
           const { image, classIndex, steps, size, flip } = req.args;
           cancelRequested = false;
           const curves = await runFaithfulness(m, image, {
-            classIndex, steps, size, flip, onStep: (done, total) => post({ type: 'progress', id, loaded: done, total }, []), cancelled: () => cancelRequested,
+            classIndex,
+            steps,
+            size,
+            flip,
+            onStep: (done, total) => post({ type: 'progress', id, loaded: done, total }, []),
+            cancelled: () => cancelRequested,
           });
           return [curves, []];
         }

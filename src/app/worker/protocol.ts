@@ -39,7 +39,10 @@ export interface ModelInfo {
   warmUpMs: number;
 }
 
-export interface MemoryInfo { numTensors: number; numBytes: number }
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+}
 
 /** Request name -> its arguments and its result. */
 export interface Calls {
@@ -57,7 +60,10 @@ export interface Calls {
    * as in InferOptions; `winner: false` skips the winner grid (maps.winner comes back empty);
    * `keep: false` (a folder evaluation) leaves the viewer photo's kept maps in place.
    */
-  infer: { args: { key: string; image: RGBAImage; topK: number; extraClasses: number[]; size?: number; flip?: boolean; winner?: boolean; keep?: boolean }; result: Inference };
+  infer: {
+    args: { key: string; image: RGBAImage; topK: number; extraClasses: number[]; size?: number; flip?: boolean; winner?: boolean; keep?: boolean };
+    result: Inference;
+  };
   /** Planes of any classes for that model's latest photo (layout of Inference.maps.data); an error if none is kept. */
   maps: { args: { key: string; classes: number[] }; result: MapPlanes };
   memory: { args: Record<string, never>; result: MemoryInfo };
@@ -65,7 +71,10 @@ export interface Calls {
    * Deletion and insertion curves of one class's map on a photo (2 * steps - 1 forward passes;
    * progress: passes done of total). Leaves the kept maps of `maps` alone.
    */
-  faithfulness: { args: { key: string; image: RGBAImage; classIndex: number; steps: number; size?: number; flip?: boolean }; result: FaithfulnessCurves };
+  faithfulness: {
+    args: { key: string; image: RGBAImage; classIndex: number; steps: number; size?: number; flip?: boolean };
+    result: FaithfulnessCurves;
+  };
   /** Stops a running faithfulness call (it then fails with "cancelled"); answered at once, not queued. */
   cancel: { args: Record<string, never>; result: boolean };
   /** Drops a model (a deleted import) and its weights unless another model shares them. */

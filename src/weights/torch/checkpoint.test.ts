@@ -31,7 +31,9 @@ describe('readCheckpoint on files torch.save wrote', () => {
   it('tiny.py2.pth: the 2017 shape (Python 2 strings and OrderedDict, _rebuild_tensor, CUDA storages, a storage view)', () => {
     const sd = readCheckpoint(fixture('tiny.py2.pth'), 'tiny.py2.pth');
     expect([...sd].map(([k, t]) => [k, t.shape, Array.from(t.data)])).toEqual([
-      ['a', TINY.a.shape, TINY.a.data], ['c', TINY.c.shape, TINY.c.data], ['v', [2], [5, 6]],
+      ['a', TINY.a.shape, TINY.a.data],
+      ['c', TINY.c.shape, TINY.c.data],
+      ['v', [2], [5, 6]],
     ]);
   });
 
@@ -56,25 +58,38 @@ describe('readCheckpoint on files torch.save wrote', () => {
     }
 
     // The bottleneck model ships in one format only (fixture size).
-    if (model.files.length > 1) it(`${model.arch}: the legacy and zip files hold identical values`, () => {
-      const [a, b] = model.files.map((f) => readCheckpoint(fixture(f.file), f.file));
-      for (const [k, t] of a) {
-        const other = b.get(k)!.data;
-        // A plain loop: toEqual on large typed arrays takes seconds.
-        const differs = t.data.findIndex((v, i) => v !== other[i]);
-        expect([k, other.length, differs]).toEqual([k, t.data.length, -1]);
-      }
-    });
+    if (model.files.length > 1)
+      it(`${model.arch}: the legacy and zip files hold identical values`, () => {
+        const [a, b] = model.files.map((f) => readCheckpoint(fixture(f.file), f.file));
+        for (const [k, t] of a) {
+          const other = b.get(k)!.data;
+          // A plain loop: toEqual on large typed arrays takes seconds.
+          const differs = t.data.findIndex((v, i) => v !== other[i]);
+          expect([k, other.length, differs]).toEqual([k, t.data.length, -1]);
+        }
+      });
   }
 });
 
 // Builders for hostile files: the legacy stream's three header pickles, then a main pickle.
-const bytes = (...parts: (number | string | number[])[]) => new Uint8Array(parts.flatMap((p) =>
-  typeof p === 'number' ? [p] : typeof p === 'string' ? Array.from(new TextEncoder().encode(p)) : p));
+const bytes = (...parts: (number | string | number[])[]) =>
+  new Uint8Array(parts.flatMap((p) => (typeof p === 'number' ? [p] : typeof p === 'string' ? Array.from(new TextEncoder().encode(p)) : p)));
 const HEADER = bytes(
-  0x80, 2, 0x8a, 10, [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19], 0x2e, // magic number
-  0x80, 2, 0x4d, [0xe9, 0x03], 0x2e, // protocol version 1001
-  0x80, 2, 0x7d, 0x2e, // system info: {}
+  0x80,
+  2,
+  0x8a,
+  10,
+  [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19],
+  0x2e, // magic number
+  0x80,
+  2,
+  0x4d,
+  [0xe9, 0x03],
+  0x2e, // protocol version 1001
+  0x80,
+  2,
+  0x7d,
+  0x2e, // system info: {}
 );
 const legacy = (main: Uint8Array, tail: Uint8Array = bytes(0x80, 2, 0x5d, 0x2e)) => new Uint8Array([...HEADER, ...main, ...tail]);
 const str = (s: string) => bytes(0x58, [s.length, 0, 0, 0], s); // BINUNICODE
@@ -84,10 +99,27 @@ const int4 = (n: number) => bytes(0x4a, [n & 255, (n >> 8) & 255, (n >> 16) & 25
 const storagePid = (key: string, size: Uint8Array) =>
   bytes(0x28, [...str('storage')], [...global('torch', 'FloatStorage')], [...str(key)], [...str('cpu')], [...size], 0x74, 0x51);
 /** {'w': _rebuild_tensor_v2(storage, offset, (n,), (1,), False, OrderedDict())} */
-const tensorDict = (storage: Uint8Array, offset: number, n: number) => bytes(
-  0x7d, [...str('w')], [...global('torch._utils', '_rebuild_tensor_v2')],
-  0x28, [...storage], [...int4(offset)], [...int4(n)], 0x85, [...int4(1)], 0x85, 0x89,
-  [...global('collections', 'OrderedDict')], 0x29, 0x52, 0x74, 0x52, 0x73, 0x2e);
+const tensorDict = (storage: Uint8Array, offset: number, n: number) =>
+  bytes(
+    0x7d,
+    [...str('w')],
+    [...global('torch._utils', '_rebuild_tensor_v2')],
+    0x28,
+    [...storage],
+    [...int4(offset)],
+    [...int4(n)],
+    0x85,
+    [...int4(1)],
+    0x85,
+    0x89,
+    [...global('collections', 'OrderedDict')],
+    0x29,
+    0x52,
+    0x74,
+    0x52,
+    0x73,
+    0x2e,
+  );
 
 const throws = (data: Uint8Array, message: RegExp, name = 'evil.pth') => {
   let error: unknown;
@@ -102,11 +134,19 @@ const throws = (data: Uint8Array, message: RegExp, name = 'evil.pth') => {
 };
 
 describe('readCheckpoint refuses hostile and broken files', () => {
-  const calls: [string, string][] = [['os', 'system'], ['builtins', 'eval'], ['subprocess', 'Popen'], ['posix', 'system'], ['torch', 'load']];
+  const calls: [string, string][] = [
+    ['os', 'system'],
+    ['builtins', 'eval'],
+    ['subprocess', 'Popen'],
+    ['posix', 'system'],
+    ['torch', 'load'],
+  ];
   for (const [module, name] of calls) {
     it(`a pickle naming ${module}.${name} (GLOBAL)`, () => {
-      throws(legacy(bytes([...global(module, name)], [...str('touch /tmp/pwned')], 0x85, 0x52, 0x2e)),
-        new RegExp(`main pickle: refuses the global ${module}\\.${name}: .*nothing was executed`));
+      throws(
+        legacy(bytes([...global(module, name)], [...str('touch /tmp/pwned')], 0x85, 0x52, 0x2e)),
+        new RegExp(`main pickle: refuses the global ${module}\\.${name}: .*nothing was executed`),
+      );
     });
   }
 
@@ -134,7 +174,10 @@ describe('readCheckpoint refuses hostile and broken files', () => {
 
   it('a storage that declares more bytes than the whole file', () => {
     const huge = bytes(0x8a, 6, [0, 0, 0, 0, 0, 1]); // 2^40 floats
-    throws(legacy(tensorDict(storagePid('0', huge), 0, 4)), /storage 0 declares 1099511627776 float32 values \(4398046511104 bytes\), more than the whole file/);
+    throws(
+      legacy(tensorDict(storagePid('0', huge), 0, 4)),
+      /storage 0 declares 1099511627776 float32 values \(4398046511104 bytes\), more than the whole file/,
+    );
   });
 
   it('a tensor that reaches past its storage', () => {
@@ -148,7 +191,10 @@ describe('readCheckpoint refuses hostile and broken files', () => {
   it('a stored storage shorter than its count', () => {
     const keys = bytes(0x80, 2, 0x5d, 0x28, [...str('0')], 0x65, 0x2e);
     const data = bytes([4, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0x80, 0x3f]);
-    throws(legacy(tensorDict(storagePid('0', int4(4)), 0, 4), new Uint8Array([...keys, ...data])), /storage 0 needs 16 bytes at byte \d+, but the file ends/);
+    throws(
+      legacy(tensorDict(storagePid('0', int4(4)), 0, 4), new Uint8Array([...keys, ...data])),
+      /storage 0 needs 16 bytes at byte \d+, but the file ends/,
+    );
   });
 
   it('a memo read of an entry never put, and an empty stack', () => {

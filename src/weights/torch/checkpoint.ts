@@ -9,7 +9,10 @@ import { isZip, readZip } from './zip';
 
 export { CheckpointError } from './errors';
 
-export interface CheckpointTensor { shape: number[]; data: Float32Array }
+export interface CheckpointTensor {
+  shape: number[];
+  data: Float32Array;
+}
 /** Parameter and buffer names (without any `module.` prefix) in the file's order. */
 export type StateDict = Map<string, CheckpointTensor>;
 
@@ -21,7 +24,9 @@ export interface ReadOptions {
 const hex = (b: Uint8Array) => Array.from(b.subarray(0, 8), (x) => x.toString(16).padStart(2, '0')).join(' ');
 
 function container(bytes: Uint8Array, file: string): Container {
-  const fail = (msg: string): never => { throw new CheckpointError(`${file}: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new CheckpointError(`${file}: ${msg}`);
+  };
   if (bytes.length === 0) fail('empty file');
   if (isZip(bytes)) return readZip(bytes, file);
   if (isLegacy(bytes)) return readLegacy(bytes, file);
@@ -35,14 +40,18 @@ function container(bytes: Uint8Array, file: string): Container {
 
 /** The state_dict: the object itself, or its 'state_dict' entry (training checkpoints). */
 function stateDictObject(value: PyValue, file: string): PyDict {
-  const fail = (msg: string): never => { throw new CheckpointError(`${file}: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new CheckpointError(`${file}: ${msg}`);
+  };
   if (!(value instanceof PyDict)) return fail(`holds ${describe(value)}, not a state_dict`);
   const inner = value.map.get('state_dict');
   if (inner !== undefined) return inner instanceof PyDict ? inner : fail(`its 'state_dict' is ${describe(inner)}, not a dict`);
   const [k, v] = [...value.map].find(([, x]) => !(x instanceof TensorRef)) ?? [];
   if (k !== undefined) {
     const keys = [...value.map.keys()].slice(0, 8).map(String).join(', ');
-    fail(`holds no state_dict: entry ${JSON.stringify(k)} is ${describe(v ?? null)}, not a tensor (keys: ${keys}${value.map.size > 8 ? ', ...' : ''})`);
+    fail(
+      `holds no state_dict: entry ${JSON.stringify(k)} is ${describe(v ?? null)}, not a tensor (keys: ${keys}${value.map.size > 8 ? ', ...' : ''})`,
+    );
   }
   return value;
 }

@@ -70,8 +70,12 @@ describe(`PyTorch fidelity (width 1/${index.width}, ${DIR})`, () => {
           expect(inf.transform).toMatchObject({ inputSize: 224, scaleX: 1, offsetX: 0 });
           expect([inf.maps.height, inf.maps.width]).toEqual([h, w]);
           const logitError = relativeError(inf.logits, logits);
-          const mapErrors = m.mapClasses.map((c, i) => relativeError(mapOf(inf.maps, c), expected.subarray(m.classes + i * h * w, m.classes + (i + 1) * h * w)));
-          console.log(`${f.file}: max relative error ${logitError.toExponential(2)} (logits), ${Math.max(...mapErrors).toExponential(2)} (maps) on ${tf.getBackend()}`);
+          const mapErrors = m.mapClasses.map((c, i) =>
+            relativeError(mapOf(inf.maps, c), expected.subarray(m.classes + i * h * w, m.classes + (i + 1) * h * w)),
+          );
+          console.log(
+            `${f.file}: max relative error ${logitError.toExponential(2)} (logits), ${Math.max(...mapErrors).toExponential(2)} (maps) on ${tf.getBackend()}`,
+          );
           expect(logitError).toBeLessThan(1e-4);
           for (const e of mapErrors) expect(e).toBeLessThan(1e-4);
           expect(inf.top.map((p) => p.index)).toEqual(m.mapClasses.slice(0, 5));

@@ -17,7 +17,9 @@ export function isLegacy(bytes: Uint8Array): boolean {
 }
 
 export function readLegacy(bytes: Uint8Array, file: string): Container {
-  const fail = (msg: string): never => { throw new CheckpointError(`${file}: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new CheckpointError(`${file}: ${msg}`);
+  };
   const plain = (start: number, part: string) => unpickle(bytes, start, { file, part, globals: new Map() });
   const magic = plain(0, 'magic number');
   if (magic.value !== LEGACY_MAGIC) fail('not a PyTorch checkpoint (wrong magic number)');
@@ -40,7 +42,8 @@ export function readLegacy(bytes: Uint8Array, file: string): Container {
     const count = view.getUint32(pos + 4, true) * 2 ** 32 + view.getUint32(pos, true);
     if (count !== s.rootSize) fail(`storage ${key} holds ${count} elements, the pickle says ${s.rootSize}`);
     const n = count * ELEMENT_BYTES[s.dtype];
-    if (pos + 8 + n > bytes.length) fail(`storage ${key} needs ${n} bytes at byte ${pos + 8}, but the file ends at byte ${bytes.length} (truncated?)`);
+    if (pos + 8 + n > bytes.length)
+      fail(`storage ${key} needs ${n} bytes at byte ${pos + 8}, but the file ends at byte ${bytes.length} (truncated?)`);
     data.set(key, bytes.subarray(pos + 8, pos + 8 + n));
     pos += 8 + n;
   }

@@ -9,13 +9,16 @@ export const ELEMENT_BYTES: Record<DType, number> = { float32: 4, float16: 2, fl
 
 /** Storage classes a checkpoint may name (CUDA ones too: the bytes are the same once saved). */
 export const STORAGE_TYPES: ReadonlyMap<string, DType> = new Map(
-  (['', 'cuda.'] as const).flatMap((cuda) => [
-    [`torch.${cuda}FloatStorage`, 'float32'],
-    [`torch.${cuda}HalfStorage`, 'float16'],
-    [`torch.${cuda}DoubleStorage`, 'float64'],
-    // num_batches_tracked of batch norm (PyTorch >= 0.4.1).
-    [`torch.${cuda}LongStorage`, 'int64'],
-  ] as [string, DType][]),
+  (['', 'cuda.'] as const).flatMap(
+    (cuda) =>
+      [
+        [`torch.${cuda}FloatStorage`, 'float32'],
+        [`torch.${cuda}HalfStorage`, 'float16'],
+        [`torch.${cuda}DoubleStorage`, 'float64'],
+        // num_batches_tracked of batch norm (PyTorch >= 0.4.1).
+        [`torch.${cuda}LongStorage`, 'int64'],
+      ] as [string, DType][],
+  ),
 );
 
 /** A storage (or, in the legacy format, a view into one) that a tensor reads from. */
@@ -37,7 +40,12 @@ export class StorageRef implements Opaque {
 
 export class TensorRef implements Opaque {
   readonly opaque: string;
-  constructor(readonly storage: StorageRef, readonly offset: number, readonly shape: number[], readonly stride: number[]) {
+  constructor(
+    readonly storage: StorageRef,
+    readonly offset: number,
+    readonly shape: number[],
+    readonly stride: number[],
+  ) {
     this.opaque = `tensor ${JSON.stringify(shape)}`;
   }
 
@@ -70,7 +78,9 @@ export function rebuildTensor(args: PyValue[]): TensorRef {
   if (t.numel > 0) {
     const last = t.offset + shape.reduce((s, n, i) => s + (n - 1) * strides[i], 0);
     if (last >= storage.size) {
-      throw new Error(`tensor ${JSON.stringify(shape)} (offset ${t.offset}, stride ${JSON.stringify(strides)}) reaches element ${last} of a ${storage.size}-element storage ${storage.key}`);
+      throw new Error(
+        `tensor ${JSON.stringify(shape)} (offset ${t.offset}, stride ${JSON.stringify(strides)}) reaches element ${last} of a ${storage.size}-element storage ${storage.key}`,
+      );
     }
   }
   return t;
@@ -140,7 +150,10 @@ export function tensorValues(t: TensorRef, root: Uint8Array): Float32Array {
   for (let i = 0; i < n; i++) {
     out[i] = flat[at];
     for (let d = t.shape.length - 1; d >= 0; d--) {
-      if (++index[d] < t.shape[d]) { at += t.stride[d]; break; }
+      if (++index[d] < t.shape[d]) {
+        at += t.stride[d];
+        break;
+      }
       at -= (t.shape[d] - 1) * t.stride[d];
       index[d] = 0;
     }

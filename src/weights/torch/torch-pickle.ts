@@ -46,7 +46,9 @@ export function unpickleTorch(bytes: Uint8Array, start: number, file: string, pa
     if (!Number.isSafeInteger(size) || (size as number) < 0) throw new Error(`storage ${key} has size ${describe(size)}`);
     const n = size as number;
     if (n * ELEMENT_BYTES[dtype] > fileBytes) {
-      throw new Error(`storage ${key} declares ${n} ${dtype} values (${n * ELEMENT_BYTES[dtype]} bytes), more than the whole file (${fileBytes} bytes)`);
+      throw new Error(
+        `storage ${key} declares ${n} ${dtype} values (${n * ELEMENT_BYTES[dtype]} bytes), more than the whole file (${fileBytes} bytes)`,
+      );
     }
     const known = storages.get(key);
     if (known && (known.dtype !== dtype || known.rootSize !== n)) throw new Error(`storage ${key} is declared twice with different types or sizes`);
@@ -55,8 +57,14 @@ export function unpickleTorch(bytes: Uint8Array, start: number, file: string, pa
     if (view === undefined || view === null) return root;
     const v = view instanceof PyTuple ? view.items : [];
     const [, offset, length] = v;
-    if (v.length !== 3 || !Number.isSafeInteger(offset) || !Number.isSafeInteger(length)
-      || (offset as number) < 0 || (length as number) < 0 || (offset as number) + (length as number) > n) {
+    if (
+      v.length !== 3 ||
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      (offset as number) < 0 ||
+      (length as number) < 0 ||
+      (offset as number) + (length as number) > n
+    ) {
       throw new Error(`storage view ${describe(view)} does not lie inside storage ${key} of ${n} elements`);
     }
     return new StorageRef(key, dtype, n, offset as number, length as number);

@@ -15,7 +15,9 @@ export function isZip(bytes: Uint8Array): boolean {
 }
 
 export function readZip(bytes: Uint8Array, file: string): Container {
-  const fail = (msg: string): never => { throw new CheckpointError(`${file}: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new CheckpointError(`${file}: ${msg}`);
+  };
   let entries: Record<string, Uint8Array>;
   const sizes = new Map<string, number>();
   try {
