@@ -148,3 +148,17 @@ test('bad input in a folder is counted and listed, never fatal', async () => {
   expect(r.problems.map((p) => p.path).sort()).toEqual(['corrupt.JPEG', 'missing.JPEG', 'nobox.JPEG']);
   expect(r.problems.find((p) => p.path === 'corrupt.JPEG')!.problem).toMatch(/truncated|could not decode|not an image/);
 });
+
+test('a folder of images named by class gives Top-1 Cls and says localization is not measured', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'named-'));
+  // coffee.jpg is an espresso (top-1 espresso); chelsea.png is a tabby the model calls an Egyptian cat.
+  writeFileSync(join(dir, 'espresso_1.jpg'), readFileSync(join(REPO, 'public/samples/coffee.jpg')));
+  writeFileSync(join(dir, 'tabby-01.png'), readFileSync(join(REPO, 'public/samples/chelsea.png')));
+  writeFileSync(join(dir, 'holiday.jpg'), readFileSync(join(REPO, 'public/samples/coffee.jpg')));
+  await page.getByTestId('folder-files').setInputFiles(['espresso_1.jpg', 'tabby-01.png', 'holiday.jpg'].map((f) => join(dir, f)));
+  await expect(page.getByTestId('folder-export-json')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('folder-top1cls')).toHaveText('50.0%');
+  await expect(page.getByTestId('folder-no-boxes')).toContainText('no boxes');
+  await expect(page.getByTestId('folder-maxboxacc')).toHaveCount(0);
+  await expect(page.getByTestId('folder-problems')).toContainText('holiday.jpg');
+});

@@ -39,18 +39,20 @@ export class FolderRunner {
     try {
       const texts = new Map<string, string>();
       for (const f of input) if (isAnnotationFile(f.path)) texts.set(f.path, await f.file.text());
-      const set = folderSet(
-        input.map((f) => f.path),
-        texts,
-      );
-      this.files = new Map(input.map((f) => [f.path, f.file]));
-      this.boxes = new Map(set.items.map((i) => [i.path, i.boxes]));
       const key = this.c.state().modelKey;
       const { size, flip } = this.c.state().input;
-      this.dispatch({ type: 'start', modelKey: key, format: set.format, total: set.items.length, problems: set.problems });
+      // The model's class names can name the images' classes when there is no annotation file.
       await this.c.ensureLoaded(key);
       const load = this.c.state().loads[key];
       const numClasses = load?.status === 'ready' ? load.info.numClasses : Infinity;
+      const set = folderSet(
+        input.map((f) => f.path),
+        texts,
+        load?.status === 'ready' ? load.info.classes : [],
+      );
+      this.files = new Map(input.map((f) => [f.path, f.file]));
+      this.boxes = new Map(set.items.map((i) => [i.path, i.boxes]));
+      this.dispatch({ type: 'start', modelKey: key, format: set.format, total: set.items.length, problems: set.problems });
       const samples: EvalSample[] = [];
       let active = 0,
         since = performance.now();

@@ -71,3 +71,38 @@ describe('folderSet', () => {
     expect(isAnnotationFile('set/a.JPEG')).toBe(false);
   });
 });
+
+describe('images named by class', () => {
+  const names = ['tench, Tinca tinca', 'tabby, tabby cat', 'tiger cat', 'espresso', 'golden retriever', 'crane', 'crane'];
+
+  it('takes the class from the file name or its folder, by whole synonym, without boxes', () => {
+    const s = folderSet(
+      ['f/tabby_01.jpg', 'f/Golden_Retriever-3.png', 'f/espresso/shot.jpg', 'f/tiger cat (2).jpg', 'f/holiday.jpg'],
+      new Map(),
+      names,
+    );
+    expect(s.format).toBe('class-names');
+    expect(s.items.map((i) => [i.path, i.classIndex])).toEqual([
+      ['f/tabby_01.jpg', 1],
+      ['f/Golden_Retriever-3.png', 4],
+      ['f/espresso/shot.jpg', 3],
+      ['f/tiger cat (2).jpg', 2],
+    ]);
+    expect(s.items.every((i) => i.boxes.length === 0 && i.size === null)).toBe(true);
+    expect(s.problems).toEqual([{ path: 'f/holiday.jpg', problem: 'no ground truth for this image (its name and folder name no class)' }]);
+  });
+
+  it('reads a leading wnid through the synset list, and refuses a synonym two classes share', () => {
+    const texts = new Map([['d/synsets.txt', 'n01440764\nn02123045\n']]);
+    const s = folderSet(['d/n02123045_10.JPEG', 'd/n01440764/x.JPEG', 'd/crane_1.jpg', 'd/synsets.txt'], texts, names);
+    expect(s.items.map((i) => i.classIndex)).toEqual([1, 0]);
+    expect(s.problems.map((p) => p.path)).toEqual(['d/crane_1.jpg']);
+  });
+
+  it('says what to add when neither annotations nor class names are found', () => {
+    const s = folderSet(['a/holiday.jpg'], new Map(), names);
+    expect(s.format).toBe('none');
+    expect(s.problems[0].problem).toMatch(/name the images \(or their folders\) by class/);
+    expect(folderSet(['a/tabby.jpg'], new Map()).format).toBe('none');
+  });
+});

@@ -1,8 +1,10 @@
 // A dropped folder (or many picked files) -> the images to evaluate with their ground truth, and
 // every problem with the input counted and named instead of stopping the run: an image without
 // ground truth, ground truth for an image that is not there, an entry that cannot be read.
-// Formats: the shared dev set's annotations.json, or ImageNet's per-image VOC XML files with a
-// synset list (synsets.txt / LOC_synset_mapping.txt: one wnid per line, in class-index order).
+// Formats: the shared dev set's annotations.json, ImageNet's per-image VOC XML files with a synset
+// list (synsets.txt / LOC_synset_mapping.txt: one wnid per line, in class-index order), or images
+// named by class (in the file name or its folder: "tabby_01.jpg", "espresso/3.png", "n02123045_7.JPEG"
+// with a synset list), which have no boxes and so give Top-1 Cls only.
 import type { Box } from './boxes';
 import { parseVocXml } from './ground-truth';
 
@@ -21,7 +23,7 @@ export interface FolderProblem {
 }
 
 export interface FolderSet {
-  format: 'annotations.json' | 'voc-xml' | 'none';
+  format: 'annotations.json' | 'voc-xml' | 'class-names' | 'none';
   items: FolderItem[];
   problems: FolderProblem[];
 }
@@ -110,20 +112,86 @@ function fromVoc(images: string[], texts: ReadonlyMap<string, string>): FolderSe
   return { format: 'voc-xml', items, problems };
 }
 
+/** "Golden_retriever-03" -> "golden retriever": separators as spaces, a trailing number dropped. */
+const phrase = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[_-]+/g, ' ')
+    .replace(/[\s(]*\d+\)?$/, '')
+    .trim();
+
 /**
- * Matches images to ground truth by file name (annotations.json's "file", or the XML file's stem).
+ * The class an image's name gives: its file name (without a trailing number) or its folder's name,
+ * matched to a whole synonym of a class name ("tabby" in "tabby, tabby cat"), or a leading wnid
+ * (n01440764) looked up in the synset list when there is one.
+ */
+export function classFromName(path: string, lookup: ReadonlyMap<string, number>): number | null {
+  const parts = path.split(/[\\/]/);
+  for (const candidate of [stem(path), parts.length > 1 ? parts[parts.length - 2] : '']) {
+    if (!candidate) continue;
+    const wnid = /^(n\d{8})/.exec(candidate)?.[1];
+    const hit = lookup.get(wnid ?? phrase(candidate));
+    if (hit !== undefined) return hit;
+  }
+  return null;
+}
+
+function fromClassNames(images: string[], names: readonly string[], texts: ReadonlyMap<string, string>): FolderSet | null {
+  const lookup = new Map<string, number>();
+  // A synonym two classes share ("crane", "maillot") names neither.
+  const shared = new Set<string>();
+  names.forEach((name, index) => {
+    for (const syn of name
+      .toLowerCase()
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      if (lookup.has(syn) && lookup.get(syn) !== index) shared.add(syn);
+      else lookup.set(syn, index);
+    }
+  });
+  for (const syn of shared) lookup.delete(syn);
+  const synsetFile = [...texts.keys()].find((p) => /(^|[\\/])(synsets\.txt|LOC_synset_mapping\.txt)$/i.test(p));
+  if (synsetFile) {
+    texts
+      .get(synsetFile)!
+      .split(/\r?\n/)
+      .map((l) => l.trim().split(/\s+/)[0])
+      .filter(Boolean)
+      .forEach((wnid, index) => lookup.set(wnid, index));
+  }
+  const items: FolderItem[] = [];
+  const problems: FolderProblem[] = [];
+  for (const path of images) {
+    const classIndex = classFromName(path, lookup);
+    if (classIndex === null) problems.push({ path, problem: 'no ground truth for this image (its name and folder name no class)' });
+    else items.push({ path, classIndex, boxes: [], size: null });
+  }
+  return items.length ? { format: 'class-names', items, problems } : null;
+}
+
+/**
+ * Matches images to ground truth by file name (annotations.json's "file", or the XML file's stem),
+ * else by class names in the images' names when the model's class `names` are given.
  * `texts` holds the contents of the annotation files among `paths` (isAnnotationFile).
  */
-export function folderSet(paths: readonly string[], texts: ReadonlyMap<string, string>): FolderSet {
+export function folderSet(paths: readonly string[], texts: ReadonlyMap<string, string>, names: readonly string[] = []): FolderSet {
   const images = paths.filter((p) => IMAGE.test(p));
   const json = [...texts.keys()].find((p) => base(p).toLowerCase() === 'annotations.json');
   if (json) return fromAnnotationsJson(images, json, texts.get(json)!);
   if ([...texts.keys()].some((p) => /\.xml$/i.test(p))) return fromVoc(images, texts);
+  const byName = images.length && names.length ? fromClassNames(images, names, texts) : null;
+  if (byName) return byName;
   return {
     format: 'none',
     items: [],
     problems: images.length
-      ? [{ path: '(folder)', problem: 'no ground truth found: add annotations.json, or VOC XML files with synsets.txt' }]
+      ? [
+          {
+            path: '(folder)',
+            problem: 'no ground truth found: add annotations.json, or VOC XML files with synsets.txt, or name the images (or their folders) by class',
+          },
+        ]
       : [{ path: '(folder)', problem: 'no images' }],
   };
 }

@@ -119,6 +119,8 @@ export function FolderPanel({ state, controller }: { state: State; controller: C
       problems: f.problems,
     };
   const busy = f?.status === 'running' || f?.status === 'paused';
+  // Images named by class have no boxes: only Top-1 Cls means anything for them.
+  const boxes = f?.format !== 'class-names';
   return (
     <section
       className="folder"
@@ -136,7 +138,8 @@ export function FolderPanel({ state, controller }: { state: State; controller: C
       <h2>Evaluate a folder</h2>
       <p>
         Drop a folder here, or pick one or many files: images with the dev set&apos;s <code>annotations.json</code>, or ImageNet&apos;s VOC XML files
-        with <code>synsets.txt</code>. Each image runs once through the current model; the figures are computed as <code>eval --json</code> does.
+        with <code>synsets.txt</code>, or images named by class (<code>tabby_01.jpg</code>, <code>espresso/3.png</code>: classification only, no
+        boxes). Each image runs once through the current model; the figures are computed as <code>eval --json</code> does.
       </p>
       <div className="folder-pick">
         <label>
@@ -188,45 +191,57 @@ export function FolderPanel({ state, controller }: { state: State; controller: C
                     <th>Top-1 Cls</th>
                     <td data-testid="folder-top1cls">{pct(f.figures.top1Cls)}</td>
                   </tr>
-                  {current.map((c) => (
-                    <tr key={c.rule}>
-                      <th>
-                        {c.rule} at {c.rule === 'cam' ? 'tau' : 't'} {c.threshold} (yours)
-                      </th>
-                      <td>
-                        Top-1 Loc {pct(c.top1Loc)} · GT-known Loc {pct(c.gtKnownLoc)}
+                  {!boxes && (
+                    <tr>
+                      <th>Localization</th>
+                      <td data-testid="folder-no-boxes">not measured: images named by class carry no boxes</td>
+                    </tr>
+                  )}
+                  {boxes &&
+                    current.map((c) => (
+                      <tr key={c.rule}>
+                        <th>
+                          {c.rule} at {c.rule === 'cam' ? 'tau' : 't'} {c.threshold} (yours)
+                        </th>
+                        <td>
+                          Top-1 Loc {pct(c.top1Loc)} · GT-known Loc {pct(c.gtKnownLoc)}
+                        </td>
+                      </tr>
+                    ))}
+                  {boxes &&
+                    f.figures.rules.map((r) => (
+                      <tr key={`best-${r.rule}`}>
+                        <th>
+                          {r.rule}, best {r.rule === 'cam' ? 'tau' : 't'} {r.best.threshold}
+                        </th>
+                        <td>
+                          Top-1 Loc {pct(r.best.top1Loc)} · GT-known Loc {pct(r.best.gtKnownLoc)}
+                        </td>
+                      </tr>
+                    ))}
+                  {boxes && (
+                    <tr>
+                      <th>MaxBoxAccV2</th>
+                      <td data-testid="folder-maxboxacc">
+                        {pct(f.figures.maxBoxAccV2.value)} (
+                        {f.figures.maxBoxAccV2.perDelta.map((d) => `IoU ${d.delta}: ${pct(d.boxAcc)}`).join(' / ')})
                       </td>
                     </tr>
-                  ))}
-                  {f.figures.rules.map((r) => (
-                    <tr key={`best-${r.rule}`}>
-                      <th>
-                        {r.rule}, best {r.rule === 'cam' ? 'tau' : 't'} {r.best.threshold}
-                      </th>
-                      <td>
-                        Top-1 Loc {pct(r.best.top1Loc)} · GT-known Loc {pct(r.best.gtKnownLoc)}
-                      </td>
-                    </tr>
-                  ))}
-                  <tr>
-                    <th>MaxBoxAccV2</th>
-                    <td data-testid="folder-maxboxacc">
-                      {pct(f.figures.maxBoxAccV2.value)} ({f.figures.maxBoxAccV2.perDelta.map((d) => `IoU ${d.delta}: ${pct(d.boxAcc)}`).join(' / ')})
-                    </td>
-                  </tr>
+                  )}
                 </tbody>
               </table>
               <div className="folder-charts">
-                {f.figures.rules.map((r) => (
-                  <SweepChart
-                    key={r.rule}
-                    label={`${r.rule} rule vs ${r.rule === 'cam' ? 'tau' : 't'}`}
-                    thresholds={r.sweep.thresholds}
-                    top1={r.sweep.top1Loc}
-                    known={r.sweep.gtKnownLoc}
-                    at={state.view.thresholds[r.rule]}
-                  />
-                ))}
+                {boxes &&
+                  f.figures.rules.map((r) => (
+                    <SweepChart
+                      key={r.rule}
+                      label={`${r.rule} rule vs ${r.rule === 'cam' ? 'tau' : 't'}`}
+                      thresholds={r.sweep.thresholds}
+                      top1={r.sweep.top1Loc}
+                      known={r.sweep.gtKnownLoc}
+                      at={state.view.thresholds[r.rule]}
+                    />
+                  ))}
               </div>
               <p className="folder-meta">
                 {f.samples.length} images in {f.seconds.toFixed(1)} s on {state.backend?.name ?? '?'} ({f.modelKey}).{' '}
@@ -260,10 +275,12 @@ export function FolderPanel({ state, controller }: { state: State; controller: C
                   <input type="checkbox" checked={wrongOnly} onChange={(e) => setWrongOnly(e.target.checked)} data-testid="folder-wrong" /> wrong
                   class
                 </label>
-                <label>
-                  <input type="checkbox" checked={missedOnly} onChange={(e) => setMissedOnly(e.target.checked)} data-testid="folder-missed" /> missed
-                  box (IoU &lt; 0.5)
-                </label>
+                {boxes && (
+                  <label>
+                    <input type="checkbox" checked={missedOnly} onChange={(e) => setMissedOnly(e.target.checked)} data-testid="folder-missed" />{' '}
+                    missed box (IoU &lt; 0.5)
+                  </label>
+                )}
               </div>
               <table className="folder-table" data-testid="folder-table">
                 <thead>
@@ -290,8 +307,8 @@ export function FolderPanel({ state, controller }: { state: State; controller: C
                       <td>{r.path.split(/[\\/]/).pop()}</td>
                       <td>{nameOf(r.gtClass)}</td>
                       <td>{nameOf(r.topClass)}</td>
-                      <td data-testid="folder-iou" className={r.found ? undefined : 'missed'}>
-                        {r.iou.toFixed(3)}
+                      <td data-testid="folder-iou" className={r.found || !boxes ? undefined : 'missed'}>
+                        {boxes ? r.iou.toFixed(3) : '—'}
                       </td>
                     </tr>
                   ))}
