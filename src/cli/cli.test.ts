@@ -1,20 +1,17 @@
 // The CLI as a user meets it: a real process, its exit code, its stdout and stderr.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocateResult } from '../localize/report';
 import { MODELS_DIR, REPO_ROOT } from './paths';
+import { runCli } from './run-cli';
 
 const COFFEE = join(REPO_ROOT, 'public/samples/coffee.jpg');
 const tmp = mkdtempSync(join(tmpdir(), 'drn-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
-}
+const cli = runCli;
 
 function expectOneLineError(stderr: string, pattern: RegExp) {
   expect(stderr).toMatch(pattern);

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { InputTransform } from '../image/geometry';
+import { inputTransform } from '../image/geometry';
 import type { ClassMaps } from '../models/class-maps';
 import type { EvalSample } from '../localize/metrics';
 import { comparedClasses, mapDiff, pairMapDiffs, parity, quantile, type PairImage } from './compare';
 
 const N = 4;
-const IDENTITY: InputTransform = {
-  imageWidth: N,
-  imageHeight: N,
-  inputSize: N,
-  scaleX: 1,
-  scaleY: 1,
-  offsetX: 0,
-  offsetY: 0,
-  prepool: 1,
-  resizedWidth: N,
-  resizedHeight: N,
-};
+/** A photo that is its own network input: one pixel per cell. */
+const IDENTITY = inputTransform({ mode: 'stretch', size: N }, N, N);
 
 /** Class 1's map is a blob in the top-left 2x2 cells, scaled by `gain`; class 2's is flat. */
 function maps(gain = 1): ClassMaps {

@@ -1,21 +1,18 @@
 // `convert` as a user meets it: a real process turns a PyTorch checkpoint into a package that
 // `locate` then runs, with PyTorch's logits. Needs `npm run setup-models` (for the class names).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocateResult } from '../localize/report';
 import { REPO_ROOT } from './paths';
+import { runCli } from './run-cli';
 
 const FIXTURES = join(REPO_ROOT, 'src/weights/torch/fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'drn-convert-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
-}
+const cli = runCli;
 
 describe('cli convert', () => {
   it("converts a legacy DRN-C-26 checkpoint that locate then runs with PyTorch's logits", () => {

@@ -1,20 +1,17 @@
 // `locate` with any class and ground truth, as a user runs it: a real process, JSON and text out.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocateResult } from '../localize/report';
 import { REPO_ROOT } from './paths';
+import { runCli } from './run-cli';
 
 const CHELSEA = join(REPO_ROOT, 'public/samples/chelsea.png');
 const tmp = mkdtempSync(join(tmpdir(), 'drn-locate-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
-}
+const cli = runCli;
 
 describe('locate --class and ground truth', () => {
   it('adds classes by name or index, and IoUs with --gt and a VOC --gt-file', () => {
