@@ -20,7 +20,7 @@ import { initBackend, type NodeBackend } from './backend-node';
 import { resolveModel } from './models';
 
 export const BENCH_USAGE =
-  'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--size N] [--flip] [--no-winner] [--no-warm-up] [--check] [--json]';
+  'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--size N] [--flip] [--no-winner] [--no-warm-up] [--check] [--profile] [--tf-flags NAME=VALUE,...] [--json]';
 
 export interface BenchRow {
   model: string;
@@ -44,7 +44,33 @@ export interface BenchRow {
   /** Tensors alive after the runs minus before them (must be 0). */
   tensorGrowth: number;
   /** Max |difference| / max |reference| against the reference backend, when --check. */
-  check?: { reference: string; logits: number; maps: number };
+  check?: { reference: string; logits: number; maps: number; sameTop: boolean };
+  /** One infer under tf.profile, when --profile: its kernels grouped by name, slowest first. */
+  profile?: KernelProfile;
+}
+
+export interface KernelProfile {
+  /** tfjs kernels one infer runs (a kernel may be several GPU dispatches, e.g. TopK). */
+  kernels: number;
+  byName: { name: string; count: number; ms: number }[];
+}
+
+/**
+ * Where one infer's kernels go. On GPU backends each kernel's time is its own timestamp-query
+ * measurement (so the run is slower than a plain one); elsewhere it is the kernel's wall time.
+ */
+export async function profileInfer(model: LensModel, image: RGBAImage, options: InferOptions): Promise<KernelProfile> {
+  const info = await tf.profile(async () => {
+    await model.infer(image, options);
+  });
+  const byName = new Map<string, { name: string; count: number; ms: number }>();
+  for (const k of info.kernels) {
+    const entry = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
+    entry.count++;
+    entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byName.set(k.name, entry);
+  }
+  return { kernels: info.kernels.length, byName: [...byName.values()].sort((a, b) => b.ms - a.ms) };
 }
 
 export function quantile(sorted: readonly number[], q: number): number {
@@ -122,6 +148,7 @@ export async function benchOne(
   check: NodeBackend | null,
   options: InferOptions = {},
   warmUp = true,
+  profile = false,
 ): Promise<BenchRow> {
   const t0 = performance.now();
   const model = await make();
@@ -170,6 +197,7 @@ export async function benchOne(
       : null,
     tensorGrowth,
   };
+  if (profile) row.profile = await profileInfer(model, image, options);
   model.dispose();
   if (check) {
     const current = tf.getBackend();
@@ -179,7 +207,12 @@ export async function benchOne(
     refModel.dispose();
     await tf.setBackend(current);
     const refMaps = first.maps.classes.flatMap((c) => Array.from(mapOf(ref.maps, c)));
-    row.check = { reference: check, logits: relErr(first.logits, ref.logits), maps: relErr(first.maps.data, Float32Array.from(refMaps)) };
+    row.check = {
+      reference: check,
+      logits: relErr(first.logits, ref.logits),
+      maps: relErr(first.maps.data, Float32Array.from(refMaps)),
+      sameTop: first.top.every((t, i) => t.index === ref.top[i]?.index),
+    };
   }
   return row;
 }
@@ -219,9 +252,42 @@ function table(rows: BenchRow[]): string {
     r.kernelMs === null ? 'n/a' : r.kernelMs.toFixed(1),
     String(r.runs),
     `${r.tensorGrowth >= 0 ? '+' : ''}${r.tensorGrowth}`,
-    r.check ? `vs ${r.check.reference}: logits ${r.check.logits.toExponential(1)}, maps ${r.check.maps.toExponential(1)}` : '',
+    r.check
+      ? `vs ${r.check.reference}: logits ${r.check.logits.toExponential(1)}, maps ${r.check.maps.toExponential(1)}, top-k ${r.check.sameTop ? 'same' : 'DIFFERENT'}`
+      : '',
   ]);
   return [head, head.map(() => '---'), ...body].map((c) => `| ${c.join(' | ')} |`).join('\n');
+}
+
+function profileTable(row: BenchRow): string {
+  const p = row.profile!;
+  const total = p.byName.reduce((s, k) => s + k.ms, 0);
+  const lines = p.byName.map((k) => `| ${k.name} | ${k.count} | ${k.ms.toFixed(2)} | ${((100 * k.ms) / (total || 1)).toFixed(1)}% |`);
+  return [
+    `${row.model}, ${row.backend}: one infer under tf.profile, ${p.kernels} kernels, ${total.toFixed(2)} ms of kernel time`,
+    '| kernel | count | ms | share |',
+    '| --- | --- | --- | --- |',
+    ...lines,
+  ].join('\n');
+}
+
+function isTfFlag(name: string): boolean {
+  try {
+    tf.env().get(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `--tf-flags A=1,B=true`: tfjs environment flags for tuning runs (e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE). */
+function tfFlags(spec: string | undefined): string {
+  for (const item of (spec ?? '').split(',').filter(Boolean)) {
+    const [name, value] = item.split('=');
+    if (!name || value === undefined || !isTfFlag(name)) throw new UsageError(`--tf-flags: ${item} is not NAME=VALUE with a tfjs flag NAME`);
+    tf.env().set(name, value === 'true' ? true : value === 'false' ? false : Number.isFinite(Number(value)) ? Number(value) : value);
+  }
+  return spec ?? '';
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -240,12 +306,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
       flip: { type: 'boolean', default: false },
       'no-winner': { type: 'boolean', default: false },
       'no-warm-up': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'tf-flags': { type: 'string' },
     },
   });
   const options: InferOptions = { size: inputSize(values.size), flip: values.flip, winner: !values['no-winner'] };
   const backendName = oneOf<NodeBackend>('--backend', values.backend, ['wasm', 'cpu', 'webgpu']);
   const runs = number('--runs', values.runs, 1, 10_000);
   const backend = await initBackend(backendName);
+  const flags = tfFlags(values['tf-flags']);
   const image = values.image ? decodeImage(new Uint8Array(await readFile(values.image)), values.image) : syntheticImage();
   const ids = values.model ? values.model.split(',') : values.arch ? [] : BUILTIN_MODELS.map((m) => m.id).reverse(); // the baseline first
   const rows: BenchRow[] = [];
@@ -258,11 +327,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
       .map((arch) => ({ arch })),
   ]) {
     const make = async () => ('id' in spec ? resolveModel(spec.id) : randomModel(spec.arch));
-    rows.push(await benchOne(make, image, runs, backend, reference, options, !values['no-warm-up']));
+    rows.push(await benchOne(make, image, runs, backend, reference, options, !values['no-warm-up'], values.profile));
     if (!values.json) process.stderr.write(`${rows[rows.length - 1].model}: median ${rows[rows.length - 1].medianMs.toFixed(1)} ms\n`);
   }
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${platform()}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
-  const input = `${values.image ?? 'synthetic 640x480'}, network input ${options.size ?? "the model's own"}${options.flip ? ' + flip' : ''}${options.winner ? '' : ', no winner grid'}`;
+  const input = `${values.image ?? 'synthetic 640x480'}, network input ${options.size ?? "the model's own"}${options.flip ? ' + flip' : ''}${options.winner ? '' : ', no winner grid'}${flags ? `, tfjs flags ${flags}` : ''}`;
   if (values.json) console.log(JSON.stringify({ machine, input, rows }, null, 1));
   else {
     console.log(`${machine}\ninput: ${input}; time = photo to maps on the CPU (preprocessing included)`);
@@ -271,6 +340,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     console.log(
       `kernels = GPU kernel time of one infer (tf.time), measured on every other run, n/a where the backend does not report it\n\n${table(rows)}`,
     );
+    for (const r of rows.filter((x) => x.profile)) console.log(`\n${profileTable(r)}`);
   }
   return 0;
 }

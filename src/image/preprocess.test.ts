@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { boxDownsample, toInputTensor } from './preprocess';
-import { CAFFE, TORCH_IMAGENET, inputToImage, inputTransform, type RGBAImage } from './geometry';
+import { boxDownsample, channelMap, toInputTensor } from './preprocess';
+import { CAFFE, TORCH_IMAGENET, inputToImage, inputTransform, type Preprocessing, type RGBAImage } from './geometry';
 import { decodeImage } from './decode-node';
 
 beforeAll(async () => {
@@ -45,6 +45,35 @@ describe('preprocessing', () => {
       2,
     );
     expect(Array.from(small.data)).toEqual([5, 0, 0, 25, 0, 0]);
+  });
+
+  /** The same input by tfjs's own ops: box filter, tf.image.resizeBilinear (half-pixel centres), crop, channel map. */
+  function reference(img: RGBAImage, prep: Preprocessing): Float32Array {
+    const t = inputTransform(prep.resize, img.width, img.height);
+    const pooled = boxDownsample(img, t.prepool);
+    const map = channelMap(prep);
+    return tf.tidy(() => {
+      const x = tf.image.resizeBilinear(tf.tensor3d(pooled.data, [pooled.height, pooled.width, 3]), [t.resizedHeight, t.resizedWidth], false, true);
+      const crop = tf.slice(x, [t.offsetY, t.offsetX, 0], [t.inputSize, t.inputSize, 3]);
+      return tf.add(tf.mul(tf.gather(crop, map.channel, 2), map.mul), map.add).dataSync() as Float32Array;
+    });
+  }
+
+  it.each([
+    ['a landscape photo, centre crop', 640, 480, { ...TORCH_IMAGENET, resize: { mode: 'center-crop', resize: 256, crop: 224 } }],
+    ['a portrait photo, Keras BGR', 300, 517, { ...CAFFE, resize: { mode: 'center-crop', resize: 256, crop: 224 } }],
+    ['a photo box-filtered first, stretched', 1500, 997, { ...TORCH_IMAGENET, resize: { mode: 'stretch', size: 224 } }],
+    ['a small photo, upsampled to 448', 120, 90, { ...CAFFE, resize: { mode: 'center-crop', resize: 512, crop: 448 } }],
+  ] as const)('computes what tfjs resize and crop ops compute: %s', (_, w, h, prep) => {
+    const img = image(w, h, (x, y) => [(x * 7 + y) % 256, (x * y) % 256, (3 * y) % 256]);
+    const { input } = toInputTensor(img, prep);
+    const ours = input.dataSync();
+    const ref = reference(img, prep);
+    input.dispose();
+    expect(ours.length).toBe(ref.length);
+    let worst = 0;
+    for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ours[i] - ref[i]));
+    expect(worst).toBeLessThan(1e-3);
   });
 });
 

@@ -2,6 +2,7 @@
 // is one fused conv + bias (+ ReLU) op, which is what the wasm/WebGL/WebGPU kernels are fastest at.
 import * as tf from '@tensorflow/tfjs';
 import type { ConvDef, Plan } from './plan';
+import { addRelu } from './webgpu-kernels';
 
 export type NamedTensors = ReadonlyMap<string, tf.Tensor>;
 
@@ -38,8 +39,7 @@ export function backbone(plan: Plan, w: NamedTensors, input: tf.Tensor4D): tf.Te
       u.convs.forEach((c, i) => {
         out = conv(out, c, w, i < u.convs.length - 1);
       });
-      if (u.residual) out = tf.add(out, u.downsample ? conv(x, u.downsample, w, false) : x);
-      x = tf.relu(out);
+      x = u.residual ? addRelu(out, u.downsample ? conv(x, u.downsample, w, false) : x) : tf.relu(out);
     }
     return x;
   });

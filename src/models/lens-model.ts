@@ -7,6 +7,7 @@ import type { LoadedPackage, ModelManifest } from './package';
 import { classMaps } from './forward';
 import { buildPlan, type Plan } from './plan';
 import { softmax, type InferOptions, type Inference, type MapPlanes } from './class-maps';
+import { topKIndices } from './webgpu-kernels';
 
 /** Where infer's time went, in ms (wall clock on the calling thread). */
 export interface InferSplit {
@@ -60,7 +61,7 @@ export class LensModel {
     return tf.tidy(() => {
       const flat = maps.reshape([h * w, n]);
       const logits = tf.mean(flat, 0);
-      const { indices } = tf.topk(logits, k);
+      const indices = topKIndices(logits as tf.Tensor1D, k);
       const wanted = extra.length ? tf.concat([indices, tf.tensor1d(extra, 'int32')]) : indices;
       const parts = [logits, tf.cast(indices, 'float32'), tf.transpose(tf.gather(flat, wanted, 1)).reshape([-1])];
       // Class indices are exact in float32 (< 2^24), so the winner rides in the same readback.

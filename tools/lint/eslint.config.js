@@ -30,7 +30,19 @@ const TFJS_FREE = ['src/image/geometry.ts', 'src/localize/**/*.ts', 'src/draw/**
 const TFJS_FREE_MODELS = ['src/models/class-maps.ts', 'src/models/registry.ts', 'src/models/architectures.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'models/', 'test-results/', 'playwright-report/', '.cache/', '**/node_modules/', 'src/weights/torch/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      '.device/',
+      '.gl/',
+      'models/',
+      'test-results/',
+      'playwright-report/',
+      '.cache/',
+      '**/node_modules/',
+      'src/weights/torch/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
