@@ -135,11 +135,13 @@ export class Controller {
         this.dispatch({ type: 'loadProgress', key, loaded: 0, total: 0 });
         let last = 0;
         try {
+          // Ready as soon as the weights are in; the warm-up follows on its own (below), so a
+          // cached second visit is usable after the load alone, and a photo dropped meanwhile
+          // simply waits for the warm-up in the worker's queue.
           const info = await this.client.call(
             'load',
-            { key, source: this.resolveSource(entry.source), size: this.state().input.size },
+            { key, source: this.resolveSource(entry.source), warmUp: false },
             {
-              onPhase: (_phase, message) => this.dispatch({ type: 'loadPhase', key, message }),
               onProgress: (loaded, total) => {
                 // React need not re-render for every network chunk.
                 const now = performance.now();
@@ -150,6 +152,7 @@ export class Controller {
             },
           );
           this.dispatch({ type: 'loadDone', info });
+          void this.warmUp(key, `preparing ${entry.title} on ${this.state().backend?.name ?? 'the backend'}`);
         } catch (e) {
           this.loads.delete(key);
           this.dispatch({ type: 'loadFailed', key, message: `${entry.title} could not be loaded: ${(e as Error).message}` });
@@ -307,12 +310,15 @@ export class Controller {
     this.dispatch({ type: 'input', size, flip });
     const key = this.state().modelKey;
     const load = this.state().loads[key];
-    if (size !== before.size && load?.status === 'ready') {
-      this.dispatch({ type: 'loadPhase', key, message: `preparing for ${size}×${size} inputs` });
-      await this.client.call('warmUp', { key, size }).catch(() => 0);
-      this.dispatch({ type: 'loadDone', info: load.info });
-    }
+    if (size !== before.size && load?.status === 'ready') void this.warmUp(key, `preparing for ${size}×${size} inputs`);
     await this.rerun();
+  }
+
+  /** Warms a loaded model up at the current input size, saying so; a failure only loses the warm-up. */
+  private async warmUp(key: string, message: string): Promise<void> {
+    this.dispatch({ type: 'warmStart', key, message });
+    const ms = await this.client.call('warmUp', { key, size: this.state().input.size }).catch(() => 0);
+    this.dispatch({ type: 'warmDone', key, ms });
   }
 
   private frameId = 1_000_000;

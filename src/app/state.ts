@@ -29,9 +29,11 @@ export const BUILTIN_MODELS: ModelEntry[] = BUILTIN.map((m) => ({
 
 export type LoadState =
   | { status: 'loading'; loaded: number; total: number }
-  /** Weights are in; the model is warming up (shader compilation or a first run). */
-  | { status: 'preparing'; message: string }
-  | { status: 'ready'; info: ModelInfo }
+  /**
+   * Usable. `preparing` says the model is warming up (shader compilation or a first run) after
+   * its load or for a new input size: a photo then waits for it, but the classes are known.
+   */
+  | { status: 'ready'; info: ModelInfo; preparing?: string }
   | { status: 'error'; message: string };
 
 export interface Photo {
@@ -160,10 +162,11 @@ export type Action =
   | { type: 'backendFailed'; message: string }
   | { type: 'selectModel'; key: string }
   | { type: 'loadProgress'; key: string; loaded: number; total: number }
-  | { type: 'loadPhase'; key: string; message: string }
+  | { type: 'warmStart'; key: string; message: string }
   /** The network's input side (224 ... 896) and flip averaging: both change what the network computes. */
   | { type: 'input'; size: number; flip: boolean }
   | { type: 'loadDone'; info: ModelInfo }
+  | { type: 'warmDone'; key: string; ms: number }
   | { type: 'loadFailed'; key: string; message: string }
   | { type: 'modelsLost' }
   /** A new photo; `view` carries settings to keep (a shared link's), else the shown list restarts. */
@@ -215,12 +218,19 @@ export function reducer(s: State, a: Action): State {
       return { ...s, modelKey: a.key, faith: s.faith?.modelKey === a.key ? s.faith : null };
     case 'loadProgress':
       return { ...s, loads: { ...s.loads, [a.key]: { status: 'loading', loaded: a.loaded, total: a.total } } };
-    case 'loadPhase':
-      return { ...s, loads: { ...s.loads, [a.key]: { status: 'preparing', message: a.message } } };
+    case 'warmStart': {
+      const load = s.loads[a.key];
+      return load?.status === 'ready' ? { ...s, loads: { ...s.loads, [a.key]: { ...load, preparing: a.message } } } : s;
+    }
     case 'input':
       return { ...s, input: { size: a.size, flip: a.flip } };
     case 'loadDone':
       return { ...s, loads: { ...s.loads, [a.info.key]: { status: 'ready', info: a.info } } };
+    case 'warmDone': {
+      const load = s.loads[a.key];
+      if (load?.status !== 'ready') return s;
+      return { ...s, loads: { ...s.loads, [a.key]: { status: 'ready', info: { ...load.info, warmUpMs: a.ms } } } };
+    }
     case 'loadFailed':
       return reducer(
         { ...s, loads: { ...s.loads, [a.key]: { status: 'error', message: a.message } } },

@@ -16,13 +16,6 @@ export function LoadProgress({ state }: { state: State }) {
       </div>
     );
   }
-  if (load.status === 'preparing') {
-    return (
-      <p className="load" data-testid="load-preparing" aria-live="polite">
-        {entry.title}: {load.message}…
-      </p>
-    );
-  }
   if (load.status === 'ready') {
     const { info } = load;
     const where =
@@ -32,10 +25,17 @@ export function LoadProgress({ state }: { state: State }) {
           ? `${mb(info.bytes - info.cachedBytes)} downloaded`
           : 'downloaded';
     return (
-      <p className="load done" data-testid="load-done">
-        {entry.title}: {mb(info.bytes)} of weights {where}, ready in {(info.ms / 1000).toFixed(1)} s
-        {info.warmUpMs ? ` (warm-up ${(info.warmUpMs / 1000).toFixed(1)} s)` : ''}.
-      </p>
+      <>
+        <p className="load done" data-testid="load-done">
+          {entry.title}: {mb(info.bytes)} of weights {where}, ready in {(info.ms / 1000).toFixed(1)} s
+          {info.warmUpMs ? ` (then a warm-up of ${(info.warmUpMs / 1000).toFixed(1)} s)` : ''}.
+        </p>
+        {load.preparing && (
+          <p className="load" data-testid="load-preparing" aria-live="polite">
+            {load.preparing}…
+          </p>
+        )}
+      </>
     );
   }
   return (

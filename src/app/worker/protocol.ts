@@ -33,9 +33,9 @@ export interface ModelInfo {
   /** Total weight bytes and how many of them came from the browser cache. */
   bytes: number;
   cachedBytes: number;
-  /** Load time, warm-up included. */
+  /** Load time, the warm-up included when the load did it (`warmUp` not false). */
   ms: number;
-  /** Of which the warm-up (shader compilation or a first run) took this long. */
+  /** The warm-up (shader compilation or a first run): inside `ms`, or after it when done on its own. */
   warmUpMs: number;
 }
 

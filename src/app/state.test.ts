@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { DRN_KEY, classNames, initialState, reducer } from './state';
+import type { ModelInfo } from './worker/protocol';
+
+const info: ModelInfo = { key: DRN_KEY, title: 'DRN-A-50', numClasses: 2, classes: ['a', 'b'], bytes: 10, cachedBytes: 10, ms: 900, warmUpMs: 0 };
+
+describe('loading, then warming up', () => {
+  it('is ready (classes known) while it warms up, and records the warm-up when done', () => {
+    let s = reducer(initialState(), { type: 'loadDone', info });
+    s = reducer(s, { type: 'warmStart', key: DRN_KEY, message: 'preparing DRN-A-50 on wasm' });
+    expect(s.loads[DRN_KEY]).toEqual({ status: 'ready', info, preparing: 'preparing DRN-A-50 on wasm' });
+    expect(classNames(s)).toEqual(['a', 'b']);
+    s = reducer(s, { type: 'warmDone', key: DRN_KEY, ms: 700 });
+    expect(s.loads[DRN_KEY]).toEqual({ status: 'ready', info: { ...info, warmUpMs: 700 } });
+  });
+
+  it('ignores a warm-up of a model that is not loaded (its weights were dropped meanwhile)', () => {
+    const s = initialState();
+    expect(reducer(s, { type: 'warmStart', key: DRN_KEY, message: 'x' })).toBe(s);
+    expect(reducer(s, { type: 'warmDone', key: DRN_KEY, ms: 1 })).toBe(s);
+  });
+});
