@@ -1,6 +1,8 @@
 // `npm run bench`: load and inference times of the built app in headless Chromium, per model and
 // backend. Cold load = fresh browser profile; cached = the same profile reloaded. Inference =
 // the page's "last inference" (photo pixels -> class maps, in the worker) over repeated runs.
+// Camera = webcam mode on Chromium's fake camera (a sample photo as video): frames per second and
+// ms a frame as the page shows them once it has analysed a backend's number of frames.
 // Not a test: it prints a Markdown table for the README. `--loads-only` measures just the two
 // loads (no photo, no runs), e.g. to compare float16 with float32 weight storage.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { BUILTIN_MODELS } from '../src/models/registry';
 import { CHROMIUM, chromiumArgs } from './browser';
+import { fakeCameraFile } from './fake-camera';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PORT = Number(process.env.BENCH_PORT ?? 4391);
@@ -19,6 +22,9 @@ const MODELS = BUILTIN_MODELS.map((m) => m.id).reverse(); // the baseline first
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',');
 /** Runs per backend: software GPUs and plain JS take tens of seconds a pass here. */
 const RUNS: Record<string, number> = { wasm: 20, webgl: 3, webgpu: 3, cpu: 3, ...JSON.parse(process.env.BENCH_RUNS ?? '{}') };
+/** Camera frames per backend before its figures are read (the page's own running statistics). */
+const FRAMES: Record<string, number> = { wasm: 20, webgl: 3, webgpu: 3, cpu: 3, ...JSON.parse(process.env.BENCH_FRAMES ?? '{}') };
+const CAMERA = fakeCameraFile('coffee.jpg');
 
 interface Row {
   model: string;
@@ -28,6 +34,7 @@ interface Row {
   cached: number;
   first: number;
   runs: number[];
+  camera: { fps: number; ms: number; frames: number } | null;
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -63,9 +70,32 @@ async function lastMs(page: Page): Promise<number> {
   return Number((await page.getByTestId('last-ms').textContent())!.replace(/\D/g, ''));
 }
 
+/** Webcam mode until the page has analysed `frames` frames: its frames/s and ms a frame then. */
+async function camera(page: Page, frames: number): Promise<Row['camera']> {
+  await page.getByTestId('camera-start').click();
+  const stats = page.getByTestId('camera-stats');
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid=camera-stats]')?.textContent?.match(/(\d+) frames$/)?.[1] ?? 0) >= n,
+    frames,
+    { timeout: 1_800_000 },
+  );
+  const m = (await stats.textContent())!.match(/^([\d.]+) frames\/s · (\d+) ms a frame · (\d+) frames$/)!;
+  await page.getByTestId('camera-stop').click();
+  return { fps: Number(m[1]), ms: Number(m[2]), frames: Number(m[3]) };
+}
+
 async function bench(model: string, backend: string): Promise<Row | string> {
   const profile = mkdtempSync(join(tmpdir(), 'drn-lens-bench-'));
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: chromiumArgs(true), headless: true });
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: [
+      ...chromiumArgs(true),
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${CAMERA}`,
+    ],
+    headless: true,
+  });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     await page.goto(`http://localhost:${PORT}/?backend=${backend}&model=${model}`);
@@ -75,7 +105,7 @@ async function bench(model: string, backend: string): Promise<Row | string> {
     const device = (await page.getByTestId('device').textContent()) ?? '';
     await page.reload();
     const cached = await loadSeconds(page);
-    if (LOADS_ONLY) return { model, backend, device, cold, cached, first: NaN, runs: [] };
+    if (LOADS_ONLY) return { model, backend, device, cold, cached, first: NaN, runs: [], camera: null };
     const bytes = readFileSync(join(REPO, 'public/samples/coffee.jpg')).toString('base64');
     await page.evaluate((data) => {
       const dt = new DataTransfer();
@@ -95,7 +125,7 @@ async function bench(model: string, backend: string): Promise<Row | string> {
       await page.waitForFunction(() => !(document.querySelector('[data-testid=rerun]') as HTMLButtonElement).disabled, null, { timeout: 900_000 });
       runs.push(await lastMs(page));
     }
-    return { model, backend, device, cold, cached, first, runs };
+    return { model, backend, device, cold, cached, first, runs, camera: await camera(page, FRAMES[backend]) };
   } finally {
     await ctx.close();
     rmSync(profile, { recursive: true, force: true });
@@ -128,7 +158,9 @@ try {
         break;
       }
       rows.push(r);
-      console.error(`${model} ${backend}: cold ${r.cold} s, cached ${r.cached} s, first ${fmt(r.first)}, median ${fmt(quantile(r.runs, 0.5))}`);
+      console.error(
+        `${model} ${backend}: cold ${r.cold} s, cached ${r.cached} s, first ${fmt(r.first)}, median ${fmt(quantile(r.runs, 0.5))}, camera ${r.camera?.fps ?? '-'} frames/s`,
+      );
     }
   }
 } finally {
@@ -144,11 +176,13 @@ console.log(
   `Headless Chromium ${version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, no GPU${LOADS_ONLY ? '' : '; photo coffee.jpg (600×400)'}.`,
 );
 console.log(`Weights: ${MODELS.map(weightsOf).join('; ')}${LOADS_ONLY ? '; loads only (--loads-only)' : ''}.\n`);
-console.log('| model | backend (device) | cold load | cached load | first run | median | p90 | runs |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  '| model | backend (device) | cold load | cached load | first run | median | p90 | runs | camera frames/s | camera ms a frame (frames) |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.model} | ${r.backend} (${r.device}) | ${r.cold.toFixed(1)} s | ${r.cached.toFixed(1)} s | ${fmt(r.first)} | ${fmt(quantile(r.runs, 0.5))} | ${fmt(quantile(r.runs, 0.9))} | ${r.runs.length} |`,
+    `| ${r.model} | ${r.backend} (${r.device}) | ${r.cold.toFixed(1)} s | ${r.cached.toFixed(1)} s | ${fmt(r.first)} | ${fmt(quantile(r.runs, 0.5))} | ${fmt(quantile(r.runs, 0.9))} | ${r.runs.length} | ${r.camera ? r.camera.fps.toFixed(1) : '-'} | ${r.camera ? `${fmt(r.camera.ms)} (${r.camera.frames})` : '-'} |`,
   );
 }
 for (const s of skipped) console.log(`\n${s}`);
