@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
 import { FLOAT16_MAX, float16Bits, toFloat16 } from './float16';
+import { decodeWeights } from './load-package';
 
 /** binary16 bits -> value, straight from the IEEE 754 definition (independent of tfjs's tables). */
 function half(h: number): number {
@@ -114,5 +116,36 @@ describe('float16Bits', () => {
     x.forEach((v, i) => {
       if (Math.abs(v) >= 2 ** -14) expect(Math.abs(y[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11);
     });
+  });
+});
+
+describe('decodeWeights on wasm through a Float16Array', () => {
+  /** A Float16Array stand-in for Node 20, which has none: the IEEE 754 definition above. */
+  class Float16Definition {
+    [i: number]: number;
+    length: number;
+    constructor(buffer: ArrayBuffer, byteOffset: number, length: number) {
+      const bits = new Uint16Array(buffer, byteOffset, length);
+      this.length = length;
+      bits.forEach((h, i) => (this[i] = half(h)));
+    }
+  }
+
+  it("gives tfjs's own decoding, for tensors that span shards and sit at any offset", async () => {
+    await tf.setBackend('wasm');
+    const shapes = [[3, 5], [7], [2, 2, 3], [1], [11, 2]];
+    const values = shapes.map((s, t) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i + 10 * t) * 30));
+    const bytes = new Uint8Array(values.flatMap((v) => Array.from(new Uint8Array(toFloat16(v).buffer))));
+    // Cut at odd and even places, so that tensors straddle shards and some start at an odd byte.
+    const cuts = [0, 9, 31, 32, 57, 101, bytes.length];
+    const shards = cuts.slice(1).map((end, i) => bytes.slice(cuts[i], end).buffer);
+    const specs = shapes.map((shape, i) => ({ name: `t${i}`, shape, dtype: 'float32' as const, quantization: { dtype: 'float16' as const } }));
+    const ours = decodeWeights(shards, specs, Float16Definition);
+    const theirs = tf.io.decodeWeights(bytes.buffer, specs);
+    for (const { name, shape } of specs) {
+      expect(ours.get(name)!.shape).toEqual(shape);
+      expect(Array.from(ours.get(name)!.dataSync())).toEqual(Array.from(theirs[name].dataSync()));
+    }
+    tf.dispose([...ours.values(), ...Object.values(theirs)]);
   });
 });
