@@ -76,6 +76,8 @@ export class Controller {
       const entry = importedEntry(manifest);
       this.dispatch({ type: 'modelsAdded', models: [entry] });
       this.say('info', `${name} was imported as ${manifest.title} and stored in this browser.`);
+      // Selected at once, though the worker may still be busy (warming the previous model up).
+      this.dispatch({ type: 'selectModel', key: entry.key });
       // A re-import replaces the stored package: drop the worker's old copy.
       await this.client.call('unload', { key: entry.key });
       this.loads.delete(entry.key);
