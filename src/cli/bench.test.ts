@@ -34,13 +34,16 @@ describe('bench', () => {
   it('reports the split of each run and no tensor growth over 100 runs', async () => {
     const image = { width: 240, height: 200, data: new Uint8Array(240 * 200 * 4).map((_, i) => (i * 37) % 256) };
     const before = tf.memory().numTensors;
-    const row = await benchOne(async () => tiny(), image, 100, 'cpu', null, { extraClasses: [3] });
+    const row = await benchOne(async () => tiny(), image, { runs: 100, backend: 'cpu', options: { extraClasses: [3] }, profile: true });
     expect(row.runs).toBe(100);
     expect(row.tensorGrowth).toBe(0);
     expect(row.kernelMs).toBeNull();
     expect(row.maps).toBe('7x7');
     for (const v of Object.values(row.split)) expect(v).toBeGreaterThanOrEqual(0);
     expect(row.split.forward + row.split.preprocess).toBeLessThanOrEqual(row.medianMs * 1.5 + 1);
+    // The profile names the network's kernels: 21 convolutions (20 in the plan + the classifier).
+    expect(row.profile!.byName.find((k) => k.name === 'FusedConv2D')?.count).toBe(21);
+    expect(row.profile!.kernels).toBeGreaterThan(21);
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
 });

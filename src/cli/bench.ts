@@ -136,20 +136,25 @@ async function timedInfer(model: LensModel, image: RGBAImage, options: InferOpti
   return { ms: inf.ms, split: model.lastSplit, kernelMs: timing.kernelMs as number };
 }
 
+export interface BenchSettings {
+  runs: number;
+  /** The backend as named in the table. */
+  backend: string;
+  /** A second backend to compare logits, maps and top-k with. */
+  check?: NodeBackend | null;
+  options?: InferOptions;
+  /** LensModel.warmUp before the first photo (default true). */
+  warmUp?: boolean;
+  /** One more infer under tf.profile. */
+  profile?: boolean;
+}
+
 /**
  * Times one model. The check builds a second copy of the model on the reference backend rather
  * than moving tensors there: a move reads GPU memory synchronously, which WebGPU in Node lacks.
  */
-export async function benchOne(
-  make: () => Promise<LensModel>,
-  image: RGBAImage,
-  runs: number,
-  backend: string,
-  check: NodeBackend | null,
-  options: InferOptions = {},
-  warmUp = true,
-  profile = false,
-): Promise<BenchRow> {
+export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage, settings: BenchSettings): Promise<BenchRow> {
+  const { runs, backend, check = null, options = {}, warmUp = true, profile = false } = settings;
   const t0 = performance.now();
   const model = await make();
   const loadMs = performance.now() - t0;
@@ -327,7 +332,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       .map((arch) => ({ arch })),
   ]) {
     const make = async () => ('id' in spec ? resolveModel(spec.id) : randomModel(spec.arch));
-    rows.push(await benchOne(make, image, runs, backend, reference, options, !values['no-warm-up'], values.profile));
+    rows.push(await benchOne(make, image, { runs, backend, check: reference, options, warmUp: !values['no-warm-up'], profile: values.profile }));
     if (!values.json) process.stderr.write(`${rows[rows.length - 1].model}: median ${rows[rows.length - 1].medianMs.toFixed(1)} ms\n`);
   }
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${platform()}, Node ${process.version}, tfjs ${tf.version.tfjs}`;

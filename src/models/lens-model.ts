@@ -11,7 +11,7 @@ import { topKIndices } from './webgpu-kernels';
 
 /** Where infer's time went, in ms (wall clock on the calling thread). */
 export interface InferSplit {
-  /** Photo to input tensor (CPU box filter, upload, resize, normalize). */
+  /** Photo to input tensor: resized, cropped and normalized on the CPU (the upload happens in `forward` on GPU backends). */
   preprocess: number;
   /** Enqueueing the network (synchronous backends run it here). */
   forward: number;
@@ -78,7 +78,7 @@ export class LensModel {
   async warmUp(size?: number): Promise<number> {
     const start = performance.now();
     const side = size ?? inputSide(this.manifest.preprocessing.resize);
-    // Wider than tall, so the resize and the crop a photo needs are prepared too.
+    // Wider than tall, as most photos: the warm-up goes through the same resize and crop.
     const width = Math.round(side * 1.5);
     const grey: RGBAImage = { width, height: side, data: new Uint8Array(width * side * 4).fill(128) };
     const backend = tf.getBackend();
