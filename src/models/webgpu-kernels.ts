@@ -1,6 +1,7 @@
 // Two steps of `infer` as one WebGPU dispatch each, with tfjs's own ops on every other backend.
-// On a GPU, each dispatch costs the CPU more to encode (~40-60 us in tfjs through Dawn) than the
-// GPU to run, and DRN-A-50's GPU kernels take ~5 ms in all: dispatches are what `infer` pays for.
+// On a GPU, each dispatch costs the CPU more to encode (70-150 us in tfjs through Dawn, measured on
+// the device machines' CPUs) than the GPU to run, and DRN-A-50's GPU kernels take ~5 ms in all:
+// dispatches are what `infer` pays for.
 // - top-k: tfjs's TopK is a bitonic sort of ~35 dispatches for 1000 classes; one workgroup that
 //   selects the k best in k rounds of a shared-memory reduction does it in one.
 // - a residual block's sum and ReLU: two dispatches in tfjs (Add, then Relu), one here.
@@ -107,7 +108,8 @@ function onWebGpu(): WebGPUBackend | null {
 /** relu(a + b) for two float tensors of the same shape. */
 export function addRelu<T extends tf.Tensor>(a: T, b: T): T {
   const gpu = onWebGpu();
-  if (!gpu) return tf.relu(tf.add(a, b));
+  // The kernel reads both at the same flat index: broadcasting is left to tfjs.
+  if (!gpu || a.shape.join() !== b.shape.join()) return tf.relu(tf.add(a, b));
   return tf.engine().makeTensorFromTensorInfo(gpu.runWebGPUProgram(new AddRelu(a.shape), [a, b], 'float32')) as T;
 }
 
