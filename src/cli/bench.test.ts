@@ -44,6 +44,7 @@ describe('bench', () => {
     // The profile names the network's kernels: 21 convolutions (20 in the plan + the classifier).
     expect(row.profile!.byName.find((k) => k.name === 'FusedConv2D')?.count).toBe(21);
     expect(row.profile!.kernels).toBeGreaterThan(21);
+    expect(row.profile!.dispatches).toBeNull(); // counted on WebGPU only
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
 });

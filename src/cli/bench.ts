@@ -53,6 +53,26 @@ export interface KernelProfile {
   /** tfjs kernels one infer runs (a kernel may be several GPU dispatches, e.g. TopK). */
   kernels: number;
   byName: { name: string; count: number; ms: number }[];
+  /** WebGPU compute dispatches of one plain infer (what the CPU pays for on a GPU); null elsewhere. */
+  dispatches: number | null;
+}
+
+/** Counts the WebGPU compute dispatches `run` makes, by wrapping the encoder's dispatch call meanwhile. */
+async function countDispatches(run: () => Promise<unknown>): Promise<number | null> {
+  const encoder = (globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups(...args: number[]): void } } }).GPUComputePassEncoder;
+  if (tf.getBackend() !== 'webgpu' || !encoder) return null;
+  const original = encoder.prototype.dispatchWorkgroups;
+  let n = 0;
+  encoder.prototype.dispatchWorkgroups = function (this: unknown, ...args: number[]) {
+    n++;
+    return original.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    encoder.prototype.dispatchWorkgroups = original;
+  }
+  return n;
 }
 
 /**
@@ -70,7 +90,9 @@ export async function profileInfer(model: LensModel, image: RGBAImage, options: 
     entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     byName.set(k.name, entry);
   }
-  return { kernels: info.kernels.length, byName: [...byName.values()].sort((a, b) => b.ms - a.ms) };
+  // Counted on a run of its own: under tf.profile every kernel is submitted apart, with timestamps.
+  const dispatches = await countDispatches(() => model.infer(image, options));
+  return { kernels: info.kernels.length, byName: [...byName.values()].sort((a, b) => b.ms - a.ms), dispatches };
 }
 
 export function quantile(sorted: readonly number[], q: number): number {
@@ -269,7 +291,8 @@ function profileTable(row: BenchRow): string {
   const total = p.byName.reduce((s, k) => s + k.ms, 0);
   const lines = p.byName.map((k) => `| ${k.name} | ${k.count} | ${k.ms.toFixed(2)} | ${((100 * k.ms) / (total || 1)).toFixed(1)}% |`);
   return [
-    `${row.model}, ${row.backend}: one infer under tf.profile, ${p.kernels} kernels, ${total.toFixed(2)} ms of kernel time`,
+    `${row.model}, ${row.backend}: one infer under tf.profile, ${p.kernels} kernels, ${total.toFixed(2)} ms of kernel time` +
+      (p.dispatches === null ? '' : `; ${p.dispatches} WebGPU dispatches in a plain infer`),
     '| kernel | count | ms | share |',
     '| --- | --- | --- | --- |',
     ...lines,
