@@ -1,34 +1,14 @@
 // `eval --jobs N` must give the figures of one job: same images, same maps, same order.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EvalReport } from './eval';
-import { REPO_ROOT } from './paths';
-
-const DATA = join(REPO_ROOT, '..', 'shared', 'data', 'imagenet-val-dev');
+import { DEV_SET as DATA } from './paths';
+import { runCli } from './run-cli';
 
 function evalJson(jobs: number): EvalReport {
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(REPO_ROOT, 'src/cli/main.ts'),
-      'eval',
-      '--data',
-      DATA,
-      '--limit',
-      '12',
-      '--model',
-      'resnet-50-imagenet',
-      '--jobs',
-      String(jobs),
-      '--json',
-    ],
-    { encoding: 'utf8', cwd: REPO_ROOT },
-  );
-  expect(r.status, r.stderr).toBe(0);
+  const r = runCli('eval', '--data', DATA, '--limit', '12', '--model', 'resnet-50-imagenet', '--jobs', String(jobs), '--json');
+  expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as EvalReport;
 }
 
@@ -51,11 +31,8 @@ describe('eval --jobs', () => {
       ['--jobs', '0', '--jobs must be a number from 1'],
       ['--size', '300', 'input size 300 must be a multiple of 32'],
     ]) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', DATA, flag, value], {
-        encoding: 'utf8',
-        cwd: REPO_ROOT,
-      });
-      expect(r.status).toBe(2);
+      const r = runCli('eval', '--data', DATA, flag, value);
+      expect(r.code).toBe(2);
       expect(r.stderr).toContain(message);
     }
   }, 60_000);

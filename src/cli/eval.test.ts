@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDevSet, type EvalReport } from './eval';
-import { REPO_ROOT } from './paths';
+import { DEV_SET } from './paths';
+import { runCli } from './run-cli';
 
 function devSet(annotations: string | null, files: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'devset-'));
@@ -46,14 +46,9 @@ describe('readDevSet', () => {
 // reference table in the set's README.
 describe('eval command', () => {
   it('prints Top-1 Cls, localization and MaxBoxAccV2 as JSON', () => {
-    const data = join(REPO_ROOT, '..', 'shared', 'data', 'imagenet-val-dev');
-    if (!existsSync(join(data, 'annotations.json'))) throw new Error(`${data}: the shared dev set is missing`);
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', data, '--limit', '12', '--model', 'resnet-50-imagenet', '--json'],
-      { encoding: 'utf8', cwd: REPO_ROOT },
-    );
-    expect(r.status, r.stderr).toBe(0);
+    if (!existsSync(join(DEV_SET, 'annotations.json'))) throw new Error(`${DEV_SET}: the shared dev set is missing`);
+    const r = runCli('eval', '--data', DEV_SET, '--limit', '12', '--model', 'resnet-50-imagenet', '--json');
+    expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as EvalReport;
     expect(out.images).toBe(12);
     // 12 ImageNet validation photos: a working ResNet-50 gets most of them right (about 3 in 4).
@@ -65,30 +60,22 @@ describe('eval command', () => {
   }, 300_000);
 
   it('adds the mean deletion and insertion curves of the top-1 maps with --faithfulness', () => {
-    const data = join(REPO_ROOT, '..', 'shared', 'data', 'imagenet-val-dev');
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(REPO_ROOT, 'src/cli/main.ts'),
-        'eval',
-        '--data',
-        data,
-        '--limit',
-        '2',
-        '--model',
-        'resnet-50-imagenet',
-        '--json',
-        '--jobs',
-        '1',
-        '--faithfulness',
-        '--steps',
-        '2',
-      ],
-      { encoding: 'utf8', cwd: REPO_ROOT },
+    const r = runCli(
+      'eval',
+      '--data',
+      DEV_SET,
+      '--limit',
+      '2',
+      '--model',
+      'resnet-50-imagenet',
+      '--json',
+      '--jobs',
+      '1',
+      '--faithfulness',
+      '--steps',
+      '2',
     );
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const f = (JSON.parse(r.stdout) as EvalReport).faithfulness!;
     expect(f).toMatchObject({ steps: 2, classOf: 'top-1', images: 2, fractions: [0, 0.5, 1], failed: [] });
     // 2 steps: the photo, the blurred photo and one step per curve, per image.
@@ -104,13 +91,9 @@ describe('eval command', () => {
   }, 300_000);
 
   it('refuses --steps without --faithfulness, and a bad step count, in one line', () => {
-    const run = (...a: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'eval', '--data', 'x', ...a], {
-        encoding: 'utf8',
-        cwd: REPO_ROOT,
-      });
-    expect(run('--steps', '4').stderr.trim()).toBe('error: --steps goes with --faithfulness');
-    expect(run('--faithfulness', '--steps', '1').stderr.trim()).toMatch(/^error: --steps must be a number from 2 to 256/);
-    expect(run('--faithfulness', '--steps', '2.5').stderr.trim()).toBe('error: --steps must be a whole number, got 2.5');
+    const run = (...a: string[]) => runCli('eval', '--data', 'x', ...a);
+    expect(run('--steps', '4').stderr).toBe('error: --steps goes with --faithfulness');
+    expect(run('--faithfulness', '--steps', '1').stderr).toMatch(/^error: --steps must be a number from 2 to 256/);
+    expect(run('--faithfulness', '--steps', '2.5').stderr).toBe('error: --steps must be a whole number, got 2.5');
   }, 60_000);
 });

@@ -1,6 +1,5 @@
 // A phone photo's EXIF orientation, through the CLI as a user runs it: each turned copy must give
 // the upright copy's classes, probabilities and boxes, in the displayed photo's pixels.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { decodeImage } from '../image/decode-node';
 import { orientedJpeg } from '../image/oriented-photo';
 import type { LocateResult } from '../localize/report';
 import { REPO_ROOT } from './paths';
+import { runCli } from './run-cli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'drn-exif-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -21,12 +21,9 @@ describe('locate on EXIF-oriented JPEGs', () => {
       writeFileSync(file, orientedJpeg(upright, o));
       return file;
     });
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'locate', ...files, '--json', '--top', '1'], {
-      encoding: 'utf8',
-      cwd: REPO_ROOT,
-    });
-    expect(r.stderr.trim()).toBe('');
-    expect(r.status).toBe(0);
+    const r = runCli('locate', ...files, '--json', '--top', '1');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
     const [ref, ...turned] = JSON.parse(r.stdout) as LocateResult[];
     expect(ref.classes[0].name).toBe('espresso');
     for (const t of turned) {

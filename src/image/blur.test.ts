@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { grayImage as image } from './test-images';
 import { blurImage, boxRadius } from './blur';
-
-const image = (w: number, h: number, f: (x: number, y: number) => number) => {
-  const data = new Uint8ClampedArray(w * h * 4);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const v = f(x, y);
-      data.set([v, v, v, 255], 4 * (y * w + x));
-    }
-  return { width: w, height: h, data };
-};
 
 describe('blurImage', () => {
   it('keeps a uniform photo as it is and alpha opaque', () => {

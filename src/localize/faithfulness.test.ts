@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { grayImage as gray } from '../image/test-images';
 import type { RGBAImage } from '../image/geometry';
 import { evidenceRanks, faithfulnessCurves, mixedImage, stepCounts, trapezoidAuc } from './faithfulness';
-
-const gray = (w: number, h: number, f: (x: number, y: number) => number): RGBAImage => {
-  const data = new Uint8ClampedArray(w * h * 4);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const v = f(x, y);
-      data.set([v, v, v, 255], 4 * (y * w + x));
-    }
-  return { width: w, height: h, data };
-};
 const red = (img: RGBAImage) => Array.from({ length: img.width * img.height }, (_, i) => img.data[4 * i]);
 
 describe('evidence order and steps', () => {
