@@ -20,7 +20,7 @@ import { initBackend, type NodeBackend } from './backend-node';
 import { resolveModel } from './models';
 
 export const BENCH_USAGE =
-  'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--size N] [--flip] [--no-winner] [--no-warm-up] [--check] [--profile] [--tf-flags NAME=VALUE,...] [--json]';
+  'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--size N] [--flip] [--no-winner] [--no-warm-up] [--check] [--profile] [--no-replay] [--tf-flags NAME=VALUE,...] [--json]';
 
 export interface BenchRow {
   model: string;
@@ -35,7 +35,9 @@ export interface BenchRow {
   p90Ms: number;
   runs: number;
   /** Medians over the runs of where infer's time went, in ms. */
-  split: InferSplit;
+  split: Pick<InferSplit, 'preprocess' | 'forward' | 'postprocess' | 'readback'>;
+  /** On WebGPU: the runs replayed a captured one (LensModel.replay). */
+  replayed: boolean;
   /**
    * Median GPU kernel time of one infer from tf.time, where the backend measures it (WebGPU with
    * timestamp queries, WebGL); null on wasm and cpu, whose kernels run inside `forward`.
@@ -53,8 +55,10 @@ export interface KernelProfile {
   /** tfjs kernels one infer runs (a kernel may be several GPU dispatches, e.g. TopK). */
   kernels: number;
   byName: { name: string; count: number; ms: number }[];
-  /** WebGPU compute dispatches of one plain infer (what the CPU pays for on a GPU); null elsewhere. */
+  /** WebGPU compute dispatches of one infer op by op through tfjs (what the CPU pays for on a GPU); null elsewhere. */
   dispatches: number | null;
+  /** The same for one replayed infer (the same GPU work, encoded from a capture); null when not replaying. */
+  replayDispatches: number | null;
 }
 
 /** Counts the WebGPU compute dispatches `run` makes, by wrapping the encoder's dispatch call meanwhile. */
@@ -92,7 +96,7 @@ export async function profileInfer(model: LensModel, image: RGBAImage, options: 
   }
   // Counted on a run of its own: under tf.profile every kernel is submitted apart, with timestamps.
   const dispatches = await countDispatches(() => model.infer(image, options));
-  return { kernels: info.kernels.length, byName: [...byName.values()].sort((a, b) => b.ms - a.ms), dispatches };
+  return { kernels: info.kernels.length, byName: [...byName.values()].sort((a, b) => b.ms - a.ms), dispatches, replayDispatches: null };
 }
 
 export function quantile(sorted: readonly number[], q: number): number {
@@ -169,6 +173,8 @@ export interface BenchSettings {
   warmUp?: boolean;
   /** One more infer under tf.profile. */
   profile?: boolean;
+  /** LensModel.replay: on WebGPU, replay captured runs (default true). */
+  replay?: boolean;
 }
 
 /**
@@ -176,9 +182,10 @@ export interface BenchSettings {
  * than moving tensors there: a move reads GPU memory synchronously, which WebGPU in Node lacks.
  */
 export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage, settings: BenchSettings): Promise<BenchRow> {
-  const { runs, backend, check = null, options = {}, warmUp = true, profile = false } = settings;
+  const { runs, backend, check = null, options = {}, warmUp = true, profile = false, replay = true } = settings;
   const t0 = performance.now();
   const model = await make();
+  model.replay = replay;
   const loadMs = performance.now() - t0;
   const warmUpMs = warmUp ? await model.warmUp(options.size) : 0;
   const t1 = performance.now();
@@ -190,6 +197,13 @@ export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage,
   const kernels: number[] = [];
   const kernelsReported = REPORTS_KERNELS.has(tf.getBackend());
   for (let i = 0; i < runs; i++) {
+    // A replay times its own pass (timestamp queries); tf.time sees none of it.
+    if (model.lastSplit.replayed) {
+      times.push((await model.infer(image, options)).ms);
+      splits.push(model.lastSplit);
+      if (model.lastSplit.gpu !== undefined) kernels.push(model.lastSplit.gpu);
+      continue;
+    }
     // Kernel timing adds queries (and on WebGPU a wait) to the run, so it gets runs of its own.
     if (kernelsReported && i % 2 === 1) {
       kernels.push((await timedInfer(model, image, options)).kernelMs);
@@ -200,7 +214,7 @@ export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage,
   }
   const tensorGrowth = tf.memory().numTensors - tensorsBefore;
   times.sort((a, b) => a - b);
-  const med = (k: keyof InferSplit) =>
+  const med = (k: 'preprocess' | 'forward' | 'postprocess' | 'readback') =>
     quantile(
       splits.map((x) => x[k]).sort((a, b) => a - b),
       0.5,
@@ -215,7 +229,13 @@ export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage,
     medianMs: quantile(times, 0.5),
     p90Ms: quantile(times, 0.9),
     runs: times.length,
-    split: { preprocess: med('preprocess'), forward: med('forward'), postprocess: med('postprocess'), readback: med('readback') },
+    split: {
+      preprocess: med('preprocess'),
+      forward: med('forward'),
+      postprocess: med('postprocess'),
+      readback: med('readback'),
+    },
+    replayed: splits.some((x) => x.replayed),
     kernelMs: kernels.length
       ? quantile(
           kernels.sort((a, b) => a - b),
@@ -224,7 +244,14 @@ export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage,
       : null,
     tensorGrowth,
   };
-  if (profile) row.profile = await profileInfer(model, image, options);
+  if (profile) {
+    // tf.profile sees kernels only as tfjs runs them, op by op.
+    model.replay = false;
+    row.profile = await profileInfer(model, image, options);
+    row.profile.dispatches = await countDispatches(() => model.infer(image, options));
+    model.replay = replay;
+    if (replay) row.profile.replayDispatches = await countDispatches(() => model.infer(image, options));
+  }
   model.dispose();
   if (check) {
     const current = tf.getBackend();
@@ -266,7 +293,7 @@ function table(rows: BenchRow[]): string {
   const body = rows.map((r) => [
     r.model,
     r.maps,
-    r.backend,
+    r.replayed ? `${r.backend}, replayed` : r.backend,
     r.loadMs.toFixed(0),
     r.warmUpMs.toFixed(0),
     r.firstMs.toFixed(0),
@@ -292,7 +319,8 @@ function profileTable(row: BenchRow): string {
   const lines = p.byName.map((k) => `| ${k.name} | ${k.count} | ${k.ms.toFixed(2)} | ${((100 * k.ms) / (total || 1)).toFixed(1)}% |`);
   return [
     `${row.model}, ${row.backend}: one infer under tf.profile, ${p.kernels} kernels, ${total.toFixed(2)} ms of kernel time` +
-      (p.dispatches === null ? '' : `; ${p.dispatches} WebGPU dispatches in a plain infer`),
+      (p.dispatches === null ? '' : `; ${p.dispatches} WebGPU dispatches in an infer op by op`) +
+      (p.replayDispatches === null ? '' : `, ${p.replayDispatches} in a replayed one`),
     '| kernel | count | ms | share |',
     '| --- | --- | --- | --- |',
     ...lines,
@@ -336,6 +364,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       'no-warm-up': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'tf-flags': { type: 'string' },
+      'no-replay': { type: 'boolean', default: false },
     },
   });
   const options: InferOptions = { size: inputSize(values.size), flip: values.flip, winner: !values['no-winner'] };
@@ -355,7 +384,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
       .map((arch) => ({ arch })),
   ]) {
     const make = async () => ('id' in spec ? resolveModel(spec.id) : randomModel(spec.arch));
-    rows.push(await benchOne(make, image, { runs, backend, check: reference, options, warmUp: !values['no-warm-up'], profile: values.profile }));
+    rows.push(
+      await benchOne(make, image, {
+        runs,
+        backend,
+        check: reference,
+        options,
+        warmUp: !values['no-warm-up'],
+        profile: values.profile,
+        replay: !values['no-replay'],
+      }),
+    );
     if (!values.json) process.stderr.write(`${rows[rows.length - 1].model}: median ${rows[rows.length - 1].medianMs.toFixed(1)} ms\n`);
   }
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${platform()}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
@@ -363,10 +402,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify({ machine, input, rows }, null, 1));
   else {
     console.log(`${machine}\ninput: ${input}; time = photo to maps on the CPU (preprocessing included)`);
-    console.log('split (medians): pre = photo to input tensor; forward = the network enqueued (synchronous backends compute it here);');
+    console.log('split (medians): pre = photo to input pixels; forward = the network enqueued (synchronous backends compute it here);');
     console.log('post = logits, top-k, planes, winner enqueued; readback = waiting for the one packed read (GPU backends compute here);');
+    console.log('"replayed": WebGPU runs replay one captured run (forward = all of it encoded and submitted, post = 0);');
     console.log(
-      `kernels = GPU kernel time of one infer (tf.time), measured on every other run, n/a where the backend does not report it\n\n${table(rows)}`,
+      `kernels = GPU kernel time of one infer: tf.time on every other run op by op, the pass's timestamp queries when replayed; n/a where not reported\n\n${table(rows)}`,
     );
     for (const r of rows.filter((x) => x.profile)) console.log(`\n${profileTable(r)}`);
   }

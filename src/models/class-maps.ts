@@ -29,6 +29,8 @@ export interface Inference {
   logits: Float32Array;
   transform: InputTransform;
   backend: string;
+  /** On WebGPU: the run replayed a captured command sequence (webgpu-replay.ts) rather than going op by op. */
+  replayed?: boolean;
   /** Wall time from photo to maps on the CPU. */
   ms: number;
 }

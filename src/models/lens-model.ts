@@ -1,25 +1,47 @@
 // The one public entry to a loaded network: photo in, top classes and their class maps out.
 // Everything it returns is plain CPU data, so localization, drawing and export never touch tf.
 import * as tf from '@tensorflow/tfjs';
-import { resizeAt, type Preprocessing, type RGBAImage, type Resize } from '../image/geometry';
-import { toInputTensor } from '../image/preprocess';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { inputTransform, resizeAt, type Preprocessing, type RGBAImage, type Resize } from '../image/geometry';
+import { channelMap, inputPixels, toInputTensor } from '../image/preprocess';
 import type { LoadedPackage, ModelManifest } from './package';
 import { classMaps } from './forward';
 import { buildPlan, type Plan } from './plan';
 import { softmax, type InferOptions, type Inference, type MapPlanes } from './class-maps';
 import { topKIndices } from './webgpu-kernels';
+import { capture, ReplayArena, type ReplayGraph } from './webgpu-replay';
 
 /** Where infer's time went, in ms (wall clock on the calling thread). */
 export interface InferSplit {
-  /** Photo to input tensor: resized, cropped and normalized on the CPU (the upload happens in `forward` on GPU backends). */
+  /** Photo to input pixels: resized, cropped and normalized on the CPU. */
   preprocess: number;
-  /** Enqueueing the network (synchronous backends run it here). */
+  /**
+   * The input made a tensor and the network enqueued (synchronous backends run it here); on a
+   * WebGPU replay, the input written and every dispatch encoded and submitted.
+   */
   forward: number;
-  /** Logits, top-k, plane gather and winner, enqueued. */
+  /** Logits, top-k, plane gather and winner, enqueued (0 on a replay: they are in `forward`). */
   postprocess: number;
   /** Waiting for the one packed readback (asynchronous backends run the network here). */
   readback: number;
+  /** On a WebGPU replay with timestamp queries: the GPU time of its one compute pass. */
+  gpu?: number;
+  /** On WebGPU: true when the run was a replay of a captured one (webgpu-replay.ts). */
+  replayed?: boolean;
 }
+
+/** A captured run and the map size it gives; graph null where the capture was refused. */
+interface Captured {
+  graph: ReplayGraph | null;
+  h: number;
+  w: number;
+}
+
+/**
+ * How many captured runs (input sizes, flip, k, ...) a model keeps. Each holds only its input,
+ * constants and uniforms (kilobytes): the intermediates are the arena's, shared by all.
+ */
+const MAX_GRAPHS = 8;
 
 export class LensModel {
   readonly manifest: ModelManifest;
@@ -29,6 +51,9 @@ export class LensModel {
   private kept: tf.Tensor4D | null = null;
   /** The split of the last infer call. */
   lastSplit: InferSplit = { preprocess: 0, forward: 0, postprocess: 0, readback: 0 };
+  /** On WebGPU, replay captured runs (webgpu-replay.ts); false runs every op through tfjs each time. */
+  replay = true;
+  private replays: { backend: WebGPUBackend; arena: ReplayArena; graphs: Map<string, Captured> } | null = null;
 
   constructor(pkg: LoadedPackage) {
     this.manifest = pkg.manifest;
@@ -56,13 +81,13 @@ export class LensModel {
    * Logits, top-k indices, the wanted planes and (if asked) the winner grid, as one flat tensor:
    * [logits (C) | top-k (k) | planes ((k + extra) * h * w) | winner (h * w)].
    */
-  private packed(maps: tf.Tensor4D, k: number, extra: number[], winner: boolean): tf.Tensor1D {
+  private packed(maps: tf.Tensor4D, k: number, extra: tf.Tensor1D | null, winner: boolean): tf.Tensor1D {
     const [h, w, n] = maps.shape.slice(1) as [number, number, number];
     return tf.tidy(() => {
       const flat = maps.reshape([h * w, n]);
       const logits = tf.mean(flat, 0);
       const indices = topKIndices(logits as tf.Tensor1D, k);
-      const wanted = extra.length ? tf.concat([indices, tf.tensor1d(extra, 'int32')]) : indices;
+      const wanted = extra ? tf.concat([indices, extra]) : indices;
       const parts = [logits, tf.cast(indices, 'float32'), tf.transpose(tf.gather(flat, wanted, 1)).reshape([-1])];
       // Class indices are exact in float32 (< 2^24), so the winner rides in the same readback.
       if (winner) parts.push(tf.cast(tf.argMax(flat, 1), 'float32'));
@@ -89,7 +114,7 @@ export class LensModel {
       try {
         tf.tidy(() => {
           const { input } = toInputTensor(grey, this.preprocessing(size));
-          this.packed(this.forward(input, false), Math.min(5, this.manifest.classes.length), [], true);
+          this.packed(this.forward(input, false), Math.min(5, this.manifest.classes.length), null, true);
         });
       } finally {
         tf.env().set('WEBGPU_ENGINE_COMPILE_ONLY', false);
@@ -115,49 +140,139 @@ export class LensModel {
     const k = Math.min(options.topK ?? 5, n);
     const extra = [...new Set(options.extraClasses ?? [])].filter((c) => Number.isInteger(c) && c >= 0 && c < n);
     const wantWinner = options.winner ?? true;
+    const prep = this.preprocessing(options.size);
+    const transform = inputTransform(prep.resize, image.width, image.height);
+    const pixels = inputPixels(image, transform, channelMap(prep));
+    const preprocess = performance.now() - start;
+    const run = { pixels, side: transform.inputSize, flip: options.flip ?? false, k, extra, winner: wantWinner, keep: options.keepMaps ?? false };
+    const gpu = this.replay && tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WebGPUBackend) : null;
+    const captured = gpu ? this.graphsOn(gpu).get(runKey(run)) : undefined;
+    if (captured) {
+      // Least recently used first, for evictGraphs.
+      this.replays!.graphs.delete(runKey(run));
+      this.replays!.graphs.set(runKey(run), captured);
+    }
+    const { all, h, w, kept, split } = captured?.graph ? await this.replayed(gpu!, captured.graph, captured, run) : await this.throughTfjs(gpu, run);
+    if (run.keep) this.kept = kept;
+    this.lastSplit = { preprocess, ...split };
+    const cells = h * w;
+    const logits = all.slice(0, n);
+    const topIdx = Array.from(all.subarray(n, n + k), Math.round);
+    const planesAt = n + k;
+    const classes = [...topIdx, ...extra.filter((c) => !topIdx.includes(c))];
+    const data = new Float32Array(classes.length * cells);
+    classes.forEach((c, i) => {
+      const j = i < k ? i : k + extra.indexOf(c);
+      data.set(all.subarray(planesAt + j * cells, planesAt + (j + 1) * cells), i * cells);
+    });
+    const winnerAt = planesAt + (k + extra.length) * cells;
+    const winner = wantWinner ? Int32Array.from(all.subarray(winnerAt, winnerAt + cells), Math.round) : new Int32Array(0);
+    const probs = softmax(logits);
+    return {
+      top: topIdx.map((index) => ({ index, name: this.manifest.classes[index], logit: logits[index], probability: probs[index] })),
+      maps: { width: w, height: h, cellSize: transform.inputSize / w, classes, data, winner },
+      logits,
+      transform,
+      backend: tf.getBackend(),
+      replayed: split.replayed,
+      ms: performance.now() - start,
+    };
+  }
+
+  /** The captured runs on this backend (a new backend, e.g. after a lost device, starts afresh). */
+  private graphsOn(backend: WebGPUBackend): Map<string, Captured> {
+    if (this.replays?.backend !== backend) {
+      this.disposeReplays();
+      this.replays = { backend, arena: new ReplayArena(backend.device), graphs: new Map() };
+    }
+    return this.replays.graphs;
+  }
+
+  /** One run op by op through tfjs; on WebGPU, the first run of its kind is captured for replay. */
+  private async throughTfjs(gpu: WebGPUBackend | null, run: Run): Promise<RunResult> {
     const made: tf.Tensor[] = [];
     try {
-      const { input, transform } = toInputTensor(image, this.preprocessing(options.size));
-      made.push(input);
-      const t1 = performance.now();
-      const maps = this.forward(input, options.flip ?? false);
-      made.push(maps);
-      const t2 = performance.now();
-      const [h, w] = maps.shape.slice(1) as [number, number];
-      const cells = h * w;
-      const packed = this.packed(maps, k, extra, wantWinner);
-      made.push(packed);
-      const t3 = performance.now();
-      const all = (await packed.data()) as Float32Array;
-      const t4 = performance.now();
-      const logits = all.slice(0, n);
-      const topIdx = Array.from(all.subarray(n, n + k), Math.round);
-      const planesAt = n + k;
-      const classes = [...topIdx, ...extra.filter((c) => !topIdx.includes(c))];
-      const data = new Float32Array(classes.length * cells);
-      classes.forEach((c, i) => {
-        const j = i < k ? i : k + extra.indexOf(c);
-        data.set(all.subarray(planesAt + j * cells, planesAt + (j + 1) * cells), i * cells);
-      });
-      const winnerAt = planesAt + (k + extra.length) * cells;
-      const winner = wantWinner ? Int32Array.from(all.subarray(winnerAt, winnerAt + cells), Math.round) : new Int32Array(0);
-      if (options.keepMaps) {
-        made.splice(made.indexOf(maps), 1);
-        this.kept = maps;
-      }
-      this.lastSplit = { preprocess: t1 - start, forward: t2 - t1, postprocess: t3 - t2, readback: t4 - t3 };
-      const probs = softmax(logits);
-      return {
-        top: topIdx.map((index) => ({ index, name: this.manifest.classes[index], logit: logits[index], probability: probs[index] })),
-        maps: { width: w, height: h, cellSize: transform.inputSize / w, classes, data, winner },
-        logits,
-        transform,
-        backend: tf.getBackend(),
-        ms: performance.now() - start,
+      const t0 = performance.now();
+      const input = tf.tensor4d(run.pixels, [1, run.side, run.side, 3]);
+      const extra = run.extra.length ? tf.tensor1d(run.extra, 'int32') : null;
+      made.push(input, ...(extra ? [extra] : []));
+      let t1 = 0;
+      let t2 = 0;
+      const compute = (): tf.Tensor[] => {
+        const maps = this.forward(input, run.flip);
+        t1 = performance.now();
+        const packed = this.packed(maps, run.k, extra, run.winner);
+        t2 = performance.now();
+        return [packed, maps];
       };
+      let outputs: tf.Tensor[];
+      const graphs = gpu ? this.graphsOn(gpu) : null;
+      if (gpu && graphs && !graphs.has(runKey(run))) {
+        const c = capture(gpu, this.replays!.arena, extra ? [input, extra] : [input], this.weights.values(), compute);
+        outputs = c.outputs;
+        if (c.refused) console.warn(`${this.manifest.title}: WebGPU runs go op by op (no replay: ${c.refused})`);
+        const [h, w] = outputs[1].shape.slice(1) as [number, number];
+        graphs.set(runKey(run), { graph: c.graph, h, w });
+        this.evictGraphs(graphs);
+      } else {
+        outputs = compute();
+      }
+      made.push(...outputs);
+      const [packed, maps] = outputs as [tf.Tensor1D, tf.Tensor4D];
+      const all = (await packed.data()) as Float32Array;
+      const t3 = performance.now();
+      const [h, w] = maps.shape.slice(1) as [number, number];
+      if (run.keep) made.splice(made.indexOf(maps), 1);
+      return { all, h, w, kept: run.keep ? maps : null, split: { forward: t1 - t0, postprocess: t2 - t1, readback: t3 - t2, replayed: gpu ? false : undefined } };
     } finally {
       tf.dispose(made);
     }
+  }
+
+  /** One run as a replay of its captured commands; with keep, the maps are copied into a tfjs tensor in the same submit. */
+  private async replayed(gpu: WebGPUBackend, graph: ReplayGraph, shape: Captured, run: Run): Promise<RunResult> {
+    const t0 = performance.now();
+    let kept: tf.Tensor4D | null = null;
+    const copies = [];
+    if (run.keep) {
+      const info = gpu.makeTensorInfo([1, shape.h, shape.w, this.manifest.classes.length], 'float32');
+      gpu.uploadToGPU(info.dataId);
+      kept = tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor4D;
+      copies.push({ output: 1, into: gpu.tensorMap.get(info.dataId).resource as GPUBuffer });
+    }
+    try {
+      const r = await graph.run(run.extra.length ? [run.pixels, Int32Array.from(run.extra)] : [run.pixels], copies);
+      return {
+        all: r.data,
+        h: shape.h,
+        w: shape.w,
+        kept,
+        split: { forward: r.encodeMs, postprocess: 0, readback: performance.now() - t0 - r.encodeMs, gpu: r.gpuMs ?? undefined, replayed: true },
+      };
+    } catch (e) {
+      kept?.dispose();
+      throw e;
+    }
+  }
+
+  /** Drops the least recently used captures; their buffers go once the runs already queued are done. */
+  private evictGraphs(graphs: Map<string, Captured>): void {
+    for (const [key, c] of graphs) {
+      if (graphs.size <= MAX_GRAPHS) break;
+      const graph = c.graph;
+      if (graph) void this.replays!.arena.serial(async () => graph.dispose());
+      graphs.delete(key);
+    }
+  }
+
+  private disposeReplays(): void {
+    if (!this.replays) return;
+    const { arena, graphs } = this.replays;
+    void arena.serial(async () => {
+      for (const c of graphs.values()) c.graph?.dispose();
+      arena.dispose();
+    });
+    this.replays = null;
   }
 
   /** True while the last photo's maps are kept (infer with keepMaps). */
@@ -189,9 +304,34 @@ export class LensModel {
 
   dispose(): void {
     this.releaseMaps();
+    this.disposeReplays();
     tf.dispose([...this.weights.values()]);
     this.weights.clear();
   }
+}
+
+/** One infer's network work: its input pixels and everything that fixes the commands it runs. */
+interface Run {
+  pixels: Float32Array;
+  side: number;
+  flip: boolean;
+  k: number;
+  extra: number[];
+  winner: boolean;
+  keep: boolean;
+}
+
+interface RunResult {
+  all: Float32Array;
+  h: number;
+  w: number;
+  kept: tf.Tensor4D | null;
+  split: Omit<InferSplit, 'preprocess'>;
+}
+
+/** Runs with the same key run the same commands (the extra classes are an input, only their count matters). */
+function runKey(r: Run): string {
+  return `${r.side} ${r.flip} ${r.k} ${r.extra.length} ${r.winner}`;
 }
 
 /** The network input side a resize rule gives. */

@@ -1,17 +1,12 @@
-// The WebGPU kernels against tfjs's own ops. In Node they need the optional Dawn binding and a
-// Vulkan driver (`npm install --no-save webgpu@0.6.2`; on a machine without a GPU, SwiftShader:
-// VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json): without them these cases run on the
-// cpu backend (tfjs's own ops, the semantics the kernels must match), and CI covers these kernels through e2e/webgpu.spec.ts, which runs the page on
-// Chromium's WebGPU and compares its classes and maps with wasm's.
+// The WebGPU kernels against tfjs's own ops, on Dawn (dawn-test.ts; CI installs it). Where Dawn
+// cannot start, these cases run on the cpu backend (tfjs's own ops, the semantics the kernels
+// must match), and e2e/webgpu.spec.ts still runs the kernels on Chromium's WebGPU.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../cli/backend-node';
+import { startDawn } from './dawn-test';
 import { addRelu, topKIndices } from './webgpu-kernels';
 
-const dawn = await initBackend('webgpu').then(
-  () => true,
-  () => false,
-);
+const dawn = await startDawn();
 if (!dawn) await tf.setBackend('cpu');
 
 /** The k best by value (larger first), ties to the lower index. */

@@ -1,0 +1,17 @@
+// WebGPU in unit tests: Dawn's Node binding (the optional `webgpu` package, which CI installs) on
+// a Vulkan driver. Without VK_ICD_FILENAMES set, the tests take Chromium's SwiftShader where it is
+// installed, so that they check the same thing on every machine, GPU or not: they test
+// correctness, not speed.
+import { existsSync } from 'node:fs';
+import { initBackend } from '../cli/backend-node';
+
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** Starts tfjs's WebGPU backend on Dawn; false (and tfjs untouched) where it cannot. */
+export async function startDawn(): Promise<boolean> {
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+  return initBackend('webgpu').then(
+    () => true,
+    () => false,
+  );
+}
