@@ -1,5 +1,6 @@
-// WebGPU forced on this machine's software adapter (SwiftShader): slow, so one photo, whose maps
-// are then checked against wasm's after the device is lost and the page falls back.
+// WebGPU forced on this machine's software adapter (SwiftShader): slow, so one photo, a replay of
+// the run the warm-up captured, whose maps are then checked against wasm's after the device is
+// lost and the page falls back.
 import { expect, test } from '@playwright/test';
 import { downloadJson, dropFile, meanChange, sampleBytes, topClasses, viewerPixels, waitForResult } from './helpers';
 
@@ -13,6 +14,8 @@ test('forced WebGPU: the top class, maps that agree with wasm, and a lost device
   await dropFile(page, 'coffee.jpg', sampleBytes('coffee.jpg'), 'image/jpeg');
   await waitForResult(page, 'coffee.jpg', 480_000);
   expect((await topClasses(page))[0]).toBe('espresso');
+  // The warm-up captured this kind of run: the photo was a replay (src/models/webgpu-replay.ts).
+  await expect(page.getByTestId('last-ms')).toContainText('(replayed)');
   await page.getByTestId('raw-grid').check();
   const gpuJson = await downloadJson(page);
   const gpuPixels = await viewerPixels(page);

@@ -53,7 +53,9 @@ export function Toolbar({ state, controller }: { state: State; controller: Contr
         </div>
         <div>
           <dt>Last inference</dt>
-          <dd data-testid="last-ms">{result ? `${Math.round(result.inference.ms)} ms` : '—'}</dd>
+          <dd data-testid="last-ms" title={result?.inference.replayed ? 'a replay of the recorded WebGPU commands of an earlier run' : undefined}>
+            {result ? `${Math.round(result.inference.ms)} ms${result.inference.replayed ? ' (replayed)' : ''}` : '—'}
+          </dd>
         </div>
         <div>
           <dt>Tensors</dt>
