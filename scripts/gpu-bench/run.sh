@@ -16,8 +16,10 @@ xz -dc $d/dawn.node.xz >$d/node_modules/webgpu/dist/linux-x64/dawn.node
 ls /usr/local/nvidia/share/vulkan/icd.d /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>/dev/null
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader
 lscpu | grep -m1 'Model name'
-echo "== WebGPU through Dawn, $archs"
+echo "== WebGPU through Dawn, $archs (replayed)"
 $d/node $d/bench.mjs --backend webgpu --arch "$archs" --runs 60 --profile
+echo "== op by op through tfjs"
+$d/node $d/bench.mjs --backend webgpu --arch "$archs" --runs 60 --no-replay
 echo "== 448 px"
 $d/node $d/bench.mjs --backend webgpu --arch "$archs" --runs 30 --size 448
 echo "== against wasm"
