@@ -17,7 +17,7 @@ export async function startDawn(): Promise<boolean> {
     await initBackend('webgpu');
     return true;
   } catch (e) {
-    if (process.env.DRN_LENS_REQUIRE_DAWN) throw new Error(`DRN_LENS_REQUIRE_DAWN is set but Dawn did not start: ${(e as Error).message}`);
+    if (process.env.DRN_LENS_REQUIRE_DAWN) throw new Error(`DRN_LENS_REQUIRE_DAWN is set but Dawn did not start: ${(e as Error).message}`, { cause: e });
     return false;
   }
 }
