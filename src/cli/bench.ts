@@ -248,7 +248,6 @@ export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage,
     // tf.profile sees kernels only as tfjs runs them, op by op.
     model.replay = false;
     row.profile = await profileInfer(model, image, options);
-    row.profile.dispatches = await countDispatches(() => model.infer(image, options));
     model.replay = replay;
     if (replay) row.profile.replayDispatches = await countDispatches(() => model.infer(image, options));
   }

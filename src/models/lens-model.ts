@@ -146,13 +146,17 @@ export class LensModel {
     const preprocess = performance.now() - start;
     const run = { pixels, side: transform.inputSize, flip: options.flip ?? false, k, extra, winner: wantWinner, keep: options.keepMaps ?? false };
     const gpu = this.replay && tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WebGPUBackend) : null;
-    const captured = gpu ? this.graphsOn(gpu).get(runKey(run)) : undefined;
+    const key = runKey(run);
+    const graphs = gpu ? this.graphsOn(gpu) : null;
+    const captured = graphs?.get(key);
     if (captured) {
       // Least recently used first, for evictGraphs.
-      this.replays!.graphs.delete(runKey(run));
-      this.replays!.graphs.set(runKey(run), captured);
+      graphs!.delete(key);
+      graphs!.set(key, captured);
     }
-    const { all, h, w, kept, split } = captured?.graph ? await this.replayed(gpu!, captured.graph, captured, run) : await this.throughTfjs(gpu, run);
+    const { all, h, w, kept, split } = captured?.graph
+      ? await this.replayed(gpu!, captured.graph, captured, run)
+      : await this.throughTfjs(run, gpu, captured ? null : key);
     if (run.keep) this.kept = kept;
     this.lastSplit = { preprocess, ...split };
     const cells = h * w;
@@ -188,8 +192,8 @@ export class LensModel {
     return this.replays.graphs;
   }
 
-  /** One run op by op through tfjs; on WebGPU, the first run of its kind is captured for replay. */
-  private async throughTfjs(gpu: WebGPUBackend | null, run: Run): Promise<RunResult> {
+  /** One run op by op through tfjs; on WebGPU, captured for replay under `captureAs` when given. */
+  private async throughTfjs(run: Run, gpu: WebGPUBackend | null, captureAs: string | null): Promise<RunResult> {
     const made: tf.Tensor[] = [];
     try {
       const t0 = performance.now();
@@ -206,14 +210,13 @@ export class LensModel {
         return [packed, maps];
       };
       let outputs: tf.Tensor[];
-      const graphs = gpu ? this.graphsOn(gpu) : null;
-      if (gpu && graphs && !graphs.has(runKey(run))) {
-        const c = capture(gpu, this.replays!.arena, extra ? [input, extra] : [input], this.weights.values(), compute);
+      if (gpu && captureAs !== null && this.replays) {
+        const c = capture(gpu, this.replays.arena, extra ? [input, extra] : [input], this.weights.values(), compute);
         outputs = c.outputs;
         if (c.refused) console.warn(`${this.manifest.title}: WebGPU runs go op by op (no replay: ${c.refused})`);
         const [h, w] = outputs[1].shape.slice(1) as [number, number];
-        graphs.set(runKey(run), { graph: c.graph, h, w });
-        this.evictGraphs(graphs);
+        this.replays.graphs.set(captureAs, { graph: c.graph, h, w });
+        this.evictGraphs(this.replays.graphs);
       } else {
         outputs = compute();
       }

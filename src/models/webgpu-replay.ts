@@ -90,7 +90,6 @@ const COPY_DST = 0x8;
 const QUERY_RESOLVE = 0x200;
 
 export class ReplayGraph {
-  readonly dispatches: number;
   private readonly arena: ReplayArena;
   private readonly steps: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; workgroups: [number, number, number] }[];
   private readonly inputs: GPUBuffer[];
@@ -102,7 +101,6 @@ export class ReplayGraph {
   constructor(arena: ReplayArena, dispatches: Dispatch[], inputs: GPUBuffer[], outputs: GPUBuffer[], constants: GPUBuffer[]) {
     const device = arena.device;
     this.arena = arena;
-    this.dispatches = dispatches.length;
     this.inputs = inputs;
     this.outputs = outputs;
     const align = device.limits.minUniformBufferOffsetAlignment;
