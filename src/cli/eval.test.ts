@@ -51,6 +51,8 @@ describe('eval command', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as EvalReport;
     expect(out.images).toBe(12);
+    // ResNet-50's output stride is 32.
+    expect([out.inputSize, out.mapSize]).toEqual([224, '7x7']);
     // 12 ImageNet validation photos: a working ResNet-50 gets most of them right (about 3 in 4).
     expect(out.top1Cls).toBeGreaterThanOrEqual(0.5);
     expect(out.rules.map((x) => x.rule).sort()).toEqual(['cam', 'drn']);

@@ -59,8 +59,7 @@ export async function readDevSet(dir: string, limit = Infinity): Promise<DevImag
   });
 }
 
-/** Decodes a dev-set photo, checking it against its annotation and the model's class count. */
-/** One dev-set photo, checked against its annotation (shared by eval's jobs and compare). */
+/** Decodes a dev-set photo, checking it against its annotation and the model's class count (shared by eval's jobs and compare). */
 export { readDevPhoto } from './eval-jobs';
 
 export interface EvalReport {
@@ -72,8 +71,11 @@ export interface EvalReport {
   jobs: number;
   /** Network input side and whether maps were averaged over a horizontal flip. */
   inputSize: number;
+  /** Class map cells at that input, e.g. "28x28". */
+  mapSize: string;
   flip: boolean;
   loadSeconds: number;
+  /** After the start-up (loadSeconds): the images' own time. */
   wallSeconds: number;
   secondsPerImage: number;
   top1Cls: number;
@@ -95,7 +97,7 @@ export function formatReport(r: EvalReport): string {
   );
   return [
     `${r.model} on ${r.data}: ${r.images} images`,
-    `backend ${r.backend}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}, input ${r.inputSize}${r.flip ? ' + flip' : ''}; ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image (start-up ${r.loadSeconds.toFixed(1)} s: backend and model load, slowest job)`,
+    `backend ${r.backend}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}, input ${r.inputSize}${r.flip ? ' + flip' : ''} (${r.mapSize} maps); ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image (start-up ${r.loadSeconds.toFixed(1)} s: backend and model load, slowest job)`,
     '',
     `Top-1 Cls ${pct(r.top1Cls)}`,
     '',
@@ -159,6 +161,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
     backend,
     jobs,
     inputSize: samples[0]?.transform.inputSize ?? opts.size ?? 0,
+    mapSize: samples[0] ? `${samples[0].maps.width}x${samples[0].maps.height}` : '',
     flip: opts.flip ?? false,
     loadSeconds,
     wallSeconds,
