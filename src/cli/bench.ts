@@ -22,6 +22,9 @@ import { resolveModel } from './models';
 export const BENCH_USAGE =
   'bench [--model ID|DIR,...] [--arch NAME,...] [--backend wasm|cpu|webgpu] [--runs N] [--image FILE] [--size N] [--flip] [--no-winner] [--no-warm-up] [--check] [--profile] [--no-replay] [--tf-flags NAME=VALUE,...] [--json]';
 
+/** The phases every backend's infer has (InferSplit without the WebGPU-only fields). */
+type Phases = Pick<InferSplit, 'preprocess' | 'forward' | 'postprocess' | 'readback'>;
+
 export interface BenchRow {
   model: string;
   maps: string;
@@ -35,7 +38,7 @@ export interface BenchRow {
   p90Ms: number;
   runs: number;
   /** Medians over the runs of where infer's time went, in ms. */
-  split: Pick<InferSplit, 'preprocess' | 'forward' | 'postprocess' | 'readback'>;
+  split: Phases;
   /** On WebGPU: the runs replayed a captured one (LensModel.replay). */
   replayed: boolean;
   /**
@@ -214,7 +217,7 @@ export async function benchOne(make: () => Promise<LensModel>, image: RGBAImage,
   }
   const tensorGrowth = tf.memory().numTensors - tensorsBefore;
   times.sort((a, b) => a - b);
-  const med = (k: 'preprocess' | 'forward' | 'postprocess' | 'readback') =>
+  const med = (k: keyof Phases) =>
     quantile(
       splits.map((x) => x[k]).sort((a, b) => a - b),
       0.5,

@@ -83,11 +83,14 @@ export class ReplayArena {
   }
 }
 
-const STORAGE_USAGE = 0x80 | 0x4 | 0x8; // GPUBufferUsage STORAGE | COPY_SRC | COPY_DST
-const UNIFORM = 0x40;
+// GPUBufferUsage's flags (the global is not there when this module loads in Node before Dawn).
 const MAP_READ = 0x1;
+const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
+const UNIFORM = 0x40;
+const STORAGE = 0x80;
 const QUERY_RESOLVE = 0x200;
+const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
 
 export class ReplayGraph {
   private readonly arena: ReplayArena;
@@ -135,7 +138,7 @@ export class ReplayGraph {
     const at = Math.ceil(outBytes / 256) * 256;
     this.staging = device.createBuffer({ size: timed ? at + 16 : outBytes, usage: MAP_READ | COPY_DST });
     this.timer = timed
-      ? { set: device.createQuerySet({ type: 'timestamp', count: 2 }), resolve: device.createBuffer({ size: 16, usage: QUERY_RESOLVE | 0x4 }), at }
+      ? { set: device.createQuerySet({ type: 'timestamp', count: 2 }), resolve: device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC }), at }
       : null;
     this.owned = [...inputs, uniforms, this.staging, ...constants, ...(this.timer ? [this.timer.resolve] : [])];
   }
