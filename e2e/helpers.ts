@@ -5,20 +5,30 @@ import { expect, type Page } from '@playwright/test';
 export const SAMPLES = new URL('../public/samples/', import.meta.url);
 export const sampleBytes = (name: string) => readFileSync(new URL(name, SAMPLES));
 
-/** Drops a file on the page through a real drop event carrying a DataTransfer. */
+/**
+ * Drops a file on the page through a real drop event carrying a DataTransfer. Right after
+ * `page.goto` the app may not have attached its drop listener yet (React runs effects after the
+ * first paint), and a drop nobody takes is simply lost; so the drop is repeated until a listener
+ * takes it, which the app shows by cancelling the event.
+ */
 export async function dropFile(page: Page, name: string, bytes: Buffer | Uint8Array, type = 'application/octet-stream'): Promise<void> {
   const data = Buffer.from(bytes).toString('base64');
-  await page.evaluate(
+  const taken = await page.evaluate(
     async ({ name, data, type }) => {
       const raw = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-      const dt = new DataTransfer();
-      dt.items.add(new File([raw], name, { type }));
-      const target = document.querySelector('main') ?? document.body;
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      for (const until = performance.now() + 30_000; performance.now() < until; ) {
+        const dt = new DataTransfer();
+        dt.items.add(new File([raw], name, { type }));
+        const target = document.querySelector('main') ?? document.body;
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        if (!target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
     },
     { name, data, type },
   );
+  expect(taken, `no drop listener took ${name} within 30 s`).toBe(true);
 }
 
 /** Waits until the page holds a result for `photo` and no analysis is running. */
