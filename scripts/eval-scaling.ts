@@ -5,6 +5,11 @@
 // and so give the ceiling for this work (a little flattered: the slower of them runs alone for its
 // last seconds).
 //
+// Each way's loss splits in two, from eval's own report: the jobs slowing each other down (an
+// image's own time inside its job, against one job's) and the jobs left idle (the images' own
+// times against the jobs' wall time: start-up excluded, so this is the feeding and the wait for
+// the last image).
+//
 // The three are interleaved, `--rounds` times, as a shared machine's speed drifts; the table gives
 // the median of each and the range.
 //
@@ -29,7 +34,7 @@ const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number from 1, got ${values.rounds}`);
 
 /** Seconds after the start-up (eval's report takes it off), and the start-up. */
-type Timing = Pick<EvalReport, 'wallSeconds' | 'loadSeconds'>;
+type Timing = Pick<EvalReport, 'wallSeconds' | 'loadSeconds' | 'jobSecondsPerImage' | 'images' | 'jobs'>;
 
 const evalRun = (jobCount: number): Promise<Timing> =>
   evalJson(['--data', values.data, '--model', values.model, '--limit', values.limit, '--jobs', String(jobCount)]);
@@ -38,8 +43,15 @@ const images = Number(values.limit);
 const perImage = (t: Timing) => t.wallSeconds / images;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+/** How busy the jobs were kept: their images' own time over their wall time. */
+const busy = (ts: readonly Timing[]) =>
+  ts.reduce((a, t) => a + t.images * t.jobSecondsPerImage, 0) / ts.reduce((a, t) => a + t.jobs * t.wallSeconds, 0);
+const inJob = (ts: readonly Timing[]) => ts.reduce((a, t) => a + t.images * t.jobSecondsPerImage, 0) / ts.reduce((a, t) => a + t.images, 0);
+
 const ways = { one: [] as number[], many: [] as number[], apart: [] as number[] };
 const startUp = { one: [] as number[], many: [] as number[], apart: [] as number[] };
+const inside = { one: [] as number[], many: [] as number[], apart: [] as number[] };
+const busyness = { one: [] as number[], many: [] as number[], apart: [] as number[] };
 for (let r = 0; r < rounds; r++) {
   const one = await evalRun(1);
   const many = await evalRun(jobs);
@@ -51,6 +63,14 @@ for (let r = 0; r < rounds; r++) {
   startUp.one.push(one.loadSeconds);
   startUp.many.push(many.loadSeconds);
   startUp.apart.push(Math.max(...apart.map((t) => t.loadSeconds)));
+  for (const [way, ts] of [
+    ['one', [one]],
+    ['many', [many]],
+    ['apart', apart],
+  ] as const) {
+    inside[way].push(inJob(ts));
+    busyness[way].push(busy(ts));
+  }
   console.error(`round ${r + 1}/${rounds}: s/image ${[ways.one, ways.many, ways.apart].map((w) => w[r].toFixed(2)).join(', ')}`);
 }
 
@@ -60,8 +80,11 @@ const x = (xs: number[]) => `${median(speedUps(xs)).toFixed(2)}x (${Math.min(...
 console.log(
   `${cpus()[0]?.model ?? 'unknown CPU'} x${availableParallelism()}; ${values.model}, ${images} images, wasm; median (range) of ${rounds} rounds`,
 );
-console.log(`| way | start-up | per image after start-up | speed-up over one job, same round |`);
-console.log(`|---|---|---|---|`);
-console.log(`| one job | ${s(startUp.one)} | ${s(ways.one)} | 1 |`);
-console.log(`| \`--jobs ${jobs}\` | ${s(startUp.many)} | ${s(ways.many)} | ${x(ways.many)} |`);
-console.log(`| ${jobs} one-job processes at once (the ceiling) | ${s(startUp.apart)} | ${s(ways.apart)} for all | ${x(ways.apart)} |`);
+const pcts = (xs: number[]) => `${(100 * median(xs)).toFixed(0)}% (${(100 * Math.min(...xs)).toFixed(0)}-${(100 * Math.max(...xs)).toFixed(0)}%)`;
+console.log(`| way | start-up | per image after start-up | speed-up over one job, same round | one image inside its job | jobs busy |`);
+console.log(`|---|---|---|---|---|---|`);
+console.log(`| one job | ${s(startUp.one)} | ${s(ways.one)} | 1 | ${s(inside.one)} | ${pcts(busyness.one)} |`);
+console.log(`| \`--jobs ${jobs}\` | ${s(startUp.many)} | ${s(ways.many)} | ${x(ways.many)} | ${s(inside.many)} | ${pcts(busyness.many)} |`);
+console.log(
+  `| ${jobs} one-job processes at once (the ceiling) | ${s(startUp.apart)} | ${s(ways.apart)} for all | ${x(ways.apart)} | ${s(inside.apart)} | ${pcts(busyness.apart)} |`,
+);

@@ -15,8 +15,10 @@ function evalJson(jobs: number): EvalReport {
 describe('eval --jobs', () => {
   it('gives the same report on 1 and 2 worker threads, apart from the timings', () => {
     if (!existsSync(join(DATA, 'annotations.json'))) throw new Error(`${DATA}: the shared dev set is missing`);
-    const strip = ({ loadSeconds, wallSeconds, secondsPerImage, jobs, ...rest }: EvalReport) => {
-      expect([loadSeconds, wallSeconds, secondsPerImage].every((v) => v > 0)).toBe(true);
+    const strip = ({ loadSeconds, wallSeconds, secondsPerImage, jobSecondsPerImage, jobs, ...rest }: EvalReport) => {
+      expect([loadSeconds, wallSeconds, secondsPerImage, jobSecondsPerImage].every((v) => v > 0)).toBe(true);
+      // The images' own times fit in the wall time of the jobs that ran them side by side.
+      expect(jobSecondsPerImage).toBeLessThanOrEqual(jobs * secondsPerImage);
       return { jobs, rest };
     };
     const one = strip(evalJson(1));

@@ -30,6 +30,8 @@ export interface JobSetup {
 
 export interface Inferred {
   samples: EvalSample[];
+  /** Each image's own time inside its job (read, decode, network), in image order. */
+  imageSeconds: number[];
   backend: string;
   modelId: string;
   /** Start-up: thread, backend and model load, until the last job was ready (they start side by side). */
@@ -39,7 +41,9 @@ export interface Inferred {
 /** Messages between the main thread and a job (eval-worker.ts). */
 export type ToJob = { type: 'setup'; setup: JobSetup } | { type: 'image'; index: number; image: DevImage };
 export type FromJob =
-  { type: 'ready'; backend: string; modelId: string } | { type: 'sample'; index: number; sample: EvalSample } | { type: 'error'; message: string };
+  | { type: 'ready'; backend: string; modelId: string }
+  | { type: 'sample'; index: number; sample: EvalSample; seconds: number }
+  | { type: 'error'; message: string };
 
 /** One image through the model: what the metrics need of it. */
 export async function readDevPhoto(im: DevImage, classes: number): Promise<RGBAImage> {
@@ -51,10 +55,13 @@ export async function readDevPhoto(im: DevImage, classes: number): Promise<RGBAI
   return photo;
 }
 
-export async function sampleOf(model: LensModel, im: DevImage, setup: JobSetup): Promise<EvalSample> {
+/** One image's sample, and its time in this job. */
+export async function sampleOf(model: LensModel, im: DevImage, setup: JobSetup): Promise<{ sample: EvalSample; seconds: number }> {
+  const start = performance.now();
   const photo = await readDevPhoto(im, model.manifest.classes.length);
   const inf = await model.infer(photo, { topK: 1, extraClasses: [im.classIndex], size: setup.size, flip: setup.flip });
-  return { gtClass: im.classIndex, gtBoxes: im.boxes, topClass: inf.top[0].index, maps: inf.maps, transform: inf.transform };
+  const sample = { gtClass: im.classIndex, gtBoxes: im.boxes, topClass: inf.top[0].index, maps: inf.maps, transform: inf.transform };
+  return { sample, seconds: (performance.now() - start) / 1000 };
 }
 
 /** Loads the model on the backend, as each job does. */
@@ -71,11 +78,14 @@ async function inThisThread(images: readonly DevImage[], setup: JobSetup, onDone
   const loadSeconds = (performance.now() - start) / 1000;
   try {
     const samples: EvalSample[] = [];
+    const imageSeconds: number[] = [];
     for (const im of images) {
-      samples.push(await sampleOf(model, im, setup));
+      const { sample, seconds } = await sampleOf(model, im, setup);
+      samples.push(sample);
+      imageSeconds.push(seconds);
       onDone();
     }
-    return { samples, backend, modelId: model.manifest.id, loadSeconds };
+    return { samples, imageSeconds, backend, modelId: model.manifest.id, loadSeconds };
   } finally {
     model.dispose();
   }
@@ -94,6 +104,7 @@ function inWorkers(images: readonly DevImage[], setup: JobSetup, jobs: number, o
   return new Promise((resolve, reject) => {
     const workers = Array.from({ length: Math.min(jobs, images.length) }, startJob);
     const samples: EvalSample[] = new Array(images.length);
+    const imageSeconds: number[] = new Array(images.length);
     let next = 0,
       done = 0,
       ready = 0,
@@ -125,10 +136,11 @@ function inWorkers(images: readonly DevImage[], setup: JobSetup, jobs: number, o
           return workers.forEach(feed);
         }
         samples[m.index] = m.sample;
+        imageSeconds[m.index] = m.seconds;
         onDone();
         if (++done === images.length) {
           for (const x of workers) void x.terminate();
-          resolve({ samples, backend, modelId, loadSeconds });
+          resolve({ samples, imageSeconds, backend, modelId, loadSeconds });
         } else feed(w);
       });
       w.on('error', (e: Error) => stop(new Error(`eval job crashed: ${e.message}`)));

@@ -19,7 +19,7 @@ port.on('message', async (m: ToJob) => {
       post({ type: 'ready', backend: opened.backend, modelId: model.manifest.id });
     } else {
       if (!model || !setup) throw new Error('eval job got an image before its model');
-      post({ type: 'sample', index: m.index, sample: await sampleOf(model, m.image, setup) });
+      post({ type: 'sample', index: m.index, ...(await sampleOf(model, m.image, setup)) });
     }
   } catch (e) {
     post({ type: 'error', message: (e as Error).message || String(e) });

@@ -78,6 +78,12 @@ export interface EvalReport {
   /** After the start-up (loadSeconds): the images' own time. */
   wallSeconds: number;
   secondsPerImage: number;
+  /**
+   * One image's own time inside its job (read, decode, network), the mean over the images. Against
+   * one job's it says how much N jobs slow each other down (shared caches and memory); and
+   * images x this / (jobs x wallSeconds) is how busy the jobs were kept.
+   */
+  jobSecondsPerImage: number;
   top1Cls: number;
   rules: RuleReport[];
   maxBoxAccV2: MaxBoxAccV2;
@@ -97,7 +103,7 @@ export function formatReport(r: EvalReport): string {
   );
   return [
     `${r.model} on ${r.data}: ${r.images} images`,
-    `backend ${r.backend}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}, input ${r.inputSize}${r.flip ? ' + flip' : ''} (${r.mapSize} maps); ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image (start-up ${r.loadSeconds.toFixed(1)} s: backend and model load, slowest job)`,
+    `backend ${r.backend}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}, input ${r.inputSize}${r.flip ? ' + flip' : ''} (${r.mapSize} maps); ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image, ${r.jobSecondsPerImage.toFixed(2)} s inside a job (start-up ${r.loadSeconds.toFixed(1)} s: backend and model load, slowest job)`,
     '',
     `Top-1 Cls ${pct(r.top1Cls)}`,
     '',
@@ -137,7 +143,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
   } finally {
     bar.done();
   }
-  const { samples, backend, modelId, loadSeconds } = inferred;
+  const { samples, imageSeconds, backend, modelId, loadSeconds } = inferred;
   // Start-up is not per-image work: the jobs start side by side, so take the time until the last was ready off.
   const wallSeconds = (performance.now() - start) / 1000 - loadSeconds;
   let faithfulness: FaithfulnessReport | undefined;
@@ -166,6 +172,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
     loadSeconds,
     wallSeconds,
     secondsPerImage: wallSeconds / Math.max(1, samples.length),
+    jobSecondsPerImage: imageSeconds.reduce((a, b) => a + b, 0) / Math.max(1, imageSeconds.length),
     ...setFigures(samples),
     ...(faithfulness ? { faithfulness } : {}),
   };
