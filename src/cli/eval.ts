@@ -80,7 +80,7 @@ export interface EvalReport {
   secondsPerImage: number;
   /**
    * One image's own time inside its job (read, decode, network), the mean over the images. Against
-   * one job's it says how much N jobs slow each other down (shared caches and memory); and
+   * one job's it says how much slower each image ran with N jobs at once; and
    * images x this / (jobs x wallSeconds) is how busy the jobs were kept.
    */
   jobSecondsPerImage: number;
