@@ -16,7 +16,7 @@ export async function dropFile(page: Page, name: string, bytes: Buffer | Uint8Ar
   const taken = await page.evaluate(
     async ({ name, data, type }) => {
       const raw = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-      for (const until = performance.now() + 30_000; performance.now() < until; ) {
+      for (const until = performance.now() + 30_000; performance.now() < until;) {
         const dt = new DataTransfer();
         dt.items.add(new File([raw], name, { type }));
         const target = document.querySelector('main') ?? document.body;
