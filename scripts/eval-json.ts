@@ -1,12 +1,12 @@
-// `npm run cli -- eval ... --json` in a child process, for the scripts that compare runs: each
+// `eval ... --json` in a child process, for the scripts that compare runs: each
 // run gets a fresh process, as a user's would, and nothing of one run's state leaks into the next.
 import { spawn } from 'node:child_process';
 import type { EvalReport } from '../src/cli/eval';
+import { CLI_NODE_ARGS } from '../src/cli/run-cli';
 
 export function evalJson(args: readonly string[]): Promise<EvalReport> {
-  const argv = ['tsx', 'src/cli/main.ts', 'eval', ...args, '--json'];
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_NODE_ARGS, 'eval', ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '',
       err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

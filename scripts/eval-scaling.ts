@@ -43,10 +43,12 @@ const images = Number(values.limit);
 const perImage = (t: Timing) => t.wallSeconds / images;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const sum = (ts: readonly Timing[], f: (t: Timing) => number) => ts.reduce((a, t) => a + f(t), 0);
+/** The images' own time inside their jobs, all runs of a way together. */
+const ownSeconds = (ts: readonly Timing[]) => sum(ts, (t) => t.images * t.jobSecondsPerImage);
 /** How busy the jobs were kept: their images' own time over their wall time. */
-const busy = (ts: readonly Timing[]) =>
-  ts.reduce((a, t) => a + t.images * t.jobSecondsPerImage, 0) / ts.reduce((a, t) => a + t.jobs * t.wallSeconds, 0);
-const inJob = (ts: readonly Timing[]) => ts.reduce((a, t) => a + t.images * t.jobSecondsPerImage, 0) / ts.reduce((a, t) => a + t.images, 0);
+const busy = (ts: readonly Timing[]) => ownSeconds(ts) / sum(ts, (t) => t.jobs * t.wallSeconds);
+const inJob = (ts: readonly Timing[]) => ownSeconds(ts) / sum(ts, (t) => t.images);
 
 const ways = { one: [] as number[], many: [] as number[], apart: [] as number[] };
 const startUp = { one: [] as number[], many: [] as number[], apart: [] as number[] };

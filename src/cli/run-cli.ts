@@ -9,7 +9,10 @@ export interface CliRun {
   stderr: string;
 }
 
+/** Node's arguments that start the CLI from source (`npm run cli` without npm). */
+export const CLI_NODE_ARGS: readonly string[] = ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts')];
+
 export function runCli(...args: string[]): CliRun {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  const r = spawnSync(process.execPath, [...CLI_NODE_ARGS, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
 }
