@@ -2,6 +2,7 @@
 // backend (XNNPACK, SIMD; tfjs 4.22 cannot start its threads in Node) when it starts, else the
 // pure-JS cpu backend. WebGPU runs through Dawn's Node binding, the optional `webgpu` package,
 // which is not installed by default (it ships a 50 MB native module).
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
@@ -39,6 +40,13 @@ export async function initBackend(preferred: NodeBackend = 'wasm'): Promise<stri
     return describeBackend();
   }
   if (preferred === 'wasm') {
+    // One XNNPACK kernel (it spills SIMD registers to the stack) ran up to half again slower under
+    // V8's generic JS-to-wasm wrapper: in worker threads always, in the main thread in some runs, so
+    // `eval --jobs N` fell well short of N times one job. With per-signature wrappers it runs at its
+    // best in both (scripts/wasm-profile.sh times each wasm function per image, either way). V8
+    // reads the flag when it makes a module's wrappers, before tfjs instantiates it; a node command
+    // line that names the flag keeps its own choice.
+    if (!process.execArgv.some((a) => a.includes('wasm-generic-wrapper'))) setFlagsFromString('--no-wasm-generic-wrapper');
     try {
       if (await tf.setBackend('wasm')) {
         await tf.ready();
