@@ -26,9 +26,11 @@ command -v perf > /dev/null || { echo 'wasm-profile: needs perf (apt install lin
 hz=499
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# --perf-basic-prof names JIT code (JS functions, and wasm functions by index) in /tmp/perf-PID.map.
+# --perf-basic-prof names JIT code (JS functions, and wasm functions by index) in /tmp/perf-PID.map;
+# it also turns on V8's log, which would leave an isolate-*.log per thread in the working directory.
 # shellcheck disable=SC2086
-perf record -q -F $hz -o "$tmp/perf.data" -- node ${NODE_FLAGS:-} --perf-basic-prof --import tsx src/cli/main.ts \
+perf record -q -F $hz -o "$tmp/perf.data" -- node ${NODE_FLAGS:-} --perf-basic-prof --logfile="$tmp/v8.log" \
+  --no-logfile-per-isolate --import tsx src/cli/main.ts \
   eval --data "$data" --model "$model" --limit "$limit" --jobs "$jobs" --json > "$tmp/eval.json" 2> "$tmp/eval.err" ||
   { cat "$tmp/eval.err" >&2; exit 1; }
 pid_maps=$(perf script -i "$tmp/perf.data" -F pid 2> /dev/null | sort -u | sed 's|.*|/tmp/perf-&.map|')
