@@ -40,6 +40,12 @@ export function readHash(hash: string, models: readonly string[]): Decoded {
   return decodeView(hash, { models, samples: SAMPLE_FILES });
 }
 
+/** Writes the page's view into the URL in place, without a history entry (after a link's fields were refused). */
+export function rewriteHash(s: State): void {
+  const hash = encodeView(sharedViewOf(s));
+  if (hash !== location.hash) history.replaceState(null, '', hash);
+}
+
 /** Fields whose changes come in streams (slider drags): they replace the entry instead of adding one. */
 const STREAMED = new Set(['t', 'opacity']);
 

@@ -61,5 +61,6 @@ export default tseslint.config(
   // The page: no Node CLI, and no tfjs (scripts/check-bundle.ts guards its size as well).
   { files: ['src/app/*.ts', 'src/app/*.tsx'], ignores: ['**/*.test.ts'], rules: restrict(cli(1), PAGE_TFJS) },
   { files: ['src/app/components/**/*.ts', 'src/app/components/**/*.tsx'], rules: restrict(cli(2), PAGE_TFJS) },
+  { files: ['src/app/orchestration/**/*.ts'], ignores: ['**/*.test.ts'], rules: restrict(cli(2), PAGE_TFJS) },
   { files: ['src/app/worker/**/*.ts'], rules: restrict(cli(2)) },
 );
