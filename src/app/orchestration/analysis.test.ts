@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Analysis } from './analysis';
-import { fakePhotos, testPage, type TestPage } from './fake-client.test-helper';
+import { fakePhotos, testPage, type TestPage } from './fake-client.testkit';
 import { ModelLoader } from './model-loader';
 
 function setup() {
