@@ -22,7 +22,7 @@ export function createBrowserLens(dispatch: (a: Action) => void, state: () => St
       },
       photos: { decode: decodePhoto, fetch: (url) => fetch(url), baseUrl: document.baseURI },
       stillOf,
-      rewriteUrl: () => rewriteHash(state()),
+      rewriteUrl: (pending) => rewriteHash(state(), pending),
     },
     dispatch,
     state,

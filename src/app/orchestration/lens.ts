@@ -16,7 +16,7 @@ import { createPage, type Page } from './page';
 import { Research } from './research';
 import { ShareLink } from './share-link';
 import { ViewSettings } from './view-settings';
-import type { Action, State } from '../state';
+import type { Action, State, View } from '../state';
 
 /** Everything the orchestration needs from the browser, so that Node tests can pass fakes. */
 export interface LensDeps {
@@ -24,8 +24,8 @@ export interface LensDeps {
   storage: ModelStorage;
   photos: PhotoSource;
   stillOf: StillOf;
-  /** Rewrites the URL's view to the page's, in place (url-sync.ts). */
-  rewriteUrl(): void;
+  /** Rewrites the URL's view to the page's (or to a view waiting for the user's photo), in place (url-sync.ts). */
+  rewriteUrl(pending?: Partial<View>): void;
 }
 
 export interface Lens {

@@ -12,14 +12,15 @@ export class ShareLink {
   private pending: Partial<View> | null = null;
 
   /**
-   * `rewriteUrl` replaces the URL's view (no new history entry) with the page's: a link with
-   * fields that were refused does not keep them in the address bar (url-sync.ts).
+   * `rewriteUrl` replaces the URL's view (no new history entry) with the page's, or with the view
+   * waiting for the user's photo: a link with fields that were refused does not keep them in the
+   * address bar (url-sync.ts).
    */
   constructor(
     private readonly page: Page,
     private readonly loader: Pick<ModelLoader, 'chooseBackend' | 'chooseModel'>,
     private readonly analysis: Pick<Analysis, 'openSample' | 'fetchMissingMaps'>,
-    private readonly rewriteUrl: () => void,
+    private readonly rewriteUrl: (pending?: Partial<View>) => void,
   ) {}
 
   /** The waiting view, handed over once (to the next photo the user opens). */
@@ -55,8 +56,9 @@ export class ShareLink {
     if (v.photo && v.photo !== 'own' && v.photo !== photo?.sample) {
       await this.analysis.openSample(v.photo, view);
     } else if (v.photo === 'own' && (!photo || photo.sample)) {
-      // Kept for the user's photo; the URL keeps it too until then.
+      // Kept for the user's photo; the URL keeps it too (without any refused field) until then.
       this.pending = view;
+      if (refused) this.rewriteUrl(view);
       page.say(
         'info',
         "This view was shared on a photo of the sender's own, which a link cannot carry: drop that photo here and the same classes, boxes and settings are applied to it.",
