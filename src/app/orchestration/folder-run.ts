@@ -52,7 +52,8 @@ export class FolderRunner {
       const texts = new Map<string, string>();
       for (const f of input) if (isAnnotationFile(f.path)) texts.set(f.path, await f.file.text());
       const key = page.state().modelKey;
-      const input0 = page.state().input;
+      // The input settings at the start hold for the whole run, as in `eval --size`.
+      const settings = page.state().input;
       // The model's class names can name the images' classes when there is no annotation file.
       await this.loader.ensureLoaded(key);
       const load = page.state().loads[key];
@@ -87,7 +88,7 @@ export class FolderRunner {
             throw new Error(`${width}x${height} pixels, the annotation says ${item.size.width}x${item.size.height} (boxes would not match)`);
           }
           // keep: false leaves the viewer photo's kept maps in place.
-          const req = inferRequest(key, pixels, input0, { topK: 1, extraClasses: [item.classIndex], keep: false });
+          const req = inferRequest(key, pixels, settings, { topK: 1, extraClasses: [item.classIndex], keep: false });
           const inference = await page.client.call('infer', req.args, { transfer: req.transfer, signal });
           const sample: EvalSample = {
             gtClass: item.classIndex,
