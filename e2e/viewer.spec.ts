@@ -356,5 +356,12 @@ test('a link from another version or edited by hand: what is wrong is said, the 
   await expect(fresh.locator('[data-testid=notice-error]', { hasText: 'rule=sideways' })).toBeVisible();
   await expect(fresh.getByTestId('threshold-value')).toHaveText('0.30');
   await expect(fresh.getByTestId('class-0')).toBeChecked();
+  // The URL holds the view applied at once, without the refused fields (issue 20).
+  await expect.poll(() => fresh.evaluate(() => location.hash)).not.toContain('sideways');
+  const hash = await fresh.evaluate(() => location.hash);
+  expect(hash).toContain('v=1&');
+  expect(hash).toContain('photo=coffee.jpg');
+  expect(hash).toContain('t=0.3');
+  expect(hash).not.toContain('abc');
   await fresh.context().close();
 });

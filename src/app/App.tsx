@@ -15,16 +15,22 @@ import { GroundTruth } from './components/GroundTruth';
 import { GriddingNote } from './components/GriddingNote';
 import { FaithfulnessChart } from './components/FaithfulnessChart';
 import { FolderPanel } from './components/FolderPanel';
+import type { LensSession } from './lens-session';
+import { classNames } from './state';
 import { useLens } from './use-lens';
 
-export function App() {
-  const { state, controller } = useLens();
+export function App({ session }: { session: LensSession }) {
+  const { state, lens } = useLens(session);
   const [dragging, setDragging] = useState(false);
+  // The slices most components draw from: the shown model's result, the view, its class names.
+  const inference = state.results[state.modelKey]?.inference;
+  const { view } = state;
+  const names = classNames(state);
   const [drawingGt, setDrawingGt] = useState(false);
   // A dropped checkpoint is imported; anything else is treated as a photo (and refused in words if it is not one).
   const onFile = useCallback(
-    (f: File) => void (isCheckpointName(f.name) ? controller.importWeights(f) : controller.openFile(f, f.name || 'pasted image')),
-    [controller],
+    (f: File) => void (isCheckpointName(f.name) ? lens.models.importWeights(f) : lens.analysis.openFile(f, f.name || 'pasted image')),
+    [lens],
   );
 
   useEffect(() => {
@@ -71,28 +77,88 @@ export function App() {
           against ground truth.
         </p>
       </header>
-      <Toolbar state={state} controller={controller} />
-      <LoadProgress state={state} />
-      <Notices state={state} controller={controller} />
-      <InputPanel controller={controller} onFile={onFile} />
-      <Camera analyse={(frame) => controller.analyseFrame(frame)} />
+      <Toolbar
+        models={state.models}
+        modelKey={state.modelKey}
+        backendChoice={state.backendChoice}
+        backend={state.backend}
+        backendBusy={state.backendBusy}
+        inference={inference}
+        tensors={state.memory?.numTensors}
+        canRerun={state.photo !== null && !state.running}
+        onModel={(key) => void lens.models.chooseModel(key)}
+        onBackend={(choice) => void lens.models.chooseBackend(choice)}
+        onRerun={() => void lens.analysis.rerun()}
+      />
+      <LoadProgress entry={state.models.find((m) => m.key === state.modelKey)} load={state.loads[state.modelKey]} />
+      <Notices notices={state.notices} onDismiss={(id) => lens.view.dismissNotice(id)} />
+      <InputPanel onFile={onFile} onSample={(file) => void lens.analysis.openSample(file)} />
+      <Camera analyse={(frame) => lens.camera.analyseFrame(frame)} />
       <main className="result">
         <div className="left">
-          <Viewer state={state} controller={controller} drawing={drawingGt} onDrawn={() => setDrawingGt(false)} />
-          <GroundTruth state={state} controller={controller} drawing={drawingGt} setDrawing={setDrawingGt} />
-          <FaithfulnessChart state={state} controller={controller} />
+          <Viewer
+            photo={state.photo}
+            inference={inference}
+            view={view}
+            names={names}
+            running={state.running}
+            drawing={drawingGt}
+            onBox={(box) => lens.groundTruth.add(box)}
+            onDrawn={() => setDrawingGt(false)}
+          />
+          {state.photo && (
+            <GroundTruth inference={inference} view={view} names={names} editor={lens.groundTruth} drawing={drawingGt} setDrawing={setDrawingGt} />
+          )}
+          <FaithfulnessChart
+            photo={state.photo}
+            modelKey={state.modelKey}
+            inference={inference}
+            view={view}
+            names={names}
+            faith={state.faith}
+            research={lens.research}
+          />
         </div>
         <aside>
-          <ClassList state={state} controller={controller} />
-          <Legend state={state} />
-          <GriddingNote state={state} />
-          {state.results[state.modelKey] && <Controls state={state} controller={controller} />}
-          <ExportBar state={state} controller={controller} />
+          <ClassList
+            inference={inference}
+            view={view}
+            names={names}
+            modelTitle={state.models.find((m) => m.key === state.modelKey)?.title ?? 'this model'}
+            onShow={(i) => void lens.analysis.showClass(i)}
+            onHide={(i) => lens.view.hideClass(i)}
+            onRemove={(i) => lens.view.removeClass(i)}
+            onMiss={(text) => lens.page.say('error', text)}
+          />
+          <Legend inference={inference} view={view} names={names} />
+          <GriddingNote inference={inference} view={view} names={names} />
+          {inference && (
+            <Controls
+              inference={inference}
+              view={view}
+              input={state.input}
+              settings={lens.view}
+              onInput={(size, flip) => void lens.analysis.setInput(size, flip)}
+              onCompare={(on) => lens.research.setCompare(on)}
+            />
+          )}
+          <ExportBar photo={state.photo} modelKey={state.modelKey} inference={inference} view={view} names={names} say={lens.page.say} />
         </aside>
       </main>
-      <Compare state={state} />
-      <FolderPanel state={state} controller={controller} />
-      <ImportPanel state={state} controller={controller} />
+      <Compare photo={state.photo} view={view} results={state.results} modelKey={state.modelKey} namesOf={(key) => classNames(state, key)} />
+      <FolderPanel
+        folder={state.folder}
+        view={view}
+        names={classNames(state, state.folder?.modelKey)}
+        backendName={state.backend?.name}
+        runner={lens.folder}
+      />
+      <ImportPanel
+        models={state.models}
+        importing={state.importing}
+        onImport={(f, arch) => void lens.models.importWeights(f, arch)}
+        onDelete={(key) => void lens.models.deleteImported(key)}
+      />
       <footer>
         <p>
           Weights: Keras ResNet-50 (ImageNet), run as ResNet-50 and, with its last two strides turned into dilation, as DRN-A-50 (Yu, Koltun,

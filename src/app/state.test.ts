@@ -20,3 +20,15 @@ describe('loading, then warming up', () => {
     expect(reducer(s, { type: 'warmDone', key: DRN_KEY, ms: 1 })).toBe(s);
   });
 });
+
+describe('notices', () => {
+  it('are pure: the id comes in the action, so the same action on the same state gives the same state', () => {
+    const s = initialState();
+    const a = reducer(s, { type: 'notice', id: 7, kind: 'error', text: 'x' });
+    expect(reducer(s, { type: 'notice', id: 7, kind: 'error', text: 'x' })).toEqual(a);
+    expect(a.notices).toEqual([{ id: 7, kind: 'error', text: 'x' }]);
+    // The same message twice in a row is said once.
+    expect(reducer(a, { type: 'notice', id: 8, kind: 'error', text: 'x' })).toBe(a);
+    expect(reducer(a, { type: 'dismiss', id: 7 }).notices).toEqual([]);
+  });
+});

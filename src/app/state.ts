@@ -1,5 +1,7 @@
 // All of the page's state and every way it changes, as one pure reducer. Effects (the worker,
-// decoding, storage) live in controller.ts and report back through these actions.
+// decoding, storage) live in orchestration/ and report back through these actions; anything new
+// an action brings (a notice's id included) comes in the action, so the same action on the same
+// state always gives the same state.
 import type { ColorScale } from '../draw/composite';
 import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
 import type { Inference } from '../models/class-maps';
@@ -158,8 +160,10 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
 export type Action =
   | { type: 'backendChoice'; choice: BackendChoice }
   | { type: 'backendReady'; info: BackendInfo }
-  | { type: 'backendChanged'; info: BackendInfo; reason: string }
-  | { type: 'backendFailed'; message: string }
+  /** The backend changed without being asked (a lost GPU); the reason is said in a notice. */
+  | { type: 'backendChanged'; info: BackendInfo }
+  /** No backend started; why is said in a notice. */
+  | { type: 'backendFailed' }
   | { type: 'selectModel'; key: string }
   | { type: 'loadProgress'; key: string; loaded: number; total: number }
   | { type: 'warmStart'; key: string; message: string }
@@ -168,13 +172,11 @@ export type Action =
   | { type: 'loadDone'; info: ModelInfo }
   | { type: 'warmDone'; key: string; ms: number }
   | { type: 'loadFailed'; key: string; message: string }
-  | { type: 'modelsLost' }
   /** A new photo; `view` carries settings to keep (a shared link's), else the shown list restarts. */
   | { type: 'photo'; photo: Photo; view?: Partial<View> }
   | { type: 'runStart' }
   | { type: 'runDone'; result: RunResult }
   | { type: 'runEnd' }
-  | { type: 'toggleClass'; index: number }
   | { type: 'showClass'; index: number }
   | { type: 'hideClass'; index: number }
   | { type: 'removeClass'; index: number }
@@ -189,7 +191,8 @@ export type Action =
   | { type: 'threshold'; value: number }
   | { type: 'rawGrid'; on: boolean }
   | { type: 'compare'; on: boolean }
-  | { type: 'notice'; kind: Notice['kind']; text: string }
+  /** `id` is new for every notice (the page's effects number them: notices.ts). */
+  | { type: 'notice'; id: number; kind: Notice['kind']; text: string }
   | { type: 'dismiss'; id: number }
   | { type: 'memory'; info: MemoryInfo }
   | { type: 'importing'; state: ImportState | null }
@@ -202,8 +205,6 @@ export type Action =
   | { type: 'faithEnd' }
   | { type: 'folder'; action: FolderAction };
 
-let noticeId = 0;
-
 export function reducer(s: State, a: Action): State {
   switch (a.type) {
     case 'backendChoice':
@@ -211,9 +212,9 @@ export function reducer(s: State, a: Action): State {
     case 'backendReady':
       return { ...s, backend: a.info, backendBusy: false };
     case 'backendChanged':
-      return reducer({ ...s, backend: a.info, loads: {} }, { type: 'notice', kind: 'error', text: a.reason });
+      return { ...s, backend: a.info, loads: {} };
     case 'backendFailed':
-      return reducer({ ...s, backendBusy: false }, { type: 'notice', kind: 'error', text: a.message });
+      return { ...s, backendBusy: false };
     case 'selectModel':
       return { ...s, modelKey: a.key, faith: s.faith?.modelKey === a.key ? s.faith : null };
     case 'loadProgress':
@@ -232,12 +233,7 @@ export function reducer(s: State, a: Action): State {
       return { ...s, loads: { ...s.loads, [a.key]: { status: 'ready', info: { ...load.info, warmUpMs: a.ms } } } };
     }
     case 'loadFailed':
-      return reducer(
-        { ...s, loads: { ...s.loads, [a.key]: { status: 'error', message: a.message } } },
-        { type: 'notice', kind: 'error', text: a.message },
-      );
-    case 'modelsLost':
-      return { ...s, loads: {} };
+      return { ...s, loads: { ...s.loads, [a.key]: { status: 'error', message: a.message } } };
     case 'photo':
       return { ...s, photo: a.photo, results: {}, faith: null, view: { ...s.view, shown: [], gt: [], added: [], ...a.view } };
     case 'runStart':
@@ -254,8 +250,6 @@ export function reducer(s: State, a: Action): State {
       const shown = !primary ? s.view.shown : shownValid.length ? shownValid : top ? [top.index] : [];
       return { ...s, results, view: { ...s.view, shown } };
     }
-    case 'toggleClass':
-      return reducer(s, { type: s.view.shown.includes(a.index) ? 'hideClass' : 'showClass', index: a.index });
     case 'showClass': {
       const v = s.view;
       if (v.shown.includes(a.index)) return s;
@@ -297,7 +291,7 @@ export function reducer(s: State, a: Action): State {
     case 'notice':
       // The same message twice in a row is said once.
       if (s.notices.at(-1)?.text === a.text) return s;
-      return { ...s, notices: [...s.notices.slice(-4), { id: ++noticeId, kind: a.kind, text: a.text }] };
+      return { ...s, notices: [...s.notices.slice(-4), { id: a.id, kind: a.kind, text: a.text }] };
     case 'dismiss':
       return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
     case 'memory':
@@ -332,8 +326,10 @@ export function reducer(s: State, a: Action): State {
   }
 }
 
-/** The class names of a loaded model (empty until it has loaded). */
+const NO_NAMES: readonly string[] = [];
+
+/** The class names of a loaded model (empty until it has loaded); the same array while it stays loaded. */
 export function classNames(s: State, key: string = s.modelKey): readonly string[] {
   const load = s.loads[key];
-  return load?.status === 'ready' ? load.info.classes : [];
+  return load?.status === 'ready' ? load.info.classes : NO_NAMES;
 }

@@ -1,4 +1,4 @@
-// The reducer's state held outside React, so the controller always reads the state its last
+// The reducer's state held outside React, so the orchestration always reads the state its last
 // action produced (React's copy updates only on the next render).
 import { reducer, type Action, type State } from './state';
 

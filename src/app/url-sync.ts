@@ -40,6 +40,17 @@ export function readHash(hash: string, models: readonly string[]): Decoded {
   return decodeView(hash, { models, samples: SAMPLE_FILES });
 }
 
+/**
+ * Writes the page's view into the URL in place, without a history entry (after a link's fields
+ * were refused). `pending`: a view waiting for the user's own photo, written as that view.
+ */
+export function rewriteHash(s: State, pending?: Partial<View>): void {
+  const shared = sharedViewOf(pending ? { ...s, view: { ...s.view, ...pending } } : s);
+  if (pending) shared.photo = 'own';
+  const hash = encodeView(shared);
+  if (hash !== location.hash) history.replaceState(null, '', hash);
+}
+
 /** Fields whose changes come in streams (slider drags): they replace the entry instead of adding one. */
 const STREAMED = new Set(['t', 'opacity']);
 

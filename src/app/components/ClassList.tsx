@@ -1,32 +1,40 @@
 import { useMemo } from 'react';
-import type { Controller } from '../controller';
 import { sceneFor } from '../overlay-view';
-import { classNames, type State } from '../state';
-import { softmax } from '../../models/class-maps';
+import type { View } from '../state';
+import { softmax, type Inference } from '../../models/class-maps';
 import { classColors } from '../../draw/scene';
 import { ClassSearch } from './ClassSearch';
 
 const css = (c: readonly number[]) => `rgb(${c.join(',')})`;
 
 /** The top classes, then any class added from the search box; each row switches its map and box. */
-export function ClassList({ state, controller }: { state: State; controller: Controller }) {
-  const result = state.results[state.modelKey];
-  const names = classNames(state);
-  const inf = result?.inference;
+export interface ClassListProps {
+  inference: Inference | undefined;
+  view: View;
+  names: readonly string[];
+  /** The shown model's title, to name it when a search finds nothing. */
+  modelTitle: string;
+  onShow(index: number): void;
+  onHide(index: number): void;
+  onRemove(index: number): void;
+  onMiss(text: string): void;
+}
+
+export function ClassList({ inference: inf, view, names, modelTitle, onShow, onHide, onRemove, onMiss }: ClassListProps) {
   const probs = useMemo(() => (inf ? softmax(inf.logits) : null), [inf]);
   if (!inf || !probs) return null;
   const top = inf.top.map((p) => p.index);
-  const extra = [...new Set([...state.view.added, ...state.view.shown])].filter((c) => !top.includes(c));
+  const extra = [...new Set([...view.added, ...view.shown])].filter((c) => !top.includes(c));
   const rows = [...top, ...extra];
   // Boxes and IoUs for every listed class, shown or not, by the current rule.
   const scene = sceneFor(
     inf,
-    state.view,
+    view,
     names,
     rows.filter((c) => inf.maps.classes.includes(c)),
   );
   const byIndex = new Map(scene.classes.map((c) => [c.index, c]));
-  const colors = classColors(state.view.shown, top);
+  const colors = classColors(view.shown, top);
   return (
     <fieldset className="classes" data-testid="classes">
       <legend>
@@ -36,7 +44,7 @@ export function ClassList({ state, controller }: { state: State; controller: Con
         {rows.map((index, row) => {
           const c = byIndex.get(index);
           const isTop = row < top.length;
-          const on = state.view.shown.includes(index);
+          const on = view.shown.includes(index);
           const color = colors.get(index) ?? classColors([index], top).get(index)!;
           const name = names[index] ?? inf.top.find((p) => p.index === index)?.name ?? `class ${index}`;
           return (
@@ -45,7 +53,7 @@ export function ClassList({ state, controller }: { state: State; controller: Con
                 <input
                   type="checkbox"
                   checked={on}
-                  onChange={() => (on ? controller.dispatch({ type: 'hideClass', index }) : void controller.showClass(index))}
+                  onChange={() => (on ? onHide(index) : onShow(index))}
                   data-testid={isTop ? `class-${row}` : `class-added-${index}`}
                 />
                 <span className="swatch" style={{ background: on ? css(color) : 'transparent' }} aria-hidden="true" />
@@ -70,7 +78,7 @@ export function ClassList({ state, controller }: { state: State; controller: Con
                   <button
                     type="button"
                     className="link"
-                    onClick={() => controller.dispatch({ type: 'removeClass', index })}
+                    onClick={() => onRemove(index)}
                     aria-label={`Remove ${name}`}
                     data-testid={`remove-${index}`}
                   >
@@ -82,17 +90,7 @@ export function ClassList({ state, controller }: { state: State; controller: Con
           );
         })}
       </ol>
-      <ClassSearch
-        names={names}
-        onPick={(i) => void controller.showClass(i)}
-        onMiss={(q) =>
-          controller.dispatch({
-            type: 'notice',
-            kind: 'error',
-            text: `No class of ${state.models.find((m) => m.key === state.modelKey)?.title ?? 'this model'} is named "${q}".`,
-          })
-        }
-      />
+      <ClassSearch names={names} onPick={onShow} onMiss={(q) => onMiss(`No class of ${modelTitle} is named "${q}".`)} />
     </fieldset>
   );
 }

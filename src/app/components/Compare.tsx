@@ -1,15 +1,23 @@
 import { useEffect, useRef } from 'react';
 import { sceneFor } from '../overlay-view';
 import { renderPhoto } from '../render';
-import { classNames, DRN_KEY, RESNET_KEY, type RunResult, type State } from '../state';
+import { DRN_KEY, RESNET_KEY, type Photo, type RunResult, type View } from '../state';
 
-function Pane({ state, result, classIndex, title }: { state: State; result: RunResult | undefined; classIndex: number; title: string }) {
+interface PaneProps {
+  photo: Photo;
+  view: View;
+  result: RunResult | undefined;
+  names: readonly string[];
+  classIndex: number;
+  title: string;
+}
+
+function Pane({ photo, view, result, names, classIndex, title }: PaneProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const { photo, view } = state;
   useEffect(() => {
-    if (!canvas.current || !photo || !result) return;
-    renderPhoto(canvas.current, photo.bitmap, photo, sceneFor(result.inference, view, classNames(state, result.modelKey), [classIndex]), 480);
-  }, [photo, result, view, classIndex, state]);
+    if (!canvas.current || !result) return;
+    renderPhoto(canvas.current, photo.bitmap, photo, sceneFor(result.inference, view, names, [classIndex]), 480);
+  }, [photo, result, view, names, classIndex]);
   const maps = result?.inference.maps;
   return (
     <figure className="pane">
@@ -31,11 +39,21 @@ function Pane({ state, result, classIndex, title }: { state: State; result: RunR
   );
 }
 
-export function Compare({ state }: { state: State }) {
-  const primary = state.results[state.modelKey];
-  if (!state.view.compare || !primary || !state.photo) return null;
-  const classIndex = state.view.shown[0] ?? primary.inference.top[0]?.index;
-  const name = classNames(state)[classIndex] ?? `class ${classIndex}`;
+export interface CompareProps {
+  photo: Photo | null;
+  view: View;
+  /** Results on the photo by model key, the shown model's included. */
+  results: Record<string, RunResult>;
+  modelKey: string;
+  /** Class names by model key. */
+  namesOf(key: string): readonly string[];
+}
+
+export function Compare({ photo, view, results, modelKey, namesOf }: CompareProps) {
+  const primary = results[modelKey];
+  if (!view.compare || !primary || !photo) return null;
+  const classIndex = view.shown[0] ?? primary.inference.top[0]?.index;
+  const name = namesOf(modelKey)[classIndex] ?? `class ${classIndex}`;
   return (
     <section className="compare" aria-label="Compare map resolutions" data-testid="compare-panel">
       <h2>“{name}”: the same class, two output strides</h2>
@@ -44,8 +62,8 @@ export function Compare({ state }: { state: State }) {
         weights. That is the paper's point: dilation keeps spatial detail without losing the receptive field.
       </p>
       <div className="panes">
-        <Pane state={state} result={state.results[RESNET_KEY]} classIndex={classIndex} title="ResNet-50" />
-        <Pane state={state} result={state.results[DRN_KEY]} classIndex={classIndex} title="DRN-A-50" />
+        <Pane photo={photo} view={view} result={results[RESNET_KEY]} names={namesOf(RESNET_KEY)} classIndex={classIndex} title="ResNet-50" />
+        <Pane photo={photo} view={view} result={results[DRN_KEY]} names={namesOf(DRN_KEY)} classIndex={classIndex} title="DRN-A-50" />
       </div>
     </section>
   );

@@ -1,14 +1,14 @@
-import type { Controller } from '../controller';
 import { RULE_EXPLAINED, type BoxRule } from '../../localize/boxes';
 import { peak, thresholdRange } from '../../localize/iou-curve';
 import type { ColorScale } from '../../draw/composite';
-import type { State } from '../state';
+import type { Inference } from '../../models/class-maps';
+import type { ViewSettings } from '../orchestration/view-settings';
+import type { State, View } from '../state';
 
 /** The slider's range, from the first shown class's map (else the top class's). */
-export function sliderRange(state: State) {
-  const inf = state.results[state.modelKey]?.inference;
-  const c = state.view.shown.find((i) => inf?.maps.classes.includes(i)) ?? inf?.top[0]?.index;
-  return thresholdRange(state.view.rule, inf && c !== undefined ? peak(inf.maps, c) : 10);
+export function sliderRange(inf: Inference | undefined, view: View) {
+  const c = view.shown.find((i) => inf?.maps.classes.includes(i)) ?? inf?.top[0]?.index;
+  return thresholdRange(view.rule, inf && c !== undefined ? peak(inf.maps, c) : 10);
 }
 
 /** DRN is fully convolutional: any multiple of 32 works; these are the sizes offered. */
@@ -23,11 +23,18 @@ const SCALES: [ColorScale, string][] = [
   ['shared', 'shared (one scale, comparable)'],
 ];
 
-export function Controls({ state, controller }: { state: State; controller: Controller }) {
-  const { view } = state;
-  const range = sliderRange(state);
+export interface ControlsProps {
+  inference: Inference | undefined;
+  view: View;
+  input: State['input'];
+  settings: Pick<ViewSettings, 'setOpacity' | 'setRule' | 'setThreshold' | 'setScale' | 'setRawGrid'>;
+  onInput(size: number, flip: boolean): void;
+  onCompare(on: boolean): void;
+}
+
+export function Controls({ inference, view, input, settings, onInput, onCompare }: ControlsProps) {
+  const range = sliderRange(inference, view);
   const threshold = view.thresholds[view.rule];
-  const d = controller.dispatch;
   return (
     <fieldset className="controls">
       <legend>View</legend>
@@ -40,20 +47,13 @@ export function Controls({ state, controller }: { state: State; controller: Cont
           step={0.05}
           value={view.opacity}
           data-testid="opacity"
-          onChange={(e) => d({ type: 'opacity', value: Number(e.target.value) })}
+          onChange={(e) => settings.setOpacity(Number(e.target.value))}
         />
       </label>
       <div role="radiogroup" aria-label="Box rule" className="rule">
         {RULES.map(([r, label]) => (
           <label key={r}>
-            <input
-              type="radio"
-              name="rule"
-              value={r}
-              checked={view.rule === r}
-              data-testid={`rule-${r}`}
-              onChange={() => d({ type: 'rule', rule: r })}
-            />
+            <input type="radio" name="rule" value={r} checked={view.rule === r} data-testid={`rule-${r}`} onChange={() => settings.setRule(r)} />
             <span>
               {label}
               <small className="explain">{RULE_EXPLAINED[r]}</small>
@@ -70,7 +70,7 @@ export function Controls({ state, controller }: { state: State; controller: Cont
           step={range.step}
           value={Math.min(range.max, threshold)}
           data-testid="threshold"
-          onChange={(e) => d({ type: 'threshold', value: Number(e.target.value) })}
+          onChange={(e) => settings.setThreshold(Number(e.target.value))}
         />
       </label>
       <div role="radiogroup" aria-label="Colour scale" className="rule">
@@ -83,7 +83,7 @@ export function Controls({ state, controller }: { state: State; controller: Cont
               value={sc}
               checked={view.scale === sc}
               data-testid={`scale-${sc}`}
-              onChange={() => d({ type: 'scale', scale: sc })}
+              onChange={() => settings.setScale(sc)}
             />
             {label}
           </label>
@@ -92,11 +92,7 @@ export function Controls({ state, controller }: { state: State; controller: Cont
       <div className="input-size">
         <label>
           Network input{' '}
-          <select
-            value={state.input.size}
-            data-testid="input-size"
-            onChange={(e) => void controller.setInput(Number(e.target.value), state.input.flip)}
-          >
+          <select value={input.size} data-testid="input-size" onChange={(e) => onInput(Number(e.target.value), input.flip)}>
             {INPUT_SIZES.map((n) => (
               <option key={n} value={n}>
                 {n}×{n} ({n / 8}×{n / 8} DRN maps)
@@ -105,21 +101,16 @@ export function Controls({ state, controller }: { state: State; controller: Cont
           </select>
         </label>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={state.input.flip}
-            data-testid="flip"
-            onChange={(e) => void controller.setInput(state.input.size, e.target.checked)}
-          />
+          <input type="checkbox" checked={input.flip} data-testid="flip" onChange={(e) => onInput(input.size, e.target.checked)} />
           Average with a horizontal flip (two passes)
         </label>
       </div>
       <label className="check">
-        <input type="checkbox" checked={view.rawGrid} data-testid="raw-grid" onChange={(e) => d({ type: 'rawGrid', on: e.target.checked })} />
+        <input type="checkbox" checked={view.rawGrid} data-testid="raw-grid" onChange={(e) => settings.setRawGrid(e.target.checked)} />
         Raw grid (map cells unsmoothed)
       </label>
       <label className="check">
-        <input type="checkbox" checked={view.compare} data-testid="compare" onChange={(e) => controller.setCompare(e.target.checked)} />
+        <input type="checkbox" checked={view.compare} data-testid="compare" onChange={(e) => onCompare(e.target.checked)} />
         Compare ResNet-50 (7×7) with DRN-A-50 (28×28)
       </label>
     </fieldset>

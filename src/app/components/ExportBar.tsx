@@ -1,7 +1,7 @@
-import type { Controller } from '../controller';
+import type { Inference } from '../../models/class-maps';
 import { exportResult, sceneFor } from '../overlay-view';
 import { renderPhoto } from '../render';
-import { classNames, type State } from '../state';
+import type { Notice, Photo, View } from '../state';
 
 function download(blob: Blob, name: string): void {
   const a = document.createElement('a');
@@ -15,29 +15,35 @@ function download(blob: Blob, name: string): void {
 
 const stem = (name: string) => name.replace(/\.[^.]*$/, '') || 'photo';
 
-export function ExportBar({ state, controller }: { state: State; controller: Controller }) {
-  const result = state.results[state.modelKey];
-  const photo = state.photo;
-  if (!result || !photo) return null;
-  const names = classNames(state);
+export interface ExportBarProps {
+  photo: Photo | null;
+  modelKey: string;
+  inference: Inference | undefined;
+  view: View;
+  names: readonly string[];
+  say(kind: Notice['kind'], text: string): void;
+}
+
+export function ExportBar({ photo, modelKey, inference, view, names, say }: ExportBarProps) {
+  if (!inference || !photo) return null;
   const json = () => {
-    const r = exportResult(photo.name, state.modelKey, result.inference, state.view, names);
-    download(new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }), `${stem(photo.name)}-${state.modelKey}.json`);
+    const r = exportResult(photo.name, modelKey, inference, view, names);
+    download(new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }), `${stem(photo.name)}-${modelKey}.json`);
   };
   const png = async () => {
     const canvas = new OffscreenCanvas(1, 1);
     // Full size, with the legend and the ground truth, as `locate --overlay` writes it.
-    renderPhoto(canvas, photo.bitmap, photo, sceneFor(result.inference, state.view, names), Math.max(photo.width, photo.height), { legend: true });
+    renderPhoto(canvas, photo.bitmap, photo, sceneFor(inference, view, names), Math.max(photo.width, photo.height), { legend: true });
     try {
-      download(await canvas.convertToBlob({ type: 'image/png' }), `${stem(photo.name)}-${state.modelKey}-overlay.png`);
+      download(await canvas.convertToBlob({ type: 'image/png' }), `${stem(photo.name)}-${modelKey}-overlay.png`);
     } catch (e) {
-      controller.dispatch({ type: 'notice', kind: 'error', text: `The PNG could not be made: ${(e as Error).message}` });
+      say('error', `The PNG could not be made: ${(e as Error).message}`);
     }
   };
   const copyLink = () => {
     void navigator.clipboard?.writeText(location.href).then(
-      () => controller.dispatch({ type: 'notice', kind: 'info', text: 'Link to this view copied.' }),
-      () => controller.dispatch({ type: 'notice', kind: 'info', text: `Copy this link to share the view: ${location.href}` }),
+      () => say('info', 'Link to this view copied.'),
+      () => say('info', `Copy this link to share the view: ${location.href}`),
     );
   };
   return (

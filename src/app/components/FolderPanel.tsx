@@ -1,9 +1,10 @@
 import { useMemo, useState, type DragEvent } from 'react';
 import type { BoxRule } from '../../localize/boxes';
 import { figuresAt, folderRows, rowsCsv, type FolderReport } from '../../localize/folder-report';
-import type { Controller } from '../controller';
-import type { FolderFile } from '../folder-run';
-import { classNames, type State } from '../state';
+import type { FolderState } from '../folder-state';
+import type { FolderFile, FolderRunner } from '../orchestration/folder-run';
+import type { View } from '../state';
+import { LineChart } from './LineChart';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
@@ -36,53 +37,43 @@ async function droppedFiles(e: DragEvent): Promise<FolderFile[]> {
   return out;
 }
 
-const SweepChart = ({ thresholds, top1, known, at, label }: { thresholds: number[]; top1: number[]; known: number[]; at: number; label: string }) => {
-  const W = 200,
-    H = 90,
-    P = 18;
-  const lo = thresholds[0],
-    hi = thresholds[thresholds.length - 1];
-  const x = (t: number) => P + ((t - lo) / (hi - lo || 1)) * (W - P - 4);
-  const y = (v: number) => H - P - v * (H - P - 4);
-  const line = (vs: number[]) => thresholds.map((t, i) => `${x(t).toFixed(1)},${y(vs[i]).toFixed(1)}`).join(' ');
-  return (
-    <figure>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
-        <line x1={P} y1={y(0)} x2={W - 4} y2={y(0)} className="axis" />
-        <line x1={P} y1={y(0)} x2={P} y2={y(1)} className="axis" />
-        <text x={1} y={y(1) + 4}>
-          1
-        </text>
-        <text x={1} y={y(0) + 4}>
-          0
-        </text>
-        <text x={P} y={H - 4}>
-          {lo}
-        </text>
-        <text x={W - 4} y={H - 4} textAnchor="end">
-          {Number(hi.toFixed(2))}
-        </text>
-        <polyline fill="none" stroke="#1f77b4" strokeWidth={2} points={line(known)} />
-        <polyline fill="none" stroke="#ff7f0e" strokeWidth={2} points={line(top1)} />
-        <line x1={x(Math.min(hi, at))} x2={x(Math.min(hi, at))} y1={y(0)} y2={y(1)} className="marker" />
-      </svg>
-      <figcaption>
-        {label}: <span style={{ color: '#1f77b4' }}>GT-known Loc</span>, <span style={{ color: '#ff7f0e' }}>Top-1 Loc</span>
-      </figcaption>
-    </figure>
-  );
-};
+const SweepChart = ({ thresholds, top1, known, at, label }: { thresholds: number[]; top1: number[]; known: number[]; at: number; label: string }) => (
+  <figure>
+    <LineChart
+      width={200}
+      height={90}
+      pad={18}
+      xs={thresholds}
+      xRange={{ min: thresholds[0], max: thresholds[thresholds.length - 1] }}
+      lines={[
+        { key: 'known', color: '#1f77b4', values: known },
+        { key: 'top1', color: '#ff7f0e', values: top1 },
+      ]}
+      marker={{ at, className: 'marker' }}
+      label={label}
+    />
+    <figcaption>
+      {label}: <span style={{ color: '#1f77b4' }}>GT-known Loc</span>, <span style={{ color: '#ff7f0e' }}>Top-1 Loc</span>
+    </figcaption>
+  </figure>
+);
 
 /** Research mode: evaluate a folder of images with ground truth in the worker, as `eval` does. */
-export function FolderPanel({ state, controller }: { state: State; controller: Controller }) {
-  const f = state.folder;
-  const runner = controller.folder;
+export interface FolderPanelProps {
+  folder: FolderState | null;
+  view: View;
+  /** Class names of the model the folder ran on. */
+  names: readonly string[];
+  backendName: string | undefined;
+  runner: Pick<FolderRunner, 'start' | 'pause' | 'resume' | 'cancel' | 'open'>;
+}
+
+export function FolderPanel({ folder: f, view, names, backendName, runner }: FolderPanelProps) {
   const [sort, setSort] = useState<'index' | 'iou-asc' | 'iou-desc'>('index');
   const [wrongOnly, setWrongOnly] = useState(false);
   const [missedOnly, setMissedOnly] = useState(false);
-  const { rule } = state.view;
-  const threshold = state.view.thresholds[rule];
-  const names = classNames(state, f?.modelKey);
+  const { rule } = view;
+  const threshold = view.thresholds[rule];
   const nameOf = (c: number) => names[c] ?? `class ${c}`;
   const rows = useMemo(() => (f ? folderRows(f.samples, rule, threshold) : []), [f, rule, threshold]);
   const shown = useMemo(() => {
@@ -97,11 +88,11 @@ export function FolderPanel({ state, controller }: { state: State; controller: C
             figuresAt(
               f.samples.map((s) => s.sample),
               r,
-              state.view.thresholds[r],
+              view.thresholds[r],
             ),
           )
         : [],
-    [f, state.view.thresholds],
+    [f, view.thresholds],
   );
   const pick = (list: FileList | null) => {
     if (list?.length) void runner.start([...list].map((file) => ({ path: file.webkitRelativePath || file.name, file })));
@@ -239,12 +230,12 @@ export function FolderPanel({ state, controller }: { state: State; controller: C
                       thresholds={r.sweep.thresholds}
                       top1={r.sweep.top1Loc}
                       known={r.sweep.gtKnownLoc}
-                      at={state.view.thresholds[r.rule]}
+                      at={view.thresholds[r.rule]}
                     />
                   ))}
               </div>
               <p className="folder-meta">
-                {f.samples.length} images in {f.seconds.toFixed(1)} s on {state.backend?.name ?? '?'} ({f.modelKey}).{' '}
+                {f.samples.length} images in {f.seconds.toFixed(1)} s on {backendName ?? '?'} ({f.modelKey}).{' '}
                 <button
                   type="button"
                   data-testid="folder-export-json"

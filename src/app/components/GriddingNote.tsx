@@ -1,17 +1,16 @@
 import { useMemo } from 'react';
 import { gridding, whiteNoiseScore } from '../../localize/gridding';
 import { sceneFor } from '../overlay-view';
-import { classNames, type State } from '../state';
+import type { Inference } from '../../models/class-maps';
+import type { View } from '../state';
 
 /** In the raw-grid view: each shown class's gridding score (src/localize/gridding.ts), with its chance level. */
-export function GriddingNote({ state }: { state: State }) {
-  const inf = state.results[state.modelKey]?.inference;
-  const names = classNames(state);
+export function GriddingNote({ inference: inf, view, names }: { inference: Inference | undefined; view: View; names: readonly string[] }) {
   const rows = useMemo(() => {
-    if (!inf || !state.view.rawGrid) return null;
+    if (!inf || !view.rawGrid) return null;
     const { width, height } = inf.maps;
-    return sceneFor(inf, state.view, names).classes.map((c) => ({ name: c.name, color: c.color, g: gridding(c.plane, width, height) }));
-  }, [inf, names, state.view]);
+    return sceneFor(inf, view, names).classes.map((c) => ({ name: c.name, color: c.color, g: gridding(c.plane, width, height) }));
+  }, [inf, names, view]);
   if (!inf || !rows?.length) return null;
   const { width, height } = inf.maps;
   return (

@@ -1,26 +1,26 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Box } from '../../localize/boxes';
-import type { Controller } from '../controller';
-import type { State } from '../state';
+import type { Inference } from '../../models/class-maps';
+import type { GroundTruthEditor } from '../orchestration/ground-truth';
+import type { View } from '../state';
+import { FilePicker } from './FilePicker';
 import { IouChart } from './IouChart';
 
 /** Ground truth: draw a box on the photo, type one, or load a VOC XML / JSON file; then IoUs and the chart. */
-export function GroundTruth({
-  state,
-  controller,
-  drawing,
-  setDrawing,
-}: {
-  state: State;
-  controller: Controller;
+export interface GroundTruthProps {
+  /** The shown model's result on the photo (the panel shows once there is one). */
+  inference: Inference | undefined;
+  view: View;
+  names: readonly string[];
+  editor: Pick<GroundTruthEditor, 'load' | 'add' | 'clear'>;
   drawing: boolean;
   setDrawing: (on: boolean) => void;
-}) {
-  const file = useRef<HTMLInputElement>(null);
+}
+
+export function GroundTruth({ inference, view, names, editor, drawing, setDrawing }: GroundTruthProps) {
   const [typed, setTyped] = useState<Box>([0, 0, 0, 0]);
-  const photo = state.photo;
-  if (!photo || !state.results[state.modelKey]) return null;
-  const gt = state.view.gt;
+  if (!inference) return null;
+  const gt = view.gt;
   return (
     <fieldset className="gt" data-testid="gt-panel">
       <legend>
@@ -35,22 +35,15 @@ export function GroundTruth({
         <button type="button" aria-pressed={drawing} onClick={() => setDrawing(!drawing)} data-testid="gt-draw">
           {drawing ? 'Cancel drawing' : 'Draw a box'}
         </button>
-        <button type="button" onClick={() => file.current?.click()} data-testid="gt-load">
-          Load VOC XML / JSON…
-        </button>
-        <input
-          ref={file}
-          type="file"
+        <FilePicker
           accept=".xml,.json,application/xml,application/json,text/xml"
-          hidden
-          data-testid="gt-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void controller.loadGroundTruth(f);
-            e.target.value = '';
-          }}
-        />
-        <button type="button" disabled={!gt.length} onClick={() => controller.dispatch({ type: 'gt', boxes: [] })} data-testid="gt-clear">
+          inputTestId="gt-file"
+          buttonTestId="gt-load"
+          onFile={(f) => void editor.load(f)}
+        >
+          Load VOC XML / JSON…
+        </FilePicker>
+        <button type="button" disabled={!gt.length} onClick={() => editor.clear()} data-testid="gt-clear">
           Clear
         </button>
       </div>
@@ -58,14 +51,14 @@ export function GroundTruth({
         className="gt-typed"
         onSubmit={(e) => {
           e.preventDefault();
-          controller.addGroundTruthBox(typed);
+          editor.add(typed);
         }}
         aria-label="Type a ground-truth box in photo pixels"
       >
         {(['x0', 'y0', 'x1', 'y1'] as const).map((k, i) => (
           <label key={k}>
             {k}
-            {/* No min/max: the browser would block the form silently; the controller says what is wrong. */}
+            {/* No min/max: the browser would block the form silently; the editor says what is wrong. */}
             <input
               type="number"
               value={typed[i]}
@@ -78,7 +71,7 @@ export function GroundTruth({
           Add box
         </button>
       </form>
-      {gt.length > 0 && <IouChart state={state} />}
+      {gt.length > 0 && <IouChart inference={inference} view={view} names={names} />}
     </fieldset>
   );
 }

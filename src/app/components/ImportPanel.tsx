@@ -1,16 +1,21 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { ARCHITECTURES } from '../../models/architectures';
-import type { Controller } from '../controller';
-import type { State } from '../state';
+import type { ImportState, ModelEntry } from '../state';
+import { FilePicker } from './FilePicker';
 
 /** Checkpoints by name: PyTorch's .pth/.pt, and the .pth.tar of older releases. */
 export const isCheckpointName = (name: string) => /\.(pth|pt|tar|ckpt)$/i.test(name);
 
-export function ImportPanel({ state, controller }: { state: State; controller: Controller }) {
-  const input = useRef<HTMLInputElement>(null);
+export interface ImportPanelProps {
+  models: ModelEntry[];
+  importing: ImportState | null;
+  onImport(file: File, arch: string | undefined): void;
+  onDelete(key: string): void;
+}
+
+export function ImportPanel({ models, importing: busy, onImport, onDelete }: ImportPanelProps) {
   const [arch, setArch] = useState('');
-  const imported = state.models.filter((m) => m.imported);
-  const busy = state.importing;
+  const imported = models.filter((m) => m.imported);
   return (
     <section className="import" aria-label="Import weights">
       <h2>Your own weights</h2>
@@ -30,21 +35,15 @@ export function ImportPanel({ state, controller }: { state: State; controller: C
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => input.current?.click()} disabled={busy !== null} data-testid="import-button">
-          Import weights (.pth)…
-        </button>
-        <input
-          ref={input}
-          type="file"
+        <FilePicker
           accept=".pth,.pt,.tar,.ckpt"
-          hidden
-          data-testid="import-input"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void controller.importWeights(f, arch || undefined);
-            e.target.value = '';
-          }}
-        />
+          inputTestId="import-input"
+          buttonTestId="import-button"
+          disabled={busy !== null}
+          onFile={(f) => onImport(f, arch || undefined)}
+        >
+          Import weights (.pth)…
+        </FilePicker>
       </div>
       {busy && (
         <label className="load" data-testid="import-progress">
@@ -57,7 +56,7 @@ export function ImportPanel({ state, controller }: { state: State; controller: C
           {imported.map((m) => (
             <li key={m.key}>
               <span>{m.title}</span>
-              <button type="button" onClick={() => void controller.deleteImported(m.key)} aria-label={`Delete ${m.title}`}>
+              <button type="button" onClick={() => onDelete(m.key)} aria-label={`Delete ${m.title}`}>
                 Delete
               </button>
             </li>

@@ -3,7 +3,8 @@ import { colormapTable } from '../../draw/colormap';
 import { evidenceAlpha } from '../../draw/composite';
 import { legendModel } from '../../draw/scene';
 import { sceneFor } from '../overlay-view';
-import { classNames, type State } from '../state';
+import type { Inference } from '../../models/class-maps';
+import type { View } from '../state';
 
 function gradient(stops: (v: number) => string): string {
   return `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((v) => `${stops(v)} ${v * 100}%`).join(', ')})`;
@@ -16,10 +17,8 @@ const turbo = (v: number) => {
 };
 
 /** The legend, from the same model as the one drawn under exported PNGs: the scale and its numbers. */
-export function Legend({ state }: { state: State }) {
-  const inf = state.results[state.modelKey]?.inference;
-  const names = classNames(state);
-  const model = useMemo(() => (inf ? legendModel(sceneFor(inf, state.view, names)) : null), [inf, state.view, names]);
+export function Legend({ inference: inf, view, names }: { inference: Inference | undefined; view: View; names: readonly string[] }) {
+  const model = useMemo(() => (inf ? legendModel(sceneFor(inf, view, names)) : null), [inf, view, names]);
   if (!model) return null;
   if (model.rows.length === 0) return <p className="legend">Switch a class on to see its heatmap.</p>;
   return (

@@ -1,10 +1,9 @@
-import type { State } from '../state';
+import type { LoadState, ModelEntry } from '../state';
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
-export function LoadProgress({ state }: { state: State }) {
-  const entry = state.models.find((m) => m.key === state.modelKey);
-  const load = state.loads[state.modelKey];
+/** The shown model's load: `entry` names it, `load` is where it stands. */
+export function LoadProgress({ entry, load }: { entry: ModelEntry | undefined; load: LoadState | undefined }) {
   if (!load || !entry) return null;
   if (load.status === 'loading') {
     return (

@@ -1,6 +1,6 @@
-import type { Controller } from '../controller';
-import type { State } from '../state';
-import { BACKENDS, type BackendChoice } from '../worker/protocol';
+import type { Inference } from '../../models/class-maps';
+import type { ModelEntry } from '../state';
+import { BACKENDS, type BackendChoice, type BackendInfo } from '../worker/protocol';
 
 const BACKEND_LABEL: Record<BackendChoice, string> = {
   auto: 'Automatic',
@@ -10,14 +10,40 @@ const BACKEND_LABEL: Record<BackendChoice, string> = {
   cpu: 'CPU (plain JS)',
 };
 
-export function Toolbar({ state, controller }: { state: State; controller: Controller }) {
-  const result = state.results[state.modelKey];
+export interface ToolbarProps {
+  models: ModelEntry[];
+  modelKey: string;
+  backendChoice: BackendChoice;
+  backend: BackendInfo | null;
+  backendBusy: boolean;
+  /** The shown model's latest result on the photo, if any. */
+  inference: Inference | undefined;
+  tensors: number | undefined;
+  canRerun: boolean;
+  onModel(key: string): void;
+  onBackend(choice: BackendChoice): void;
+  onRerun(): void;
+}
+
+export function Toolbar({
+  models,
+  modelKey,
+  backendChoice,
+  backend,
+  backendBusy,
+  inference,
+  tensors,
+  canRerun,
+  onModel,
+  onBackend,
+  onRerun,
+}: ToolbarProps) {
   return (
     <section className="toolbar" aria-label="Model and backend">
       <label>
         Model{' '}
-        <select value={state.modelKey} onChange={(e) => void controller.chooseModel(e.target.value)} data-testid="model-select">
-          {state.models.map((m) => (
+        <select value={modelKey} onChange={(e) => onModel(e.target.value)} data-testid="model-select">
+          {models.map((m) => (
             <option key={m.key} value={m.key}>
               {m.title}
               {m.imported ? ' (imported)' : ''}
@@ -27,11 +53,7 @@ export function Toolbar({ state, controller }: { state: State; controller: Contr
       </label>
       <label>
         Backend{' '}
-        <select
-          value={state.backendChoice}
-          onChange={(e) => void controller.chooseBackend(e.target.value as BackendChoice)}
-          data-testid="backend-select"
-        >
+        <select value={backendChoice} onChange={(e) => onBackend(e.target.value as BackendChoice)} data-testid="backend-select">
           {(['auto', ...BACKENDS] as BackendChoice[]).map((b) => (
             <option key={b} value={b}>
               {BACKEND_LABEL[b]}
@@ -42,34 +64,34 @@ export function Toolbar({ state, controller }: { state: State; controller: Contr
       <dl className="status" aria-live="polite">
         <div>
           <dt>Running on</dt>
-          <dd data-testid="backend">{state.backendBusy ? 'starting…' : (state.backend?.name ?? 'none')}</dd>
+          <dd data-testid="backend">{backendBusy ? 'starting…' : (backend?.name ?? 'none')}</dd>
         </div>
         <div>
           <dt>Device</dt>
           <dd data-testid="device">
-            {state.backend?.device ?? '—'}
-            {state.backend?.software ? ' (software)' : ''}
+            {backend?.device ?? '—'}
+            {backend?.software ? ' (software)' : ''}
           </dd>
         </div>
         <div>
           <dt>Last inference</dt>
-          <dd data-testid="last-ms" title={result?.inference.replayed ? 'a replay of the recorded WebGPU commands of an earlier run' : undefined}>
-            {result ? `${Math.round(result.inference.ms)} ms${result.inference.replayed ? ' (replayed)' : ''}` : '—'}
+          <dd data-testid="last-ms" title={inference?.replayed ? 'a replay of the recorded WebGPU commands of an earlier run' : undefined}>
+            {inference ? `${Math.round(inference.ms)} ms${inference.replayed ? ' (replayed)' : ''}` : '—'}
           </dd>
         </div>
         <div>
           <dt>Tensors</dt>
-          <dd data-testid="tensors">{state.memory?.numTensors ?? '—'}</dd>
+          <dd data-testid="tensors">{tensors ?? '—'}</dd>
         </div>
       </dl>
-      <button type="button" onClick={() => void controller.rerun()} disabled={!state.photo || state.running} data-testid="rerun">
+      <button type="button" onClick={onRerun} disabled={!canRerun} data-testid="rerun">
         Run again
       </button>
-      {state.backend && state.backend.notes.length > 0 && (
+      {backend && backend.notes.length > 0 && (
         <details className="notes">
           <summary>Why this backend</summary>
           <ul data-testid="backend-notes">
-            {state.backend.notes.map((n) => (
+            {backend.notes.map((n) => (
               <li key={n}>{n}</li>
             ))}
           </ul>

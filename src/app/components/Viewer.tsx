@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { cellAt } from '../../draw/overlay';
 import type { Box } from '../../localize/boxes';
-import type { Controller } from '../controller';
+import type { Inference } from '../../models/class-maps';
 import { sceneFor } from '../overlay-view';
 import { renderPhoto, renderSize } from '../render';
-import { classNames, type State } from '../state';
+import type { Photo, View } from '../state';
 import { ReadOut } from './ReadOut';
 
 /** Display canvases are at most this many pixels on a side; the PNG export is full size. */
@@ -12,12 +12,22 @@ export const VIEW_MAX_SIDE = 960;
 
 type Cell = [number, number];
 
-export function Viewer({ state, controller, drawing, onDrawn }: { state: State; controller: Controller; drawing: boolean; onDrawn: () => void }) {
+export interface ViewerProps {
+  photo: Photo | null;
+  /** The shown model's result on the photo, if any. */
+  inference: Inference | undefined;
+  view: View;
+  names: readonly string[];
+  running: boolean;
+  /** Drawing a ground-truth box: onBox gets it, then onDrawn. */
+  drawing: boolean;
+  onBox(box: Box): void;
+  onDrawn(): void;
+}
+
+export function Viewer({ photo, inference, view, names, running, drawing, onBox, onDrawn }: ViewerProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const { photo, view } = state;
-  const result = state.results[state.modelKey] ?? null;
-  const names = classNames(state);
-  const scene = useMemo(() => (result ? sceneFor(result.inference, view, names) : null), [result, view, names]);
+  const scene = useMemo(() => (inference ? sceneFor(inference, view, names) : null), [inference, view, names]);
   const [cell, setCell] = useState<Cell | null>(null);
   const [drag, setDrag] = useState<{ from: [number, number]; to: [number, number] } | null>(null);
 
@@ -25,7 +35,7 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
     if (!canvas.current || !photo) return;
     renderPhoto(canvas.current, photo.bitmap, photo, scene, VIEW_MAX_SIDE);
   }, [photo, scene]);
-  useEffect(() => setCell(null), [result]);
+  useEffect(() => setCell(null), [inference]);
 
   if (!photo) {
     return (
@@ -34,8 +44,8 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
       </div>
     );
   }
-  const maps = result?.inference.maps;
-  const t = result?.inference.transform;
+  const maps = inference?.maps;
+  const t = inference?.transform;
   /** Pointer position -> photo pixels. */
   const photoXY = (e: PointerEvent<HTMLCanvasElement>): [number, number] => {
     const r = e.currentTarget.getBoundingClientRect();
@@ -68,7 +78,7 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
     ].map(Math.round) as Box;
     setDrag(null);
     if (box[2] - box[0] >= 2 && box[3] - box[1] >= 2) {
-      controller.addGroundTruthBox(box);
+      onBox(box);
       onDrawn();
     }
   };
@@ -139,7 +149,7 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
       </div>
       <figcaption>
         {photo.name} · {photo.width}×{photo.height}
-        {state.running && (
+        {running && (
           <span className="busy" data-testid="running">
             {' '}
             · analysing…
@@ -147,7 +157,7 @@ export function Viewer({ state, controller, drawing, onDrawn }: { state: State; 
         )}
         {drawing && <strong> · drag on the photo to draw a ground-truth box</strong>}
       </figcaption>
-      {result && scene && <ReadOut cell={cell} result={result.inference} scene={scene} names={names} />}
+      {inference && scene && <ReadOut cell={cell} result={inference} scene={scene} names={names} />}
     </figure>
   );
 }

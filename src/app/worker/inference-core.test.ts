@@ -108,7 +108,7 @@ const url = (name: string): ModelSource => ({ kind: 'url', manifestUrl: manifest
  * webgpu (with a device the test can lose) unless it is excluded, and every message is cloned the
  * way postMessage does, its buffers transferred.
  */
-function harness({ startMs = 0, corrupt }: { startMs?: number; corrupt?: CorruptCache } = {}) {
+function harness({ startMs = 0, corrupt, lossGraceMs = 20 }: { startMs?: number; corrupt?: CorruptCache; lossGraceMs?: number } = {}) {
   const messages: WorkerMessage[] = [];
   const transfers: number[][] = [];
   const starts: { choice: BackendChoice; exclude: BackendName[] }[] = [];
@@ -147,7 +147,7 @@ function harness({ startMs = 0, corrupt }: { startMs?: number; corrupt?: Corrupt
         },
       };
     },
-    lossGraceMs: 20,
+    lossGraceMs,
   });
   /** Queues a request; resolves with its id once it is answered. */
   const send = async <K extends CallName>(call: K, args: Calls[K]['args']): Promise<number> => {
@@ -335,6 +335,41 @@ describe('the inference core (the worker without the Worker)', () => {
       await h.call('maps', { key: 'a', classes: [0, 1, 2, 3, 4, 5] });
       expect(await h.tensors()).toBe(after1);
     }
+  });
+
+  it('a cancel drops a queued request before it runs and stops a running faithfulness call; both are answered as aborted', async () => {
+    const h = open();
+    await h.call('init', { backend: 'wasm' });
+    await h.call('load', { key: 'a', source: url('a'), warmUp: false });
+    const spy = vi.spyOn(LensModel.prototype, 'infer');
+    const image = photo(300, 240);
+    const first = h.core.receive({ id: 101, call: 'infer', args: { key: 'a', image, ...INFER } });
+    const second = h.core.receive({ id: 102, call: 'infer', args: { key: 'a', image, ...INFER } });
+    await h.core.receive({ cancel: 102 });
+    await Promise.all([first, second]);
+    expect(h.answer(101).type).toBe('ok');
+    expect(h.answer(102)).toMatchObject({ type: 'error', aborted: true });
+    expect(spy).toHaveBeenCalledTimes(1);
+    // Running: stopped between its forward passes.
+    const faith = h.core.receive({ id: 103, call: 'faithfulness', args: { key: 'a', image, classIndex: 1, steps: 8, size: 224 } });
+    await new Promise((r) => setTimeout(r, 0));
+    await h.core.receive({ cancel: 103 });
+    await faith;
+    expect(h.answer(103)).toMatchObject({ type: 'error', aborted: true });
+    expect(spy.mock.calls.length).toBeLessThan(1 + 2 * 8);
+    // A cancel of an answered request changes nothing.
+    await h.core.receive({ cancel: 101 });
+    expect(h.answer(101).type).toBe('ok');
+  });
+
+  it('a failure with no GPU device to lose is reported at once, without the loss grace', async () => {
+    const h = open({ lossGraceMs: 5_000 });
+    await h.call('init', { backend: 'wasm' });
+    await h.call('load', { key: 'a', source: url('a'), warmUp: false });
+    vi.spyOn(LensModel.prototype, 'infer').mockRejectedValueOnce(new Error('out of memory'));
+    const t0 = performance.now();
+    expect(h.error(await h.send('infer', { key: 'a', image: photo(300, 240), ...INFER }))).toBe('out of memory');
+    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
   describe('losing the WebGPU device', () => {

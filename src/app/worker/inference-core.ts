@@ -8,7 +8,7 @@ import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import type { LosableDevice } from './backends';
-import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, Request, WorkerMessage } from './protocol';
+import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, PageMessage, Request, WorkerMessage } from './protocol';
 
 /** A package's bytes, with the browser cache's extras where there is one (fetch-source.ts). */
 export interface ModelBytes extends ByteSource {
@@ -32,14 +32,23 @@ export interface InferenceDeps {
   removeBackend(name: BackendName): void;
   /** A fresh reader of a model's files (a new one for every load). */
   byteSource(src: ModelSource): ModelBytes;
-  /** How long a failed request waits for a device loss to show before it fails (default 100 ms). */
+  /**
+   * On WebGPU only, how long a failed request waits at most for the device's loss to be signalled
+   * (Chrome resolves device.lost after the call that failed under it) before it fails; default 100 ms.
+   */
   lossGraceMs?: number;
 }
 
 export interface InferenceCore {
-  /** Queues a request; resolves once it is answered (ok or error). Never rejects for a failed request. */
-  receive(req: Request): Promise<void>;
+  /**
+   * Queues a request; resolves once it is answered (ok or error). Never rejects for a failed request.
+   * A cancel aborts that request at once: dropped if still queued, stopped between passes if
+   * running (faithfulness), and answered with an 'aborted' error either way.
+   */
+  receive(msg: PageMessage): Promise<void>;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const filesKey = (m: ModelManifest) => m.files.map((f) => f.sha256).join(',');
 
@@ -166,7 +175,18 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     return backend;
   }
 
-  async function handle(req: Request): Promise<void> {
+  /** Waits until a loss of the running WebGPU device is signalled (true), or lossGraceMs pass (false). */
+  async function lossSignalled(lossesBefore: number): Promise<boolean> {
+    if (losses !== lossesBefore) return true;
+    const device = deps.webgpuDevice();
+    // No GPU device, nothing to lose: the failure is the request's own.
+    if (!device) return false;
+    await Promise.race([device.lost, sleep(lossGraceMs)]);
+    // watchGpu's handler, registered first, has counted the loss by now if there was one.
+    return losses !== lossesBefore;
+  }
+
+  async function handle(req: Request, signal: AbortSignal): Promise<void> {
     const { id } = req;
     const run = async (): Promise<[unknown, Transferable[]]> => {
       switch (req.call) {
@@ -209,20 +229,16 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
           if (!backend) await init(choice);
           const m = await model(req.args.key);
           const { image, classIndex, steps, size, flip } = req.args;
-          cancelRequested = false;
           const curves = await runFaithfulness(m, image, {
             classIndex,
             steps,
             size,
             flip,
             onStep: (done, total) => post({ type: 'progress', id, loaded: done, total }, []),
-            cancelled: () => cancelRequested,
+            cancelled: () => signal.aborted,
           });
           return [curves, []];
         }
-        case 'cancel':
-          // Answered on arrival (receive); here only if it was queued by mistake.
-          return [false, []];
         case 'memory': {
           const mem = tf.memory();
           return [{ numTensors: mem.numTensors, numBytes: mem.numBytes } satisfies Calls['memory']['result'], []];
@@ -248,6 +264,9 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
         }
       }
     };
+    const aborted = () => post({ type: 'error', id, message: `${req.call} cancelled`, aborted: true }, []);
+    // Cancelled while queued (a newer photo superseded it): dropped before it runs.
+    if (signal.aborted) return aborted();
     try {
       let result: [unknown, Transferable[]];
       if (recovering) await recovering;
@@ -255,30 +274,33 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       try {
         result = await run();
       } catch (e) {
+        if (signal.aborted) throw e;
         // The GPU went away under this request: wait for the fallback backend, then retry once.
-        await new Promise((r) => setTimeout(r, lossGraceMs));
-        if (losses === lossesBefore) throw e;
+        // Any other failure is reported at once.
+        if (!(await lossSignalled(lossesBefore))) throw e;
         await lastRecovery;
         result = await run();
       }
       post({ type: 'ok', id, result: result[0] }, result[1]);
     } catch (e) {
-      post({ type: 'error', id, message: (e as Error).message || String(e) }, []);
+      if (signal.aborted) aborted();
+      else post({ type: 'error', id, message: (e as Error).message || String(e) }, []);
     }
   }
 
-  /** Set by a cancel request, read between the forward passes of a faithfulness run. */
-  let cancelRequested = false;
+  /** The requests not yet answered, so that a cancel reaches a queued or a running one. */
+  const aborts = new Map<number, AbortController>();
   let queue: Promise<void> = Promise.resolve();
   return {
-    receive(req) {
-      // A cancel must not wait behind the run it cancels.
-      if (req.call === 'cancel') {
-        cancelRequested = true;
-        post({ type: 'ok', id: req.id, result: true }, []);
+    receive(msg) {
+      // A cancel must not wait behind the run it cancels; one for an answered request is moot.
+      if ('cancel' in msg) {
+        aborts.get(msg.cancel)?.abort();
         return queue;
       }
-      queue = queue.then(() => handle(req));
+      const ac = new AbortController();
+      aborts.set(msg.id, ac);
+      queue = queue.then(() => handle(msg, ac.signal)).finally(() => aborts.delete(msg.id));
       return queue;
     },
   };

@@ -6,11 +6,11 @@ import { storeSource } from '../../weights/browser-store';
 import { startBackend, webgpuDevice } from './backends';
 import { FetchSource } from './fetch-source';
 import { createInferenceCore } from './inference-core';
-import type { Request, WorkerMessage } from './protocol';
+import type { PageMessage, WorkerMessage } from './protocol';
 
 // The project's lib list mixes DOM and WebWorker, so `self` is typed as a Window; name what is used.
 const scope = globalThis as unknown as {
-  onmessage: ((e: MessageEvent<Request>) => void) | null;
+  onmessage: ((e: MessageEvent<PageMessage>) => void) | null;
   postMessage(message: WorkerMessage, transfer: Transferable[]): void;
 };
 

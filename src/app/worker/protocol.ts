@@ -75,8 +75,6 @@ export interface Calls {
     args: { key: string; image: RGBAImage; classIndex: number; steps: number; size?: number; flip?: boolean };
     result: FaithfulnessCurves;
   };
-  /** Stops a running faithfulness call (it then fails with "cancelled"); answered at once, not queued. */
-  cancel: { args: Record<string, never>; result: boolean };
   /** Drops a model (a deleted import) and its weights unless another model shares them. */
   unload: { args: { key: string }; result: boolean };
   /** Destroys the WebGPU device, as a driver reset would (for testing the fallback). */
@@ -86,9 +84,17 @@ export type CallName = keyof Calls;
 
 export type Request = { [K in CallName]: { id: number; call: K; args: Calls[K]['args'] } }[CallName];
 
+/**
+ * Page -> worker: a request, or the cancel of one (its AbortSignal fired). A cancelled request is
+ * dropped if it has not started, stopped between passes if it has (faithfulness), and answered
+ * with an error marked `aborted`; a cancel of an answered request is ignored.
+ */
+export type PageMessage = Request | { cancel: number };
+
 export type WorkerMessage =
   | { type: 'ok'; id: number; result: unknown }
-  | { type: 'error'; id: number; message: string }
+  /** `aborted`: the request was cancelled (the page rejects it with an AbortError). */
+  | { type: 'error'; id: number; message: string; aborted?: boolean }
   | { type: 'progress'; id: number; loaded: number; total: number }
   /** What a long request is doing now, in words for the page ('preparing' = warming the model up). */
   | { type: 'phase'; id: number; phase: 'preparing'; message: string }

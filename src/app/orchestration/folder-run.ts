@@ -1,15 +1,20 @@
 // The folder evaluation's effects: reads the annotation files, runs the current model on each image
 // in the worker (one at a time, so the page stays responsive), with pause, resume and cancel, and
 // computes the figures with the code `eval --json` uses. Every bad input becomes a listed problem.
-import type { Box } from '../localize/boxes';
-import { setFigures } from '../localize/eval-report';
-import { folderSet, isAnnotationFile } from '../localize/folder-set';
-import type { EvalSample } from '../localize/metrics';
-import type { Controller } from './controller';
-import type { FolderAction } from './folder-state';
-import { decodePhoto, toOriginalPixels } from './photo';
-import { sniffImage, truncation } from '../image/file-check';
-import type { RGBAImage } from '../image/geometry';
+import type { Box } from '../../localize/boxes';
+import { setFigures } from '../../localize/eval-report';
+import { folderSet, isAnnotationFile } from '../../localize/folder-set';
+import type { EvalSample } from '../../localize/metrics';
+import type { FolderAction } from '../folder-state';
+import { toOriginalPixels } from '../photo';
+import type { View } from '../state';
+import { sniffImage, truncation } from '../../image/file-check';
+import type { RGBAImage } from '../../image/geometry';
+import { inferRequest } from './infer-request';
+import { isAbort } from './lens-client';
+import type { ModelLoader } from './model-loader';
+import type { Page } from './page';
+import type { PhotoSource } from './analysis';
 
 /** A picked or dropped file with the path it had in its folder. */
 export interface FolderFile {
@@ -20,30 +25,38 @@ export interface FolderFile {
 export class FolderRunner {
   private files = new Map<string, Blob>();
   private boxes = new Map<string, Box[]>();
-  private paused = false;
-  private cancelled = false;
-  private wake: (() => void) | null = null;
-  private running = false;
+  /** The run in progress: its signal cancels it, and the infer call it waits on. */
+  private run: AbortController | null = null;
+  /** Set while paused: resolving it resumes the run. */
+  private paused: { wait: Promise<void>; resume(): void } | null = null;
 
-  constructor(private readonly c: Controller) {}
+  /** `openFile` opens an evaluated image in the viewer (analysis.ts). */
+  constructor(
+    private readonly page: Page,
+    private readonly loader: Pick<ModelLoader, 'ensureLoaded'>,
+    private readonly photos: Pick<PhotoSource, 'decode'>,
+    private readonly openFile: (file: Blob, name: string, opts: { view: Partial<View> }) => Promise<boolean>,
+  ) {}
 
   private dispatch(action: FolderAction): void {
-    this.c.dispatch({ type: 'folder', action });
+    this.page.dispatch({ type: 'folder', action });
   }
 
   async start(input: readonly FolderFile[]): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.paused = false;
-    this.cancelled = false;
+    if (this.run) return;
+    const run = (this.run = new AbortController());
+    const { signal } = run;
+    this.paused = null;
+    const { page } = this;
     try {
       const texts = new Map<string, string>();
       for (const f of input) if (isAnnotationFile(f.path)) texts.set(f.path, await f.file.text());
-      const key = this.c.state().modelKey;
-      const { size, flip } = this.c.state().input;
+      const key = page.state().modelKey;
+      // The input settings at the start hold for the whole run, as in `eval --size`.
+      const settings = page.state().input;
       // The model's class names can name the images' classes when there is no annotation file.
-      await this.c.ensureLoaded(key);
-      const load = this.c.state().loads[key];
+      await this.loader.ensureLoaded(key);
+      const load = page.state().loads[key];
       const numClasses = load?.status === 'ready' ? load.info.numClasses : Infinity;
       const set = folderSet(
         input.map((f) => f.path),
@@ -57,37 +70,26 @@ export class FolderRunner {
       let active = 0,
         since = performance.now();
       for (const item of set.items) {
-        if (this.paused) {
+        // Read afresh: pause() sets it while this loop awaits (TypeScript keeps the earlier null).
+        const paused = this.paused as FolderRunner['paused'];
+        if (paused) {
           active += performance.now() - since;
           this.dispatch({ type: 'figures', figures: setFigures(samples), seconds: active / 1000 });
           this.dispatch({ type: 'status', status: 'paused' });
-          await new Promise<void>((resolve) => {
-            this.wake = resolve;
-          });
+          await paused.wait;
           since = performance.now();
-          if (!this.cancelled) this.dispatch({ type: 'status', status: 'running' });
+          if (!signal.aborted) this.dispatch({ type: 'status', status: 'running' });
         }
-        if (this.cancelled) break;
+        if (signal.aborted) break;
         try {
           if (item.classIndex >= numClasses) throw new Error(`class_index ${item.classIndex} but the model has ${numClasses} classes`);
           const { pixels, width, height } = await this.decode(item.path);
           if (item.size && (item.size.width !== width || item.size.height !== height)) {
             throw new Error(`${width}x${height} pixels, the annotation says ${item.size.width}x${item.size.height} (boxes would not match)`);
           }
-          const data = new Uint8ClampedArray(pixels.data);
-          const inference = await this.c.client.call(
-            'infer',
-            {
-              key,
-              image: { width: pixels.width, height: pixels.height, data },
-              topK: 1,
-              extraClasses: [item.classIndex],
-              keep: false,
-              size,
-              flip,
-            },
-            { transfer: [data.buffer] },
-          );
+          // keep: false leaves the viewer photo's kept maps in place.
+          const req = inferRequest(key, pixels, settings, { topK: 1, extraClasses: [item.classIndex], keep: false });
+          const inference = await page.client.call('infer', req.args, { transfer: req.transfer, signal });
           const sample: EvalSample = {
             gtClass: item.classIndex,
             gtBoxes: item.boxes,
@@ -98,17 +100,20 @@ export class FolderRunner {
           samples.push(sample);
           this.dispatch({ type: 'sample', item: { path: item.path, sample } });
         } catch (e) {
+          // The image the cancel stopped is not a problem of the image's.
+          if (isAbort(e)) break;
           this.dispatch({ type: 'failed', problem: { path: item.path, problem: (e as Error).message } });
         }
       }
       active += performance.now() - since;
       this.dispatch({ type: 'figures', figures: setFigures(samples), seconds: active / 1000 });
-      this.dispatch({ type: 'status', status: this.cancelled ? 'cancelled' : 'done' });
+      this.dispatch({ type: 'status', status: signal.aborted ? 'cancelled' : 'done' });
     } catch (e) {
-      this.c.dispatch({ type: 'notice', kind: 'error', text: `Folder evaluation failed: ${(e as Error).message}` });
+      page.say('error', `Folder evaluation failed: ${(e as Error).message}`);
       this.dispatch({ type: 'status', status: 'cancelled' });
     } finally {
-      this.running = false;
+      this.run = null;
+      this.paused = null;
     }
   }
 
@@ -122,7 +127,7 @@ export class FolderRunner {
     if (sniffImage(bytes) === 'jpeg') {
       const cut = truncation(bytes, 'jpeg');
       if (cut) throw new Error(`a truncated JPEG file (${cut})`);
-      const { decodeJpeg } = await import('../image/decode-jpeg');
+      const { decodeJpeg } = await import('../../image/decode-jpeg');
       let pixels: RGBAImage;
       try {
         pixels = decodeJpeg(bytes);
@@ -131,23 +136,27 @@ export class FolderRunner {
       }
       return { pixels, width: pixels.width, height: pixels.height };
     }
-    const photo = await decodePhoto(blob, path);
+    const photo = await this.photos.decode(blob, path);
     photo.bitmap.close();
     return { pixels: photo.pixels, width: photo.width, height: photo.height };
   }
 
+  /** Pauses after the image in progress. */
   pause(): void {
-    this.paused = true;
+    if (!this.run || this.paused) return;
+    let resume = () => {};
+    const wait = new Promise<void>((r) => (resume = r));
+    this.paused = { wait, resume };
   }
 
   resume(): void {
-    this.paused = false;
-    this.wake?.();
-    this.wake = null;
+    this.paused?.resume();
+    this.paused = null;
   }
 
+  /** Stops the run now, the image in progress included (the worker drops or stops its call). */
   cancel(): void {
-    this.cancelled = true;
+    this.run?.abort();
     this.resume();
   }
 
@@ -155,6 +164,6 @@ export class FolderRunner {
   async open(path: string): Promise<void> {
     const file = this.files.get(path);
     if (!file) return;
-    await this.c.openFile(file, path.split(/[\\/]/).pop() ?? path, { view: { gt: this.boxes.get(path) ?? [] } });
+    await this.openFile(file, path.split(/[\\/]/).pop() ?? path, { view: { gt: this.boxes.get(path) ?? [] } });
   }
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { fakePhotos, NAMES, testPage } from './fake-client.testkit';
+import { FolderRunner, type FolderFile } from './folder-run';
+import { ModelLoader } from './model-loader';
+
+async function setup() {
+  const t = testPage();
+  const photos = fakePhotos((name) => (name.includes('broken') ? 'broken.png is not an image' : null));
+  const storage = {
+    list: async () => [],
+    remove: async () => {},
+    importCheckpoint: () => Promise.reject(new Error('no')),
+    imagenetClasses: async () => [],
+  };
+  const loader = new ModelLoader(t.page, storage, async () => {}, photos.baseUrl);
+  await loader.start();
+  const opened: string[] = [];
+  const runner = new FolderRunner(t.page, loader, photos, async (_file, name) => {
+    opened.push(name);
+    return true;
+  });
+  return { ...t, runner, opened };
+}
+
+/** Images named by class (the format without annotation files): `NAME_i.png`. */
+const files = (n: number, extra: string[] = []): FolderFile[] =>
+  [...Array.from({ length: n }, (_, i) => `${NAMES[i % 3]}_${i}.png`), ...extra].map((path) => ({ path, file: new Blob([new Uint8Array(4)]) }));
+
+describe('folder evaluation', () => {
+  it('runs each image once through the current model, lists bad images, and opens one in the viewer', async () => {
+    const t = await setup();
+    await t.runner.start(files(3, ['banana_broken.png']));
+    const f = t.state().folder!;
+    expect(f.status).toBe('done');
+    expect(f.samples).toHaveLength(3);
+    expect(f.problems.map((p) => p.path)).toContain('banana_broken.png');
+    const infers = t.client.of('infer');
+    expect(infers).toHaveLength(3);
+    expect(infers[0]).toMatchObject({ topK: 1, extraClasses: [0], keep: false, size: 224 });
+    await t.runner.open('apple_0.png');
+    expect(t.opened).toEqual(['apple_0.png']);
+  });
+
+  it('pause holds the run after the image in progress; resume goes on; cancel stops the image in progress too', async () => {
+    const t = await setup();
+    const release = t.client.hold('infer');
+    const run = t.runner.start(files(4));
+    while (!t.client.of('infer').length) await new Promise((r) => setTimeout(r, 1));
+    t.runner.pause();
+    release();
+    while (t.state().folder?.status !== 'paused') await new Promise((r) => setTimeout(r, 1));
+    expect(t.client.of('infer')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(t.client.of('infer')).toHaveLength(1);
+    const hold = t.client.hold('infer');
+    t.runner.resume();
+    while (t.client.of('infer').length < 2) await new Promise((r) => setTimeout(r, 1));
+    t.runner.cancel();
+    await run;
+    hold();
+    const f = t.state().folder!;
+    expect(f.status).toBe('cancelled');
+    // The cancelled image is neither a sample nor a problem.
+    expect(f.samples).toHaveLength(1);
+    expect(f.problems).toEqual([]);
+    expect(t.client.of('infer')).toHaveLength(2);
+  });
+});
