@@ -182,7 +182,7 @@ export interface DrawOptions {
   /**
    * Label text height in canvas pixels. The page passes the size that shows at a fixed CSS size
    * however the canvas is scaled; by default labels are sized for the photo (strokeSizes), as in
-   * the PNG export and `locate --overlay`.
+   * the PNG export and `locate --overlay`. drawScene returns the (rounded) size it used.
    */
   labelFont?: number;
 }
@@ -236,7 +236,7 @@ export function drawScene<I extends ImageDataLike>(
   height: number,
   scale: number,
   opts: DrawOptions = {},
-): void {
+): { labelFont: number } {
   const inf = scene.inference;
   const { line, font: photoFont } = strokeSizes(width, height);
   const font = Math.max(1, Math.round(opts.labelFont ?? photoFont));
@@ -266,7 +266,7 @@ export function drawScene<I extends ImageDataLike>(
   }
   for (const { c, box } of shownBoxes) paintBox(img, box, c.color, line);
   ctx.putImageData(image, 0, 0);
-  if (!boxes) return;
+  if (!boxes) return { labelFont: font };
 
   ctx.font = `600 ${font}px sans-serif`;
   ctx.textBaseline = 'top';
@@ -302,6 +302,7 @@ export function drawScene<I extends ImageDataLike>(
     ctx.fillText(note, pad, height - h + pad);
   }
   if (opts.legend) drawLegend(ctx, scene, width, height, photoFont);
+  return { labelFont: font };
 }
 
 /** Height of the legend drawn under an exported photo of this width. */

@@ -5,6 +5,7 @@ import { applyOrientation, pngOrientation } from './exif';
 import { decodeJpeg, MAX_MEGAPIXELS } from './decode-jpeg';
 import { describeContent, sniffImage, truncation } from './file-check';
 import type { RGBAImage } from './geometry';
+import { flattenAlpha } from './photo-rules';
 
 /** Decoding stops above this (a 100-MP photo is ~400 MB of RGBA); callers downscale anything big. */
 export { MAX_MEGAPIXELS };
@@ -28,6 +29,8 @@ export function decodeImage(bytes: Uint8Array, name: string): RGBAImage {
     if (kind === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       const pixels = { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+      // Transparency over white, as the page does (photo-rules.ts).
+      flattenAlpha(pixels.data);
       return applyOrientation(pixels, pngOrientation(bytes));
     }
     return decodeJpeg(bytes);
