@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inputTransform, type InputTransform, type RGBAImage } from '../image/geometry';
 import { colormap, colormapTable } from './colormap';
 import { evidenceAlpha, paintBox, paintContour, paintEvidence, scaleDenominators, type EvidenceLayer } from './composite';
-import { sampleMap } from './overlay';
+import { sampleMap } from '../localize/sample-map';
 
 // A 4x4 map grid over a 16x16 photo: one cell = 4x4 pixels, nearest-cell sampling for exact checks.
 const grid = { width: 4, height: 4, cellSize: 4 };

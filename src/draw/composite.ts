@@ -3,7 +3,7 @@
 import type { InputTransform, RGBAImage } from '../image/geometry';
 import type { Box } from '../localize/boxes';
 import { colormapTable, type RGB } from './colormap';
-import type { Grid } from './overlay';
+import type { Grid } from '../localize/sample-map';
 
 export type ColorScale = 'class' | 'shared';
 
