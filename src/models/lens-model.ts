@@ -123,6 +123,23 @@ export class LensModel {
   }
 
   /**
+   * The 1x1 ImageNet classifier as plain numbers: kernel [F][C] (row-major, fc.kernel's layout) and
+   * bias [C]. What training a taught class uses for its built-in competitors (src/teach/train.ts).
+   */
+  async classifierWeights(): Promise<{ features: number; classes: number; kernel: Float32Array; bias: Float32Array }> {
+    const fc = this.plan.fc.name;
+    const kernel = this.weights.get(`${fc}.kernel`);
+    const bias = this.weights.get(`${fc}.bias`);
+    if (!kernel || !bias) throw new Error(`${this.manifest.title}: no classifier weights`);
+    return {
+      features: kernel.shape[2]!,
+      classes: kernel.shape[3]!,
+      kernel: Float32Array.from(await kernel.data()),
+      bias: Float32Array.from(await bias.data()),
+    };
+  }
+
+  /**
    * The taught classes, in order: head j is class manifest.classes.length + j everywhere (infer's
    * taught list and extraClasses, mapsFor). Replaces the previous heads; the kept photo stays kept.
    */

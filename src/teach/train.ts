@@ -19,7 +19,7 @@ export interface Classifier {
 }
 
 export interface TrainOptions {
-  /** L2 penalty on the weights, relative to the examples' feature scale (default 1e-3). */
+  /** L2 penalty on the weights, relative to the examples' feature scale (default 1e-2). */
   l2?: number;
   /** Steps of the solver (default 400). */
   iterations?: number;
@@ -27,6 +27,10 @@ export interface TrainOptions {
   classifier?: Classifier;
   /** How many competitor classes become pseudo-negatives (default 64). */
   competitors?: number;
+  /** How much of the positives' mean a pseudo-negative starts from (0-1; default 0.3). */
+  competitorMix?: number;
+  /** The pseudo-negatives' share of the negative side's weight when there are user negatives (default 0.25). */
+  competitorWeight?: number;
 }
 
 export interface TrainFigures {
@@ -104,7 +108,7 @@ export function logitsOf(c: Classifier, x: Float32Array): Float64Array {
  * Of the rest, the closest half of `count` (the hard competitors: cats, wolves) and the others spread
  * evenly over the remaining classes.
  */
-export function competitorNegatives(positives: readonly Float32Array[], c: Classifier, count: number): Float32Array[] {
+export function competitorNegatives(positives: readonly Float32Array[], c: Classifier, count: number, mix = 0.3): Float32Array[] {
   const F = c.features;
   const C = c.classes;
   const mean = new Float64Array(F);
@@ -153,6 +157,7 @@ export function competitorNegatives(positives: readonly Float32Array[], c: Class
   const rest = unrelated.slice(hard);
   const spread = Math.min(rest.length, count - hard);
   const chosen = [...unrelated.slice(0, hard), ...Array.from({ length: spread }, (_, i) => rest[Math.floor((i * rest.length) / spread)])];
+  for (let f = 0; f < F; f++) mean[f] *= mix;
   const meanF32 = Float32Array.from(mean);
   const z = logitsOf(c, meanF32);
   const top = Math.max(...z);
@@ -179,19 +184,15 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   const badLength = all.find((x) => x.length !== F);
   if (badLength) throw new TrainError(`examples have different feature lengths (${F} and ${badLength.length})`);
   if (all.some((x) => x.some((v) => !Number.isFinite(v)))) throw new TrainError('an example has a non-finite feature value');
-  const pseudo = options.classifier ? competitorNegatives(positives, options.classifier, options.competitors ?? 64) : [];
+  const pseudo = options.classifier ? competitorNegatives(positives, options.classifier, options.competitors ?? 64, options.competitorMix) : [];
   if (!negatives.length && !pseudo.length) throw new TrainError('no negatives: give "not this" examples or the ImageNet classifier for competitors');
   const xs = [...positives, ...negatives, ...pseudo];
   const n = xs.length;
   const y = xs.map((_, i) => (i < positives.length ? 1 : -1));
   // Per-example weights: each side sums to 1; the negatives split evenly between the user's and the pseudo ones.
-  const negGroups = (negatives.length ? 1 : 0) + (pseudo.length ? 1 : 0);
+  const share = negatives.length ? (pseudo.length ? (options.competitorWeight ?? 0.25) : 0) : 1;
   const s = xs.map((_, i) =>
-    i < positives.length
-      ? 1 / positives.length
-      : i < positives.length + negatives.length
-        ? 1 / negatives.length / negGroups
-        : 1 / pseudo.length / negGroups,
+    i < positives.length ? 1 / positives.length : i < positives.length + negatives.length ? (1 - share) / negatives.length : share / pseudo.length,
   );
   // One global scale so the penalty means the same for every backbone.
   const scale = Math.sqrt(xs.reduce((a, x) => a + dot(x, x), 0) / n) || 1;
@@ -199,7 +200,7 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) K[i * n + j] = K[j * n + i] = dot(xs[i], xs[j]) / (scale * scale);
   }
-  const l2 = options.l2 ?? 1e-3;
+  const l2 = options.l2 ?? 1e-2;
   const iterations = options.iterations ?? 400;
   // Step 1/L, L bounding the curvature: the logistic loss's is at most 1/4 per unit weight.
   const sMax = Math.max(...s);
