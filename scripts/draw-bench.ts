@@ -33,6 +33,7 @@ const inf: Inference = {
   logits,
   transform,
   backend: 'cpu',
+  taught: [],
   ms: 0,
 };
 const gt: Box[] = Array.from({ length: boxes }, () => {
