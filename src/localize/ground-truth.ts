@@ -3,7 +3,9 @@
 // every failure is a GroundTruthError whose message names the file and what is wrong.
 import type { Box } from './boxes';
 
-export class GroundTruthError extends Error {}
+export class GroundTruthError extends Error {
+  override name = 'GroundTruthError';
+}
 
 export interface GroundTruth {
   /** [xmin, ymin, xmax, ymax] in photo pixels. */
