@@ -1,7 +1,6 @@
 // A file from the user -> the pixels the network sees, with every failure said in words.
-import type { InputTransform } from '../image/geometry';
 import { describeContent, fitPixels, sniffImage, truncation } from '../image/file-check';
-import { downscaleNote, flattenAlpha, tooSmallNote } from '../image/photo-rules';
+import { downscaleNote, flattenAlpha, tooSmallNote, toOriginalPixels } from '../image/photo-rules';
 import type { Photo } from './state';
 
 export class PhotoError extends Error {
@@ -45,13 +44,5 @@ export async function decodePhoto(blob: Blob, name: string): Promise<Photo> {
   return { id: nextId++, name, bitmap, pixels, width, height, note, sample: null };
 }
 
-/**
- * The transform of an analysis of a downscaled copy, re-expressed in the original photo's
- * pixels (the copy has the original's aspect ratio, so only the scales change).
- */
-export function toOriginalPixels(t: InputTransform, width: number, height: number): InputTransform {
-  if (t.imageWidth === width && t.imageHeight === height) return t;
-  const fx = t.imageWidth / width,
-    fy = t.imageHeight / height;
-  return { ...t, imageWidth: width, imageHeight: height, scaleX: t.scaleX * fx, scaleY: t.scaleY * fy };
-}
+// Shared with the CLI (image/photo-rules.ts); callers here import it from this module.
+export { toOriginalPixels };

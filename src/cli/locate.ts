@@ -2,11 +2,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImage } from '../image/decode-node';
+import { decodePhoto } from '../image/decode-node';
+import { toOriginalPixels } from '../image/photo-rules';
 import { type LensModel } from '../models/lens-model';
 import { resolveClass } from '../models/class-search';
 import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
-import { checkGroundTruth, parseBoxArg, parseGroundTruth, type GroundTruth } from '../localize/ground-truth';
+import { checkGroundTruth, GroundTruthError, parseBoxArg, parseGroundTruth, type GroundTruth } from '../localize/ground-truth';
 import { locateResult, type LocateResult } from '../localize/report';
 import { buildScene } from '../draw/scene';
 import { initBackend } from './backend-node';
@@ -84,22 +85,24 @@ export async function locateCommand(argv: string[]): Promise<number> {
   const steps = values.faithfulness ? stepsArg(values.steps) : 0;
   const size = inputSize(values.size);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
-  // Ground truth is checked before the model loads: a typo costs no 100 MB read.
-  let gtAll: GroundTruth;
+  // Ground truth is checked before the model loads: a typo costs no 100 MB read. A malformed
+  // --gt is a usage error (exit 2); a --gt-file that cannot be read or parsed is bad input (exit 1).
+  let typed: Box[];
   try {
-    const typed: Box[] = values.gt.map((g) => parseBoxArg(g));
-    const fromFile = values['gt-file']
-      ? parseGroundTruth(
-          await readFile(values['gt-file'], 'utf8').catch((e: NodeJS.ErrnoException) => {
-            throw new Error(`${values['gt-file']}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-          }),
-          values['gt-file'],
-        )
-      : null;
-    gtAll = { boxes: [...typed, ...(fromFile?.boxes ?? [])], size: fromFile?.size ?? null };
+    typed = values.gt.map((g) => parseBoxArg(g));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const gtFile = values['gt-file'];
+  const fromFile = gtFile
+    ? parseGroundTruth(
+        await readFile(gtFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
+          throw new GroundTruthError(`${gtFile}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+        }),
+        gtFile,
+      )
+    : null;
+  const gtAll: GroundTruth = { boxes: [...typed, ...(fromFile?.boxes ?? [])], size: fromFile?.size ?? null };
   const model: LensModel = await resolveModel(values.model);
   const names = model.manifest.classes;
   let classes: number[];
@@ -109,11 +112,12 @@ export async function locateCommand(argv: string[]): Promise<number> {
     model.dispose();
     throw new UsageError(`--class: ${(e as Error).message}`);
   }
-  const results: LocateResult[] = [];
+  const results: (LocateResult | { image: string; error: string })[] = [];
   let failures = 0;
   for (const file of positionals) {
     try {
-      const image = decodeImage(
+      // Decoded as the page decodes: transparency over white, downscaled above 20 MP, with its notes.
+      const photo = decodePhoto(
         new Uint8Array(
           await readFile(file).catch((e: NodeJS.ErrnoException) => {
             throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
@@ -121,8 +125,12 @@ export async function locateCommand(argv: string[]): Promise<number> {
         ),
         file,
       );
-      const inf = await model.infer(image, { topK, extraClasses: classes, size, flip: values.flip });
-      const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, image.width, image.height, values['gt-file'] ?? '--gt') : [];
+      for (const note of photo.notes) console.error(`note: ${note}`);
+      const { image } = photo;
+      const run = await model.infer(image, { topK, extraClasses: classes, size, flip: values.flip });
+      // Boxes in the photo's own pixels, as the page gives them for a downscaled photo.
+      const inf = { ...run, transform: toOriginalPixels(run.transform, photo.width, photo.height) };
+      const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, photo.width, photo.height, values['gt-file'] ?? '--gt') : [];
       const result = locateResult(
         file,
         model.manifest.id,
@@ -145,15 +153,17 @@ export async function locateCommand(argv: string[]): Promise<number> {
         // The page's default view: the top class (and every --class) with its map, box and labels.
         const shown = [...new Set([inf.top[0]?.index, ...classes].filter((c): c is number => c !== undefined))];
         const scene = buildScene({ ...inf, backend }, { rule, threshold, shown, opacity: 0.6, scale: 'class', rawGrid: false, gt, names });
-        await writeFile(out, overlayPng(image, scene));
+        await writeFile(out, overlayPng(image, scene, image.width / photo.width));
         if (!values.json) console.log(`  overlay written to ${out}`);
       }
     } catch (e) {
       failures++;
       console.error(`error: ${(e as Error).message}`);
+      results.push({ image: file, error: (e as Error).message });
     }
   }
-  if (values.json) console.log(JSON.stringify(results.length === 1 && positionals.length === 1 ? results[0] : results, null, 1));
+  // With --json, stdout is always one JSON value: the result, or {"image", "error"} for a photo that failed.
+  if (values.json) console.log(JSON.stringify(positionals.length === 1 ? results[0] : results, null, 1));
   model.dispose();
   return failures ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 // What the page and the CLI both do to a decoded photo before the network sees it, in one place
 // so they cannot drift apart: transparency composited over white, photos above MAX_PIXELS
 // downscaled, and photos too small for the maps said to be so. Pure.
-import type { RGBAImage } from './geometry';
+import type { InputTransform, RGBAImage } from './geometry';
 import { fitPixels } from './file-check';
 
 /** Transparent pixels are composited over this (white: how a transparent PNG shows on a page). */
@@ -76,4 +76,15 @@ export function downscale(img: RGBAImage, width: number, height: number): RGBAIm
     }
   }
   return { width, height, data: out };
+}
+
+/**
+ * The transform of an analysis of a downscaled copy, re-expressed in the original photo's
+ * pixels (the copy has the original's aspect ratio, so only the scales change).
+ */
+export function toOriginalPixels(t: InputTransform, width: number, height: number): InputTransform {
+  if (t.imageWidth === width && t.imageHeight === height) return t;
+  const fx = t.imageWidth / width,
+    fy = t.imageHeight / height;
+  return { ...t, imageWidth: width, imageHeight: height, scaleX: t.scaleX * fx, scaleY: t.scaleY * fy };
 }
