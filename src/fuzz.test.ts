@@ -103,7 +103,7 @@ function fuzz<T>(inputs: Iterable<T>, read: (input: T) => unknown, named: string
       const name = (e as Error)?.name;
       if (!named.includes(name)) {
         const shown = typeof input === 'string' ? JSON.stringify(input.slice(0, 200)) : `${(input as Uint8Array).length} bytes`;
-        throw new Error(`unnamed failure on ${shown}: ${name}: ${(e as Error)?.message}`);
+        throw new Error(`unnamed failure on ${shown}: ${name}: ${(e as Error)?.message}`, { cause: e });
       }
       refused++;
     }

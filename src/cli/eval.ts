@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { MaxBoxAccV2 } from '../localize/metrics';
 import { setFigures, type RuleReport } from '../localize/eval-report';
 import { UsageError, inputSize, number, oneOf, stepsArg } from './args';
-import { readDevSet } from './dev-set';
+import { readDevSetListing, type SetProblem } from './dev-set';
 import { inferAll } from './eval-jobs';
 import { DEFAULT_MODEL } from './models';
 import { progressBar } from './progress';
@@ -44,6 +44,21 @@ export interface EvalReport {
   maxBoxAccV2: MaxBoxAccV2;
   /** With --faithfulness: deletion and insertion curves of the top-1 class maps. */
   faithfulness?: FaithfulnessReport;
+  /** Entries and images left out, each with what is wrong (as the page's folder evaluation lists them). */
+  problems: SetProblem[];
+}
+
+/** No image could be evaluated: there are no figures, only the problems. */
+export class NothingEvaluated extends Error {
+  override name = 'NothingEvaluated';
+  constructor(readonly problems: SetProblem[]) {
+    super(`nothing was evaluated: ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above), so there are no figures`);
+  }
+}
+
+/** Each problem on its own line, for stderr. */
+export function formatProblems(problems: readonly SetProblem[]): string {
+  return problems.map((p) => `problem: ${p.path}: ${p.problem}`).join('\n');
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -86,7 +101,8 @@ export interface EvalOptions {
 }
 
 export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
-  const images = await readDevSet(opts.data, opts.limit);
+  const { images, problems: setProblems } = await readDevSetListing(opts.data, opts.limit);
+  if (!images.length) throw new NothingEvaluated(setProblems);
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, images.length));
   const bar = progressBar(images.length, 'eval');
   const start = performance.now();
@@ -99,6 +115,8 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
     bar.done();
   }
   const { samples, imageSeconds, backend, modelId, loadSeconds } = inferred;
+  const problems = [...setProblems, ...inferred.problems];
+  if (!samples.length) throw new NothingEvaluated(problems);
   // Start-up is not per-image work: the jobs start side by side, so take the time until the last was ready off.
   const wallSeconds = (performance.now() - start) / 1000 - loadSeconds;
   let faithfulness: FaithfulnessReport | undefined;
@@ -130,6 +148,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
     jobSecondsPerImage: imageSeconds.reduce((a, b) => a + b, 0) / Math.max(1, imageSeconds.length),
     ...setFigures(samples),
     ...(faithfulness ? { faithfulness } : {}),
+    problems,
   };
 }
 
@@ -160,6 +179,14 @@ export async function evalCommand(args: string[]): Promise<void> {
   const size = inputSize(values.size);
   const faithfulnessSteps = values.faithfulness ? stepsArg(values.steps) : undefined;
   if (!values.faithfulness && values.steps !== undefined) throw new UsageError('--steps goes with --faithfulness');
-  const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip, faithfulnessSteps });
+  let report: EvalReport;
+  try {
+    report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip, faithfulnessSteps });
+  } catch (e) {
+    if (e instanceof NothingEvaluated) console.error(formatProblems(e.problems));
+    throw e;
+  }
+  // Every image left out is listed, as the page lists it; the figures are those of the others.
+  if (report.problems.length) console.error(formatProblems(report.problems));
   console.log(values.json ? JSON.stringify(report, null, 1) : formatReport(report));
 }
