@@ -32,8 +32,11 @@ const num = (v: number) => String(Number(v.toFixed(4)));
  */
 export const LINK_LIMITS = { classes: 100, boxes: 500 } as const;
 
-/** The fields a link may have; anything else is named once as unknown. */
-export const LINK_FIELDS = ['v', 'model', 'backend', 'photo', 'classes', 'rule', 't', 'opacity', 'scale', 'raw', 'compare', 'gt'];
+/**
+ * The fields a link may have; anything else is named once as unknown. 'inst' and 'head' are the
+ * teach work's (instances, taught classes), listed here so that its links are not called strange.
+ */
+export const LINK_FIELDS = ['v', 'model', 'backend', 'photo', 'classes', 'rule', 't', 'opacity', 'scale', 'raw', 'compare', 'gt', 'inst', 'head'];
 
 /** What encodeView leaves out of a view because of LINK_LIMITS, in words (null: nothing). */
 export function linkOmissions(v: Pick<SharedView, 'shown' | 'gt'>): string | null {
