@@ -24,6 +24,10 @@ import { trainHead, type Classifier, type TrainOptions } from '../src/teach/trai
 import { loadPackage } from '../src/weights/load-package';
 import { folderSource } from '../src/weights/node-package';
 import { DEFAULT_CACHE, cachePaths } from './teach-cache';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../src/cli/paths';
+import { parseBackground } from '../src/teach/background';
+import { backboneOf } from '../src/teach/head-file';
 import { CONCEPTS, conceptOf } from './teach-concepts';
 
 interface Photo {
@@ -89,6 +93,14 @@ function sampleWith(p: Photo, plane: Float32Array, side: number): EvalSample {
 
 const pct = (v: number) => (100 * v).toFixed(1);
 
+/** Ways of teaching: the user's "not this" photos (2N other photos of the set) or none, and the built-in negatives. */
+const WAYS = [
+  { name: '2N others', user: true, background: false, competitors: false },
+  { name: '2N others + built-in', user: true, background: true, competitors: true },
+  { name: 'none: built-in (background + competitors)', user: false, background: true, competitors: true },
+  { name: 'none: background only', user: false, background: true, competitors: false },
+] as const;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -114,6 +126,8 @@ async function main(): Promise<void> {
     const classifier: Classifier = { features: F, classes: bias.length, kernel: Float32Array.from(kernel), bias: Float32Array.from(bias) };
     for (const t of pkg.weights.values()) t.dispose();
     const prep = pkg.manifest.preprocessing;
+    const backgroundFile = join(REPO_ROOT, 'public/teach-background', `${model}.features.json`);
+    const background = parseBackground(readFileSync(backgroundFile, 'utf8'), backgroundFile, await backboneOf(pkg.manifest));
     const photos: Photo[] = [];
     images.forEach((im, index) => {
       const paths = cachePaths(values.cache, model, index);
@@ -149,7 +163,7 @@ async function main(): Promise<void> {
           rows.push(`| ${model} | ${concept.name} | ${n} | (only ${mine.length} photos: too few to hold any out) | | | | | | |`);
           continue;
         }
-        for (const way of ['2N others', '2N others + competitors', 'none + competitors'] as const) {
+        for (const way of WAYS) {
           const sums = { loc: 0, locRef: 0, box: 0, boxRef: 0, det: 0, fp: 0, ms: 0 };
           for (let seed = 1; seed <= seeds; seed++) {
             const random = seeded(seed * 7919 + n);
@@ -157,12 +171,16 @@ async function main(): Promise<void> {
             const taughtOn = pos.slice(0, n);
             const held = pos.slice(n);
             const negPool = shuffled(others, random);
-            const negatives = way === 'none + competitors' ? [] : negPool.slice(0, 2 * n);
+            const negatives = way.user ? negPool.slice(0, 2 * n) : [];
             const unseen = negPool.slice(negatives.length);
             const head = trainHead(
               taughtOn.map((p) => p.pooled),
               negatives.map((p) => p.pooled),
-              way === '2N others' ? trainOptions : { ...trainOptions, classifier },
+              {
+                ...trainOptions,
+                ...(way.competitors ? { classifier } : {}),
+                ...(way.background ? { background } : {}),
+              },
             );
             const score = (x: Float32Array) => x.reduce((a, v, i) => a + v * head.weights[i], head.bias);
             const taught = held.map((p) =>
@@ -183,7 +201,7 @@ async function main(): Promise<void> {
           }
           const m = (v: number) => v / seeds;
           rows.push(
-            `| ${model} | ${concept.name} | ${n} | ${way} | ${mine.length - n} | ${pct(m(sums.loc))} | ${pct(m(sums.locRef))} | ${pct(m(sums.box))} | ${pct(m(sums.boxRef))} | ${pct(m(sums.det))} | ${pct(m(sums.fp))} (${others.length - (way === 'none + competitors' ? 0 : 2 * n)}) |`,
+            `| ${model} | ${concept.name} | ${n} | ${way.name} | ${mine.length - n} | ${pct(m(sums.loc))} | ${pct(m(sums.locRef))} | ${pct(m(sums.box))} | ${pct(m(sums.boxRef))} | ${pct(m(sums.det))} | ${pct(m(sums.fp))} (${others.length - (way.user ? 2 * n : 0)}) |`,
           );
           console.error(rows[rows.length - 1]);
         }

@@ -3,7 +3,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { LensModel } from '../models/lens-model';
-import { checkHeadFor, parseHeadFile, type TaughtHead } from '../teach/head-file';
+import { parseBackground } from '../teach/background';
+import { backboneOf, checkHeadFor, parseHeadFile, type TaughtHead } from '../teach/head-file';
+import { REPO_ROOT } from './paths';
 
 export interface LoadedHead {
   head: TaughtHead;
@@ -45,4 +47,15 @@ export async function imagesIn(dir: string): Promise<{ path: string; name: strin
       return { path, name: relative(dir, path).split('\\').join('/') };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The built-in background's vectors for this model (public/teach-background/<id>.features.json), or
+ * none when the repository has none for it (a converted or imported model): then training relies
+ * on the user's "not this" photos and the ImageNet competitors.
+ */
+export async function builtInBackground(model: LensModel): Promise<Float32Array[]> {
+  const file = join(REPO_ROOT, 'public/teach-background', `${model.manifest.id}.features.json`);
+  const text = await readFile(file, 'utf8').catch(() => null);
+  return text === null ? [] : parseBackground(text, file, await backboneOf(model.manifest));
 }

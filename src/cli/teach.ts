@@ -9,7 +9,7 @@ import { backboneOf, serializeHead, type TaughtHead } from '../teach/head-file';
 import { trainHead, type TrainFigures } from '../teach/train';
 import { UsageError, inputSize, oneOf } from './args';
 import { initBackend } from './backend-node';
-import { imagesIn } from './heads';
+import { builtInBackground, imagesIn } from './heads';
 import { DEFAULT_MODEL, resolveModel } from './models';
 import { progressBar } from './progress';
 
@@ -41,9 +41,10 @@ async function featuresOf(model: LensModel, dir: string, what: string, size: num
 
 export function formatFigures(name: string, f: TrainFigures): string {
   const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
-  const against = f.negatives
-    ? `${f.negatives} "not this" photos${f.competitors ? ` and ${f.competitors} ImageNet competitors` : ''}`
-    : `${f.competitors} ImageNet competitors (built in)`;
+  const builtIn = [f.background ? `${f.background} background photos` : '', f.competitors ? `${f.competitors} ImageNet competitors` : '']
+    .filter(Boolean)
+    .join(' and ');
+  const against = [f.negatives ? `${f.negatives} "not this" photos` : '', builtIn ? `${builtIn} (built in)` : ''].filter(Boolean).join(' and ');
   return `taught "${name}" from ${f.positives} photos against ${against} in ${f.ms.toFixed(0)} ms: ${pct(f.positivesRight)} of its photos and ${pct(f.negativesRight)} of the "not this" ones on the right side; loss ${f.loss.toFixed(3)}`;
 }
 
@@ -72,7 +73,7 @@ export async function teachCommand(argv: string[]): Promise<void> {
   try {
     const positives = await featuresOf(model, values.examples, 'examples', size);
     const negatives = values.negatives ? await featuresOf(model, values.negatives, '"not this" examples', size) : [];
-    const trained = trainHead(positives, negatives, { classifier: await model.classifierWeights() });
+    const trained = trainHead(positives, negatives, { classifier: await model.classifierWeights(), background: await builtInBackground(model) });
     const prep = model.manifest.preprocessing.resize;
     const head: TaughtHead = {
       name: values.name.trim(),

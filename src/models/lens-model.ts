@@ -183,7 +183,8 @@ export class LensModel {
     return tf.tidy(() => {
       const idx = tf.tensor1d([...classes], 'int32');
       const filter = tf.gather(kernel, idx, 1).reshape([1, 1, f, classes.length]) as tf.Tensor4D;
-      const maps = tf.fused.conv2d({ x: features, filter, bias: tf.gather(bias, idx), strides: 1, pad: 0 });
+      // Not fused: wasm's fused conv refuses a bias made by a gather ("only supports rank-1 bias").
+      const maps = tf.add(tf.conv2d(features, filter, 1, 0), tf.gather(bias, idx));
       return tf.transpose(maps.reshape([h * w, classes.length])) as tf.Tensor2D;
     });
   }
