@@ -97,6 +97,7 @@ export function buildScene(inf: Inference, o: SceneOptions): Scene {
       const regions = o.instances ? instances(inf.maps, index, inf.transform, rule).map((r) => r.box) : undefined;
       const box = regions ? (regions[0] ?? null) : classBox(inf.maps, index, inf.transform, rule);
       const boxes = regions ?? (box ? [box] : []);
+      let mask: Uint8Array | undefined;
       return {
         index,
         name: o.names[index] ?? `class ${index}`,
@@ -104,7 +105,10 @@ export function buildScene(inf: Inference, o: SceneOptions): Scene {
         probability: probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? 0,
         color: colors.get(index)!,
         plane: mapOf(inf.maps, index),
-        mask: ruleMask(inf.maps, index, rule),
+        // Only the classes drawn with contours need it (of a thousand shown, MAX_LABELS): made when first read.
+        get mask() {
+          return (mask ??= ruleMask(inf.maps, index, rule));
+        },
         box,
         iou: o.gt.length ? (boxes.length ? Math.max(...boxes.map(bestIoU)) : 0) : null,
         ...(regions ? { instances: regions } : {}),
