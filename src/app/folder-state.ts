@@ -23,7 +23,10 @@ export interface FolderState {
   handled: number;
   /** Input problems (from matching, and images that failed to decode or run), in the order met. */
   problems: FolderProblem[];
-  /** Computed from the samples when a run ends or pauses (the same code as `eval --json`). */
+  /**
+   * Computed from the samples when a run ends or pauses (the same code as `eval --json`); null
+   * while nothing has been evaluated, so that no 0.0% figure stands for "no images".
+   */
   figures: SetFigures | null;
   /** Wall seconds of the run so far, pauses excluded. */
   seconds: number;
@@ -60,6 +63,6 @@ export function folderReducer(s: FolderState | null, a: FolderAction): FolderSta
     case 'status':
       return { ...s, status: a.status };
     case 'figures':
-      return { ...s, figures: a.figures, seconds: a.seconds };
+      return { ...s, figures: s.samples.length ? a.figures : null, seconds: a.seconds };
   }
 }

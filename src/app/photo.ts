@@ -1,6 +1,6 @@
 // A file from the user -> the pixels the network sees, with every failure said in words.
-import type { InputTransform } from '../image/geometry';
 import { describeContent, fitPixels, sniffImage, truncation } from '../image/file-check';
+import { downscaleNote, flattenAlpha, tooSmallNote, toOriginalPixels } from '../image/photo-rules';
 import type { Photo } from './state';
 
 export class PhotoError extends Error {
@@ -24,28 +24,25 @@ export async function decodePhoto(blob: Blob, name: string): Promise<Photo> {
   }
   const { width, height } = bitmap;
   const fit = fitPixels(width, height);
-  let note: string | null = null;
   if (fit.width !== width || fit.height !== height) {
     const big = bitmap;
     bitmap = await createImageBitmap(big, { resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' });
     big.close();
-    note = `${name} is ${width}×${height} (${((width * height) / 1e6).toFixed(1)} megapixels), over the 20-megapixel limit: it was downscaled to ${fit.width}×${fit.height} for analysis. Boxes are still given in the original's pixels.`;
   }
+  const notes = [downscaleNote(name, width, height), tooSmallNote(name, width, height)].filter(Boolean);
+  const note = notes.length ? notes.join(' ') : null;
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new PhotoError(`${name}: no 2D canvas to read its pixels`);
   ctx.drawImage(bitmap, 0, 0);
   const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  // Transparency over white, as the CLI does (photo-rules.ts); the photo shown is the one analysed.
+  if (flattenAlpha(pixels.data)) {
+    bitmap.close();
+    bitmap = await createImageBitmap(pixels);
+  }
   return { id: nextId++, name, bitmap, pixels, width, height, note, sample: null };
 }
 
-/**
- * The transform of an analysis of a downscaled copy, re-expressed in the original photo's
- * pixels (the copy has the original's aspect ratio, so only the scales change).
- */
-export function toOriginalPixels(t: InputTransform, width: number, height: number): InputTransform {
-  if (t.imageWidth === width && t.imageHeight === height) return t;
-  const fx = t.imageWidth / width,
-    fy = t.imageHeight / height;
-  return { ...t, imageWidth: width, imageHeight: height, scaleX: t.scaleX * fx, scaleY: t.scaleY * fy };
-}
+// Shared with the CLI (image/photo-rules.ts); callers here import it from this module.
+export { toOriginalPixels };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeView, encodeView, type SharedView } from './url-state';
+import { decodeView, encodeView, LINK_LIMITS, linkOmissions, type SharedView } from './url-state';
 
 const known = { models: ['drn-a-50-imagenet', 'resnet-50-imagenet'], samples: ['chelsea.png', 'coffee.jpg'] };
 const view: SharedView = {
@@ -56,5 +56,40 @@ describe('URL state', () => {
     expect(decodeView('#rule=cam', known).problems[0]).toMatch(/no version/);
     expect(decodeView('', known)).toEqual({ view: {}, problems: [] });
     expect(decodeView('#%%%&&&==', known).view).toEqual({});
+  });
+});
+
+describe('URL state: limits and strangers', () => {
+  it('keeps at most LINK_LIMITS classes and boxes from a link, and says so', () => {
+    const all = Array.from({ length: 1000 }, (_, i) => i).join(',');
+    const boxes = Array.from({ length: 1000 }, (_, i) => `${i},0,${i + 5},5`).join(';');
+    const d = decodeView(`#v=1&classes=${all}&gt=${boxes}`, known);
+    expect(d.view.shown).toHaveLength(LINK_LIMITS.classes);
+    expect(d.view.gt).toHaveLength(LINK_LIMITS.boxes);
+    expect(d.problems.join('\n')).toMatch(/1000 classes; only the first 100/);
+    expect(d.problems.join('\n')).toMatch(/1000 ground-truth boxes; only the first 500/);
+  });
+
+  it('writes at most LINK_LIMITS classes and boxes, and names what it left out', () => {
+    const big = {
+      ...view,
+      shown: Array.from({ length: 300 }, (_, i) => i),
+      gt: Array.from({ length: 600 }, (): [number, number, number, number] => [0, 0, 1, 1]),
+    };
+    const d = decodeView(encodeView(big), known);
+    expect(d.view.shown).toHaveLength(LINK_LIMITS.classes);
+    expect(d.view.gt).toHaveLength(LINK_LIMITS.boxes);
+    expect(linkOmissions(big)).toBe('The link carries only the first 100 of 300 shown classes and the first 500 of 600 ground-truth boxes.');
+    expect(linkOmissions(view)).toBeNull();
+  });
+
+  it('names unknown fields once, and says random bytes are not a DRN Lens link', () => {
+    const d = decodeView('#v=1&model=resnet-50-imagenet&zoom=2&foo=1&foo=2', known);
+    expect(d.view).toEqual({ model: 'resnet-50-imagenet' });
+    expect(d.problems).toEqual(['the link has fields DRN Lens does not know ("zoom", "foo"); ignored']);
+    const junk = decodeView(`#${'\u0007=\u00ff&v=&%E2%82'}`, known);
+    expect(junk.view).toEqual({});
+    expect(junk.problems).toEqual([expect.stringMatching(/not a DRN Lens link/)]);
+    expect(decodeView('#v=x&t=0.3', known).problems[0]).toMatch(/"v=x" is not one DRN Lens writes/);
   });
 });

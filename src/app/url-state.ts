@@ -25,20 +25,49 @@ export interface SharedView {
 
 const num = (v: number) => String(Number(v.toFixed(4)));
 
+/**
+ * A link carries at most this many classes and ground-truth boxes: more made an unreadable link
+ * and, before the renderer was made sub-quadratic, froze the page that opened it; a person
+ * sharing a view points at a few classes and boxes, not a dataset.
+ */
+export const LINK_LIMITS = { classes: 100, boxes: 500 } as const;
+
+/**
+ * The fields a link may have; anything else is named once as unknown. 'inst' and 'head' are the
+ * teach work's (instances, taught classes), listed here so that its links are not called strange.
+ */
+export const LINK_FIELDS = ['v', 'model', 'backend', 'photo', 'classes', 'rule', 't', 'opacity', 'scale', 'raw', 'compare', 'gt', 'inst', 'head'];
+
+/** What encodeView leaves out of a view because of LINK_LIMITS, in words (null: nothing). */
+export function linkOmissions(v: Pick<SharedView, 'shown' | 'gt'>): string | null {
+  const parts = [
+    v.shown.length > LINK_LIMITS.classes ? `the first ${LINK_LIMITS.classes} of ${v.shown.length} shown classes` : '',
+    v.gt.length > LINK_LIMITS.boxes ? `the first ${LINK_LIMITS.boxes} of ${v.gt.length} ground-truth boxes` : '',
+  ].filter(Boolean);
+  return parts.length ? `The link carries only ${parts.join(' and ')}.` : null;
+}
+
 export function encodeView(v: SharedView): string {
   const p = new URLSearchParams();
   p.set('v', String(URL_STATE_VERSION));
   p.set('model', v.model);
   if (v.backend !== 'auto') p.set('backend', v.backend);
   if (v.photo) p.set('photo', v.photo);
-  if (v.shown.length) p.set('classes', v.shown.join(','));
+  if (v.shown.length) p.set('classes', v.shown.slice(0, LINK_LIMITS.classes).join(','));
   p.set('rule', v.rule);
   p.set('t', num(v.threshold));
   p.set('opacity', num(v.opacity));
   p.set('scale', v.scale);
   if (v.rawGrid) p.set('raw', '1');
   if (v.compare) p.set('compare', '1');
-  if (v.gt.length) p.set('gt', v.gt.map((b) => b.map(num).join(',')).join(';'));
+  if (v.gt.length)
+    p.set(
+      'gt',
+      v.gt
+        .slice(0, LINK_LIMITS.boxes)
+        .map((b) => b.map(num).join(','))
+        .join(';'),
+    );
   // Commas and semicolons stay readable: a link people can read and edit by hand.
   return `#${[...p].map(([k, val]) => `${k}=${encodeURIComponent(val).replace(/%2C/g, ',').replace(/%3B/g, ';')}`).join('&')}`;
 }
@@ -60,12 +89,26 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
   const view: Partial<SharedView> = {};
   const problems: string[] = [];
   const bad = (field: string, value: string, why: string) => problems.push(`"${field}=${value.slice(0, 40)}" in the link was ignored: ${why}`);
+  const keys = [...new Set(p.keys())];
+  const unknown = keys.filter((k) => !LINK_FIELDS.includes(k));
+  // Nothing this page would write: random bytes or another site's hash, not an outdated link.
+  if (!keys.some((k) => LINK_FIELDS.includes(k) && k !== 'v')) {
+    return { view: {}, problems: ['this is not a DRN Lens link (it has none of the fields a DRN Lens link has); nothing was read from it'] };
+  }
   const version = p.get('v');
   if (version !== String(URL_STATE_VERSION)) {
     problems.push(
       version === null
         ? 'the link has no version (v=); its fields were read as far as they make sense'
-        : `the link was made by another version of DRN Lens (v=${version.slice(0, 10)}, this is v=${URL_STATE_VERSION}); its fields were read as far as they make sense`,
+        : /^\d{1,4}$/.test(version)
+          ? `the link was made by another version of DRN Lens (v=${version}, this is v=${URL_STATE_VERSION}); its fields were read as far as they make sense`
+          : `the link's version "v=${version.slice(0, 10)}" is not one DRN Lens writes (this is v=${URL_STATE_VERSION}); its fields were read as far as they make sense`,
+    );
+  }
+  if (unknown.length) {
+    const names = unknown.slice(0, 5).map((k) => `"${k.slice(0, 20)}"`);
+    problems.push(
+      `the link has field${unknown.length === 1 ? '' : 's'} DRN Lens does not know (${names.join(', ')}${unknown.length > 5 ? `, and ${unknown.length - 5} more` : ''}); ignored`,
     );
   }
   const known01 = (field: 'raw' | 'compare', key: 'rawGrid' | 'compare') => {
@@ -104,7 +147,12 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
     const list = classes.split(',').filter(Boolean);
     const ok = list.filter((c) => /^\d{1,5}$/.test(c)).map(Number);
     if (ok.length !== list.length) bad('classes', classes, 'expected class indices separated by commas');
-    view.shown = [...new Set(ok)];
+    const unique = [...new Set(ok)];
+    if (unique.length > LINK_LIMITS.classes)
+      problems.push(
+        `the link shows ${unique.length} classes; only the first ${LINK_LIMITS.classes} were shown (a link carries at most ${LINK_LIMITS.classes})`,
+      );
+    view.shown = unique.slice(0, LINK_LIMITS.classes);
   }
   const rule = p.get('rule');
   if (rule !== null) {
@@ -128,8 +176,13 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
       .split(';')
       .filter(Boolean)
       .map((b) => b.split(',').map(Number));
-    if (boxes.every((b) => b.length === 4 && b.every(Number.isFinite) && b[2] > b[0] && b[3] > b[1])) view.gt = boxes as Box[];
-    else bad('gt', gt, 'expected boxes x0,y0,x1,y1 separated by ";" with x1 > x0 and y1 > y0');
+    if (boxes.every((b) => b.length === 4 && b.every(Number.isFinite) && b[2] > b[0] && b[3] > b[1])) {
+      view.gt = boxes.slice(0, LINK_LIMITS.boxes) as Box[];
+      if (boxes.length > LINK_LIMITS.boxes)
+        problems.push(
+          `the link has ${boxes.length} ground-truth boxes; only the first ${LINK_LIMITS.boxes} were kept (a link carries at most ${LINK_LIMITS.boxes}; load more from a file)`,
+        );
+    } else bad('gt', gt, 'expected boxes x0,y0,x1,y1 separated by ";" with x1 > x0 and y1 > y0');
   }
   return { view, problems };
 }

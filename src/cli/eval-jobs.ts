@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { LensModel } from '../models/lens-model';
 import type { EvalSample } from '../localize/metrics';
 import { initBackend } from './backend-node';
-import { readDevPhoto, type DevImage } from './dev-set';
+import { readDevPhoto, type DevImage, type SetProblem } from './dev-set';
 import { resolveModel } from './models';
 
 export interface JobSetup {
@@ -18,9 +18,12 @@ export interface JobSetup {
 }
 
 export interface Inferred {
+  /** The images that ran, in image order. */
   samples: EvalSample[];
-  /** Each image's own time inside its job (read, decode, network), in image order. */
+  /** Each of those images' own time inside its job (read, decode, network). */
   imageSeconds: number[];
+  /** Images that could not be decoded or run: left out and listed, as the page does. */
+  problems: SetProblem[];
   backend: string;
   modelId: string;
   /** Start-up: thread, backend and model load, until the last job was ready (they start side by side). */
@@ -32,6 +35,9 @@ export type ToJob = { type: 'setup'; setup: JobSetup } | { type: 'image'; index:
 export type FromJob =
   | { type: 'ready'; backend: string; modelId: string }
   | { type: 'sample'; index: number; sample: EvalSample; seconds: number }
+  /** One image failed (listed; the job goes on). */
+  | { type: 'failed'; index: number; message: string }
+  /** The job itself failed (the run stops). */
   | { type: 'error'; message: string };
 
 /** One image's sample, and its time in this job. */
@@ -41,6 +47,12 @@ export async function sampleOf(model: LensModel, im: DevImage, setup: JobSetup):
   const inf = await model.infer(photo, { topK: 1, extraClasses: [im.classIndex], size: setup.size, flip: setup.flip });
   const sample = { gtClass: im.classIndex, gtBoxes: im.boxes, topClass: inf.top[0].index, maps: inf.maps, transform: inf.transform };
   return { sample, seconds: (performance.now() - start) / 1000 };
+}
+
+/** An image's failure in words, without repeating its path when the message starts with it. */
+export function problemText(path: string, e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
 }
 
 /** Loads the model on the backend, as each job does. */
@@ -58,13 +70,18 @@ async function inThisThread(images: readonly DevImage[], setup: JobSetup, onDone
   try {
     const samples: EvalSample[] = [];
     const imageSeconds: number[] = [];
+    const problems: SetProblem[] = [];
     for (const im of images) {
-      const { sample, seconds } = await sampleOf(model, im, setup);
-      samples.push(sample);
-      imageSeconds.push(seconds);
+      try {
+        const { sample, seconds } = await sampleOf(model, im, setup);
+        samples.push(sample);
+        imageSeconds.push(seconds);
+      } catch (e) {
+        problems.push({ path: im.path, problem: problemText(im.path, e) });
+      }
       onDone();
     }
-    return { samples, imageSeconds, backend, modelId: model.manifest.id, loadSeconds };
+    return { samples, imageSeconds, problems, backend, modelId: model.manifest.id, loadSeconds };
   } finally {
     model.dispose();
   }
@@ -82,8 +99,9 @@ function inWorkers(images: readonly DevImage[], setup: JobSetup, jobs: number, o
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const workers = Array.from({ length: Math.min(jobs, images.length) }, startJob);
-    const samples: EvalSample[] = new Array(images.length);
-    const imageSeconds: number[] = new Array(images.length);
+    const samples: (EvalSample | undefined)[] = new Array(images.length);
+    const imageSeconds: (number | undefined)[] = new Array(images.length);
+    const failures: (SetProblem | undefined)[] = new Array(images.length);
     let next = 0,
       done = 0,
       ready = 0,
@@ -114,12 +132,23 @@ function inWorkers(images: readonly DevImage[], setup: JobSetup, jobs: number, o
           loadSeconds = (performance.now() - start) / 1000;
           return workers.forEach(feed);
         }
-        samples[m.index] = m.sample;
-        imageSeconds[m.index] = m.seconds;
+        if (m.type === 'failed') failures[m.index] = { path: images[m.index].path, problem: m.message };
+        else {
+          samples[m.index] = m.sample;
+          imageSeconds[m.index] = m.seconds;
+        }
         onDone();
         if (++done === images.length) {
           for (const x of workers) void x.terminate();
-          resolve({ samples, imageSeconds, backend, modelId, loadSeconds });
+          const ok = <T>(v: T | undefined): v is T => v !== undefined;
+          resolve({
+            samples: samples.filter(ok),
+            imageSeconds: imageSeconds.filter(ok),
+            problems: failures.filter(ok),
+            backend,
+            modelId,
+            loadSeconds,
+          });
         } else feed(w);
       });
       w.on('error', (e: Error) => stop(new Error(`eval job crashed: ${e.message}`)));

@@ -1,7 +1,7 @@
 // One `eval --jobs N` job: its own tfjs backend and model, fed one image at a time (eval-jobs.ts).
 import { parentPort } from 'node:worker_threads';
 import type { LensModel } from '../models/lens-model';
-import { openModel, sampleOf, type FromJob, type JobSetup, type ToJob } from './eval-jobs';
+import { openModel, problemText, sampleOf, type FromJob, type JobSetup, type ToJob } from './eval-jobs';
 
 const port = parentPort;
 if (!port) throw new Error('eval-worker.ts runs as a worker thread of `eval --jobs N`');
@@ -19,7 +19,12 @@ port.on('message', async (m: ToJob) => {
       post({ type: 'ready', backend: opened.backend, modelId: model.manifest.id });
     } else {
       if (!model || !setup) throw new Error('eval job got an image before its model');
-      post({ type: 'sample', index: m.index, ...(await sampleOf(model, m.image, setup)) });
+      try {
+        post({ type: 'sample', index: m.index, ...(await sampleOf(model, m.image, setup)) });
+      } catch (e) {
+        // One bad image is listed, as the page lists it; the job goes on with the next.
+        post({ type: 'failed', index: m.index, message: problemText(m.image.path, e) });
+      }
     }
   } catch (e) {
     post({ type: 'error', message: (e as Error).message || String(e) });

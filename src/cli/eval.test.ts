@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDevSet } from './dev-set';
+import { readDevSet, readDevSetListing } from './dev-set';
 import type { EvalReport } from './eval';
 import { testDevSet } from './dev-set.testkit';
 import { runCli } from './run-cli.testkit';
@@ -40,6 +40,34 @@ describe('readDevSet', () => {
     const gone = devSet(JSON.stringify({ images: [image('a.jpg'), image('b.jpg')] }), ['a.jpg']);
     await expect(readDevSet(gone)).rejects.toThrow(`${join(gone, 'images', 'b.jpg')}: no such file`);
   });
+});
+
+describe('an evaluation with bad entries lists every problem, as the page does', () => {
+  it('leaves out and lists each bad entry and missing image, not only the first', async () => {
+    const dir = devSet(
+      JSON.stringify({ images: [image('a.jpg', { boxes: ['1,1,5,6'] }), image('b.jpg'), image('c.jpg'), image('d.jpg', { class_index: -1 })] }),
+      ['c.jpg'],
+    );
+    const { images, problems } = await readDevSetListing(dir);
+    expect(images.map((i) => i.path)).toEqual([join(dir, 'images', 'c.jpg')]);
+    expect(problems.map((p) => p.problem)).toEqual([
+      '"boxes" must be a non-empty list of [xmin, ymin, xmax, ymax]',
+      `no such file (listed in ${join(dir, 'annotations.json')})`,
+      '"class_index" must be a non-negative integer',
+    ]);
+  });
+
+  it('eval of nothing says so with every problem and no figures, exit 1', () => {
+    const dir = devSet(JSON.stringify({ images: [image('a.jpg', { boxes: ['1,1,5,6'] }), image('b.jpg'), image('c.jpg')] }), ['c.jpg']);
+    // c.jpg exists but is not an image: it is left out at decoding, after the model loads.
+    const r = runCli('eval', '--data', dir, '--model', 'resnet-50-imagenet', '--jobs', '1', '--json');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n').filter((l) => !l.includes('eval ['));
+    expect(lines.filter((l) => l.startsWith('problem: '))).toHaveLength(3);
+    expect(r.stderr).toMatch(/problem: .*c\.jpg: not a PNG or JPEG image/);
+    expect(r.stderr).toMatch(/error: nothing was evaluated: 3 problems \(listed above\), so there are no figures$/);
+  }, 600_000);
 });
 
 // The eval command end to end on the first images of the shared dev set (CI has ../shared beside

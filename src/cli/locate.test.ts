@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocateResult } from '../localize/report';
 import { REPO_ROOT } from './paths';
@@ -91,7 +92,10 @@ describe('locate --class and ground truth', () => {
     expect(cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--class', 'cat').stderr).toMatch(
       /"cat" matches several classes: .*give one of these indices/,
     );
-    expect(cli('locate', CHELSEA, '--gt', '1,2,3').stderr).toMatch(/box "1,2,3" needs 4 numbers/);
+    // A malformed flag is a usage error (exit 2); a file that cannot be read or is wrong is bad input (exit 1).
+    const typed = cli('locate', CHELSEA, '--gt', '1,2,3');
+    expect(typed.stderr).toMatch(/box "1,2,3" needs 4 numbers/);
+    expect(typed.code).toBe(2);
     const wrongSize = join(tmp, 'other.xml');
     writeFileSync(
       wrongSize,
@@ -100,6 +104,23 @@ describe('locate --class and ground truth', () => {
     const r = cli('locate', CHELSEA, '--model', 'resnet-50-imagenet', '--gt-file', wrongSize);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('other.xml: the annotation is for a 500x375 image, this photo is 451x300');
-    expect(cli('locate', CHELSEA, '--gt-file', join(tmp, 'missing.json')).stderr).toMatch(/missing.json: no such file/);
+    const missing = cli('locate', CHELSEA, '--gt-file', join(tmp, 'missing.json'));
+    expect(missing.stderr).toMatch(/missing.json: no such file/);
+    expect(missing.code).toBe(1);
+  }, 600_000);
+
+  it('with --json, a photo that fails is a JSON error on stdout; a 1x1 photo is analysed with a note', () => {
+    const tiny = join(tmp, 'tiny.png');
+    const png = new PNG({ width: 1, height: 1 });
+    png.data.set([200, 100, 50, 255]);
+    writeFileSync(tiny, PNG.sync.write(png));
+    const r = cli('locate', tiny, join(tmp, 'gone.png'), '--model', 'resnet-50-imagenet', '--json');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as [LocateResult, { image: string; error: string }];
+    expect(out[0].width).toBe(1);
+    expect(out[1]).toEqual({ image: join(tmp, 'gone.png'), error: `${join(tmp, 'gone.png')}: no such file` });
+    expect(r.stderr).toMatch(/note: .*tiny\.png is only 1×1 pixels, fewer than the 28×28 cells of the finest map/);
+    const one = cli('locate', join(tmp, 'gone.png'), '--model', 'resnet-50-imagenet', '--json');
+    expect(JSON.parse(one.stdout)).toEqual({ image: join(tmp, 'gone.png'), error: `${join(tmp, 'gone.png')}: no such file` });
   }, 600_000);
 });

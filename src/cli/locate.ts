@@ -2,15 +2,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImage } from '../image/decode-node';
+import { decodePhoto } from '../image/decode-node';
+import { toOriginalPixels } from '../image/photo-rules';
 import { type LensModel } from '../models/lens-model';
 import { resolveClass } from '../models/class-search';
 import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../localize/boxes';
-import { checkGroundTruth, parseBoxArg, parseGroundTruth, type GroundTruth } from '../localize/ground-truth';
+import { checkGroundTruth, GroundTruthError, parseBoxArg, parseGroundTruth, type GroundTruth } from '../localize/ground-truth';
 import { locateResult, type LocateResult } from '../localize/report';
 import { buildScene } from '../draw/scene';
 import { initBackend } from './backend-node';
 import { DEFAULT_MODEL, resolveModel } from './models';
+import { loadHeads } from './heads';
 import { UsageError, inputSize, number, oneOf, stepsArg } from './args';
 import { overlayPng } from './overlay-png';
 import { runFaithfulness } from '../localize/faithfulness-run';
@@ -28,7 +30,7 @@ const roundCurves = (f: FaithfulnessCurves): FaithfulnessCurves => ({
 });
 
 export const LOCATE_USAGE =
-  'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip] [--faithfulness [--steps N]]';
+  'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip] [--faithfulness [--steps N]] [--head FILE.head.json]... [--instances]';
 
 function printText(r: LocateResult): void {
   console.log(
@@ -37,9 +39,17 @@ function printText(r: LocateResult): void {
   const width = Math.max(...r.classes.map((c) => c.name.length));
   if (r.gt.length) console.log(`  ground truth: ${r.gt.map((b) => `[${b.map((v) => v.toFixed(0)).join(', ')}]`).join(' ')}`);
   r.classes.forEach((c, i) => {
-    const box = c.box ? `[${c.box.map((v) => v.toFixed(0)).join(', ')}]` : '(no box: no cell passes the threshold)';
+    const show = (b: Box) => `[${b.map((v) => v.toFixed(0)).join(', ')}]`;
+    const box = c.boxes
+      ? c.boxes.length
+        ? `${c.boxes.length} box${c.boxes.length > 1 ? 'es' : ''} ${c.boxes.map(show).join(' ')}`
+        : 'no box: no cell passes the threshold'
+      : c.box
+        ? `box ${show(c.box)}`
+        : 'box (no box: no cell passes the threshold)';
     const iou = c.iou !== null ? `  IoU ${c.iou.toFixed(3)}` : '';
-    console.log(`  ${String(i + 1).padStart(2)}. ${c.name.padEnd(width)}  ${c.probability.toFixed(3)}  box ${box}${iou}`);
+    const taught = c.taught ? `  taught, ${c.present ? 'present' : 'absent'} (logit ${c.logit.toFixed(2)})` : '';
+    console.log(`  ${String(i + 1).padStart(2)}. ${c.name.padEnd(width)}  ${c.probability.toFixed(3)}  ${box}${iou}${taught}`);
   });
   for (const c of r.classes) {
     const f = c.faithfulness;
@@ -74,6 +84,8 @@ export async function locateCommand(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       size: { type: 'string' },
       flip: { type: 'boolean', default: false },
+      head: { type: 'string', multiple: true, default: [] },
+      instances: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError(`usage: ${LOCATE_USAGE}`);
@@ -84,36 +96,45 @@ export async function locateCommand(argv: string[]): Promise<number> {
   const steps = values.faithfulness ? stepsArg(values.steps) : 0;
   const size = inputSize(values.size);
   const backend = await initBackend(oneOf<'wasm' | 'cpu'>('--backend', values.backend, ['wasm', 'cpu']));
-  // Ground truth is checked before the model loads: a typo costs no 100 MB read.
-  let gtAll: GroundTruth;
+  // Ground truth is checked before the model loads: a typo costs no 100 MB read. A malformed
+  // --gt is a usage error (exit 2); a --gt-file that cannot be read or parsed is bad input (exit 1).
+  let typed: Box[];
   try {
-    const typed: Box[] = values.gt.map((g) => parseBoxArg(g));
-    const fromFile = values['gt-file']
-      ? parseGroundTruth(
-          await readFile(values['gt-file'], 'utf8').catch((e: NodeJS.ErrnoException) => {
-            throw new Error(`${values['gt-file']}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-          }),
-          values['gt-file'],
-        )
-      : null;
-    gtAll = { boxes: [...typed, ...(fromFile?.boxes ?? [])], size: fromFile?.size ?? null };
+    typed = values.gt.map((g) => parseBoxArg(g));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const gtFile = values['gt-file'];
+  const fromFile = gtFile
+    ? parseGroundTruth(
+        await readFile(gtFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
+          throw new GroundTruthError(`${gtFile}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+        }),
+        gtFile,
+      )
+    : null;
+  const gtAll: GroundTruth = { boxes: [...typed, ...(fromFile?.boxes ?? [])], size: fromFile?.size ?? null };
   const model: LensModel = await resolveModel(values.model);
-  const names = model.manifest.classes;
   let classes: number[];
   try {
-    classes = values.class.map((q) => resolveClass(names, q).index);
+    classes = values.class.map((q) => resolveClass(model.manifest.classes, q).index);
   } catch (e) {
     model.dispose();
     throw new UsageError(`--class: ${(e as Error).message}`);
   }
-  const results: LocateResult[] = [];
+  // Taught classes come after the ImageNet ones: reported like a --class, with their own decision.
+  const heads = await loadHeads(values.head, model).catch((e: unknown) => {
+    model.dispose();
+    throw e;
+  });
+  classes.push(...heads.map((h) => h.index));
+  const names = [...model.manifest.classes, ...heads.map((h) => h.head.name)];
+  const results: (LocateResult | { image: string; error: string })[] = [];
   let failures = 0;
   for (const file of positionals) {
     try {
-      const image = decodeImage(
+      // Decoded as the page decodes: transparency over white, downscaled above 20 MP, with its notes.
+      const photo = decodePhoto(
         new Uint8Array(
           await readFile(file).catch((e: NodeJS.ErrnoException) => {
             throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
@@ -121,14 +142,18 @@ export async function locateCommand(argv: string[]): Promise<number> {
         ),
         file,
       );
-      const inf = await model.infer(image, { topK, extraClasses: classes, size, flip: values.flip });
-      const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, image.width, image.height, values['gt-file'] ?? '--gt') : [];
+      for (const note of photo.notes) console.error(`note: ${note}`);
+      const { image } = photo;
+      const run = await model.infer(image, { topK, extraClasses: classes, size, flip: values.flip });
+      // Boxes in the photo's own pixels, as the page gives them for a downscaled photo.
+      const inf = { ...run, transform: toOriginalPixels(run.transform, photo.width, photo.height) };
+      const gt = gtAll.boxes.length ? checkGroundTruth(gtAll, photo.width, photo.height, values['gt-file'] ?? '--gt') : [];
       const result = locateResult(
         file,
         model.manifest.id,
         { ...inf, backend },
         { rule, threshold },
-        { withLogits: values.logits, classes, names, gt },
+        { withLogits: values.logits, classes, names, gt, instances: values.instances },
       );
       if (steps) {
         // The classes asked for with --class, else the top one: each costs 2 * steps - 1 forward passes.
@@ -144,16 +169,31 @@ export async function locateCommand(argv: string[]): Promise<number> {
           positionals.length === 1 ? values.overlay : values.overlay.replace(/(\.png)?$/i, `-${basename(file).replace(/\.[^.]*$/, '')}.png`);
         // The page's default view: the top class (and every --class) with its map, box and labels.
         const shown = [...new Set([inf.top[0]?.index, ...classes].filter((c): c is number => c !== undefined))];
-        const scene = buildScene({ ...inf, backend }, { rule, threshold, shown, opacity: 0.6, scale: 'class', rawGrid: false, gt, names });
-        await writeFile(out, overlayPng(image, scene));
+        const scene = buildScene(
+          { ...inf, backend },
+          {
+            rule,
+            threshold,
+            shown,
+            opacity: 0.6,
+            scale: 'class',
+            rawGrid: false,
+            gt,
+            names,
+            instances: values.instances,
+          },
+        );
+        await writeFile(out, overlayPng(image, scene, image.width / photo.width));
         if (!values.json) console.log(`  overlay written to ${out}`);
       }
     } catch (e) {
       failures++;
       console.error(`error: ${(e as Error).message}`);
+      results.push({ image: file, error: (e as Error).message });
     }
   }
-  if (values.json) console.log(JSON.stringify(results.length === 1 && positionals.length === 1 ? results[0] : results, null, 1));
+  // With --json, stdout is always one JSON value: the result, or {"image", "error"} for a photo that failed.
+  if (values.json) console.log(JSON.stringify(positionals.length === 1 ? results[0] : results, null, 1));
   model.dispose();
   return failures ? 1 : 0;
 }

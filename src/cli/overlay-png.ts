@@ -5,13 +5,14 @@ import { createCanvas, type ImageData } from '@napi-rs/canvas';
 import type { RGBAImage } from '../image/geometry';
 import { drawScene, legendHeight, type Scene } from '../draw/scene';
 
-export function overlayPng(photo: RGBAImage, scene: Scene): Buffer {
+/** `scale`: canvas pixels per photo pixel (below 1 for a photo analysed downscaled). */
+export function overlayPng(photo: RGBAImage, scene: Scene, scale = 1): Buffer {
   const { width, height } = photo;
   const canvas = createCanvas(width, height + legendHeight(scene, width, height));
   const ctx = canvas.getContext('2d');
   const image = ctx.createImageData(width, height);
   image.data.set(photo.data);
   ctx.putImageData(image, 0, 0);
-  drawScene<ImageData>(ctx, scene, width, height, 1, { legend: true });
+  drawScene<ImageData>(ctx, scene, width, height, scale, { legend: true });
   return canvas.toBuffer('image/png');
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { inputTransform } from '../image/geometry';
-import { colormap } from './colormap';
-import { paintBox, paintContour, paintEvidence, scaleDenominators } from './composite';
+import { inputTransform, type InputTransform, type RGBAImage } from '../image/geometry';
+import { colormap, colormapTable } from './colormap';
+import { evidenceAlpha, paintBox, paintContour, paintEvidence, scaleDenominators, type EvidenceLayer } from './composite';
+import { sampleMap } from '../localize/sample-map';
 
 // A 4x4 map grid over a 16x16 photo: one cell = 4x4 pixels, nearest-cell sampling for exact checks.
 const grid = { width: 4, height: 4, cellSize: 4 };
@@ -93,5 +94,112 @@ describe('paintContour and paintBox', () => {
     expect(px(img, 4, 8)).toEqual([255, 255, 0]);
     expect(px(img, 6, 8)).toEqual([100, 100, 100]);
     expect(px(img, 1, 8)).toEqual([100, 100, 100]);
+  });
+});
+
+// The fast paths against the plain definitions they replace: every layer sampled at every pixel
+// (sampleMap), every pixel of the canvas tested for a contour edge.
+describe('fast evidence and contours equal the plain definitions', () => {
+  let seed = 11;
+  const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  const G = { width: 7, height: 5, cellSize: 8 };
+
+  function plainEvidence(
+    img: RGBAImage,
+    layers: EvidenceLayer[],
+    tr: InputTransform,
+    o: { opacity: number; scale: 'class' | 'shared'; smooth: boolean },
+  ) {
+    const d = scaleDenominators(
+      layers.map((l) => l.plane),
+      o.scale,
+    );
+    const fields = layers.map((l, i) =>
+      sampleMap(
+        l.plane.map((v) => (d[i] > 0 && v > 0 ? v / d[i] : 0)),
+        G,
+        tr,
+        img.width,
+        img.height,
+        o.smooth,
+      ),
+    );
+    const lut = layers.length === 1 ? colormapTable('turbo') : null;
+    for (let p = 0; p < img.width * img.height; p++) {
+      let best = -1,
+        v = 0;
+      fields.forEach((f, k) => {
+        if (f[p] > v) {
+          v = f[p];
+          best = k;
+        }
+      });
+      if (best < 0) continue;
+      v = Math.min(1, v);
+      const a = evidenceAlpha(v, o.opacity);
+      const c = lut ? lut.subarray(3 * Math.round(255 * v), 3 * Math.round(255 * v) + 3) : layers[best].color;
+      for (let k = 0; k < 3; k++) img.data[4 * p + k] = img.data[4 * p + k] * (1 - a) + c[k] * a;
+    }
+  }
+
+  function plainContour(img: RGBAImage, mask: Uint8Array, tr: InputTransform, color: [number, number, number], width: number, smooth: boolean) {
+    const field = sampleMap(Float32Array.from(mask), G, tr, img.width, img.height, smooth);
+    const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < img.width && y < img.height && field[y * img.width + x] >= 0.5;
+    const dash = Math.max(3, 3 * width);
+    for (let y = 0; y < img.height; y++)
+      for (let x = 0; x < img.width; x++) {
+        if (!inside(x, y) || Math.floor((x + y) / dash) % 3 === 2) continue;
+        let edge = false;
+        for (let d = 1; d <= width && !edge; d++) edge = !inside(x - d, y) || !inside(x + d, y) || !inside(x, y - d) || !inside(x, y + d);
+        if (edge) img.data.set(color, 4 * (y * img.width + x));
+      }
+  }
+
+  // toEqual on large typed arrays is slow; the first differing byte says as much.
+  const firstDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.prototype.findIndex.call(a, (v: number, i: number) => v !== b[i]);
+  const image = (w: number, h: number) => ({
+    width: w,
+    height: h,
+    data: Uint8ClampedArray.from({ length: w * h * 4 }, () => Math.floor(rand() * 256)),
+  });
+
+  it('paints the same pixels as sampling every layer everywhere, over many random cases', () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const w = 20 + Math.floor(rand() * 50),
+        h = 20 + Math.floor(rand() * 50);
+      // A centre crop in some cases, so that some pixels fall outside the network's input.
+      const tr =
+        trial % 3 ? inputTransform({ mode: 'stretch', size: 56 }, w, h) : inputTransform({ mode: 'center-crop', resize: 48, crop: 40 }, w, h);
+      const n = 1 + Math.floor(rand() * (trial % 4 ? 40 : 2));
+      const layers = Array.from({ length: n }, (): EvidenceLayer => ({
+        plane: Float32Array.from({ length: G.width * G.height }, () => (rand() < 0.3 ? -rand() : rand() * 5)),
+        color: [Math.floor(rand() * 256), Math.floor(rand() * 256), Math.floor(rand() * 256)],
+        mask: null,
+      }));
+      const o = { opacity: rand(), scale: trial % 2 ? ('class' as const) : ('shared' as const), smooth: trial % 5 !== 0 };
+      const a = image(w, h);
+      const b = { ...a, data: a.data.slice() };
+      paintEvidence(a, layers, G, tr, o);
+      plainEvidence(b, layers, tr, o);
+      expect(firstDiff(a.data, b.data)).toBe(-1);
+    }
+  });
+
+  it('outlines the same pixels as testing every pixel of the canvas', () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const w = 20 + Math.floor(rand() * 60),
+        h = 20 + Math.floor(rand() * 60);
+      const tr =
+        trial % 3 ? inputTransform({ mode: 'stretch', size: 56 }, w, h) : inputTransform({ mode: 'center-crop', resize: 48, crop: 40 }, w, h);
+      const p = rand();
+      const mask = Uint8Array.from({ length: G.width * G.height }, () => (rand() < p ? 1 : 0));
+      const width = 1 + Math.floor(rand() * 3),
+        smooth = trial % 4 !== 0;
+      const a = image(w, h);
+      const b = { ...a, data: a.data.slice() };
+      paintContour(a, mask, G, tr, [1, 2, 3], width, smooth);
+      plainContour(b, mask, tr, [1, 2, 3], width, smooth);
+      expect(firstDiff(a.data, b.data)).toBe(-1);
+    }
   });
 });

@@ -3,7 +3,7 @@
 import type { InputTransform, RGBAImage } from '../image/geometry';
 import type { Box } from '../localize/boxes';
 import { colormapTable, type RGB } from './colormap';
-import { sampleMap, type Grid } from '../localize/sample-map';
+import type { Grid } from '../localize/sample-map';
 
 export type ColorScale = 'class' | 'shared';
 
@@ -30,6 +30,20 @@ export function scaleDenominators(planes: readonly Float32Array[], scale: ColorS
 /** Opacity for normalized evidence v in (0, 1]: ramps up so weak evidence fades out, no hard edge. */
 export const evidenceAlpha = (v: number, opacity: number): number => opacity * Math.min(1, 2 * v);
 
+/** Evidence as it will be blended: per pixel an opacity (-1: leave the pixel) and an RGB colour. */
+export interface EvidencePaint {
+  width: number;
+  height: number;
+  alpha: Float64Array;
+  rgb: Uint8Array;
+}
+
+/** Where pixel centres fall on the map grid (as in sampleMap), one axis at a time. */
+function gridCoords(out: number, imageSide: number, scale: number, offset: number, cellSize: number): Float64Array {
+  const s = imageSide / out;
+  return Float64Array.from({ length: out }, (_, i) => ((i + 0.5) * s * scale - offset) / cellSize);
+}
+
 /**
  * Paints evidence over the photo. One layer keeps the perceptual turbo colormap; with several,
  * each pixel takes the colour of the layer with the most normalized evidence there, so every class
@@ -43,58 +57,250 @@ export function paintEvidence(
   t: InputTransform,
   opts: { opacity: number; scale: ColorScale; smooth: boolean },
 ): void {
-  if (layers.length === 0) return;
-  const denominators = scaleDenominators(
-    layers.map((l) => l.plane),
-    opts.scale,
-  );
-  const fields = layers.map((l, i) => {
-    const d = denominators[i];
-    const scaled = l.plane.map((v) => (d > 0 && v > 0 ? v / d : 0));
-    return sampleMap(scaled, grid, t, img.width, img.height, opts.smooth);
-  });
-  const lut = layers.length === 1 ? colormapTable('turbo') : null;
+  applyEvidence(img, evidencePaint(layers, grid, t, img.width, img.height, opts));
+}
+
+/** Blends evidence computed by evidencePaint over the photo's pixels. */
+export function applyEvidence(img: RGBAImage, paint: EvidencePaint): void {
   const n = img.width * img.height;
   for (let p = 0; p < n; p++) {
-    let best = -1,
-      v = 0;
-    for (let k = 0; k < fields.length; k++) {
-      const f = fields[k][p];
-      if (f > v) {
-        v = f;
-        best = k;
-      }
-    }
-    if (best < 0) continue;
-    v = Math.min(1, v);
-    const a = evidenceAlpha(v, opts.opacity);
-    const c = lut ? lut.subarray(3 * Math.round(255 * v), 3 * Math.round(255 * v) + 3) : layers[best].color;
-    for (let k = 0; k < 3; k++) img.data[4 * p + k] = img.data[4 * p + k] * (1 - a) + c[k] * a;
+    const a = paint.alpha[p];
+    if (a < 0) continue;
+    for (let k = 0; k < 3; k++) img.data[4 * p + k] = img.data[4 * p + k] * (1 - a) + paint.rgb[3 * p + k] * a;
   }
 }
 
 /**
+ * What paintEvidence blends, without the photo (so a caller can keep it while only the threshold
+ * moves). The leading layer at a pixel is the one whose bilinear sample (as sampleMap's) is
+ * largest. With a thousand layers, each group of four cells first drops every layer whose largest
+ * corner is below another layer's smallest corner: a bilinear sample lies between its corners, so
+ * such a layer can lead nowhere in that group, and the result is the same as testing every layer.
+ */
+export function evidencePaint(
+  layers: readonly EvidenceLayer[],
+  grid: Grid,
+  t: InputTransform,
+  width: number,
+  height: number,
+  opts: { opacity: number; scale: ColorScale; smooth: boolean },
+): EvidencePaint {
+  const n = width * height;
+  const paint: EvidencePaint = { width, height, alpha: new Float64Array(n).fill(-1), rgb: new Uint8Array(3 * n) };
+  if (layers.length === 0) return paint;
+  const denominators = scaleDenominators(
+    layers.map((l) => l.plane),
+    opts.scale,
+  );
+  const scaled = layers.map((l, i) => {
+    const d = denominators[i];
+    return l.plane.map((v) => (d > 0 && v > 0 ? v / d : 0));
+  });
+  const lut = layers.length === 1 ? colormapTable('turbo') : null;
+  const G = grid.width;
+  const xs = gridCoords(width, t.imageWidth, t.scaleX, t.offsetX, grid.cellSize);
+  const ys = gridCoords(height, t.imageHeight, t.scaleY, t.offsetY, grid.cellSize);
+  // Layers that can lead somewhere in a group of cells, keyed by the group's top-left cell.
+  const candidates = new Map<number, number[]>();
+  const candidatesAt = (x0: number, y0: number, x1: number, y1: number): number[] => {
+    const key = y0 * G + x0;
+    let list = candidates.get(key);
+    if (list) return list;
+    const corners = [y0 * G + x0, y0 * G + x1, y1 * G + x0, y1 * G + x1];
+    let floor = 0;
+    const highs = scaled.map((s) => {
+      let lo = Infinity,
+        hi = -Infinity;
+      for (const c of corners) {
+        lo = Math.min(lo, s[c]);
+        hi = Math.max(hi, s[c]);
+      }
+      floor = Math.max(floor, lo);
+      return hi;
+    });
+    // A margin for rounding in the bilinear sums; keeping a layer too many changes nothing.
+    const bar = floor * (1 - 1e-6);
+    list = [];
+    highs.forEach((hi, k) => {
+      if (hi > 0 && hi >= bar) list!.push(k);
+    });
+    candidates.set(key, list);
+    return list;
+  };
+  for (let y = 0; y < height; y++) {
+    const iy = ys[y];
+    const fy = Math.min(grid.height - 1, Math.max(0, iy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(grid.height - 1, y0 + 1);
+    const ay = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const ix = xs[x];
+      if (ix < 0 || iy < 0 || ix >= G || iy >= grid.height) continue;
+      let best = -1,
+        v = 0;
+      if (!opts.smooth) {
+        const cell = Math.floor(iy) * G + Math.floor(ix);
+        for (let k = 0; k < scaled.length; k++) {
+          const f = scaled[k][cell];
+          if (f > v) {
+            v = f;
+            best = k;
+          }
+        }
+      } else {
+        const fx = Math.min(G - 1, Math.max(0, ix - 0.5));
+        const x0 = Math.floor(fx);
+        const x1 = Math.min(G - 1, x0 + 1);
+        const ax = fx - x0;
+        for (const k of candidatesAt(x0, y0, x1, y1)) {
+          const s = scaled[k];
+          const top = s[y0 * G + x0] * (1 - ax) + s[y0 * G + x1] * ax;
+          const bot = s[y1 * G + x0] * (1 - ax) + s[y1 * G + x1] * ax;
+          // Rounded to float32 as sampleMap's output is, so ties resolve the same way.
+          const f = Math.fround(top * (1 - ay) + bot * ay);
+          if (f > v) {
+            v = f;
+            best = k;
+          }
+        }
+      }
+      if (best < 0) continue;
+      const p = y * width + x;
+      v = Math.min(1, v);
+      paint.alpha[p] = evidenceAlpha(v, opts.opacity);
+      const c = lut ? lut.subarray(3 * Math.round(255 * v), 3 * Math.round(255 * v) + 3) : layers[best].color;
+      paint.rgb[3 * p] = c[0];
+      paint.rgb[3 * p + 1] = c[1];
+      paint.rgb[3 * p + 2] = c[2];
+    }
+  }
+  return paint;
+}
+
+/**
  * Outlines the region a mask selects, sampled like the heat (smooth or cell by cell), with a line
- * `width` pixels wide inside the region's edge and dashed so it never reads as a box.
+ * `width` pixels wide inside the region's edge and dashed so it never reads as a box. Only the
+ * pixels near the mask's cells are sampled, so many small regions cost little on a large photo.
  */
 export function paintContour(img: RGBAImage, mask: Uint8Array, grid: Grid, t: InputTransform, color: RGB, width: number, smooth: boolean): void {
-  const field = sampleMap(Float32Array.from(mask), grid, t, img.width, img.height, smooth);
   const W = img.width,
     H = img.height;
-  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < W && y < H && field[y * W + x] >= 0.5;
+  let cx0 = Infinity,
+    cy0 = Infinity,
+    cx1 = -Infinity,
+    cy1 = -Infinity;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const cx = i % grid.width,
+      cy = Math.floor(i / grid.width);
+    cx0 = Math.min(cx0, cx);
+    cx1 = Math.max(cx1, cx);
+    cy0 = Math.min(cy0, cy);
+    cy1 = Math.max(cy1, cy);
+  }
+  if (cx1 < 0) return;
+  // A set cell reaches samples up to one cell beyond it (bilinear), or to the grid's edge when it
+  // is on the edge (samples are clamped there); photo pixels for those grid spans, plus a pixel.
+  const span = (c0: number, c1: number, cells: number, imageSide: number, out: number, scale: number, offset: number): [number, number] => {
+    const g0 = c0 === 0 ? 0 : c0 - 1,
+      g1 = c1 === cells - 1 ? cells : c1 + 2;
+    const px = (g: number) => ((g * grid.cellSize + offset) / scale) * (out / imageSide);
+    return [Math.max(0, Math.floor(px(g0)) - 1), Math.min(out, Math.ceil(px(g1)) + 1)];
+  };
+  const [rx0, rx1] = span(cx0, cx1, grid.width, t.imageWidth, W, t.scaleX, t.offsetX);
+  const [ry0, ry1] = span(cy0, cy1, grid.height, t.imageHeight, H, t.scaleY, t.offsetY);
+  const rw = rx1 - rx0,
+    rh = ry1 - ry0;
+  if (rw <= 0 || rh <= 0) return;
+  const xs = gridCoords(W, t.imageWidth, t.scaleX, t.offsetX, grid.cellSize).subarray(rx0, rx1);
+  const ys = gridCoords(H, t.imageHeight, t.scaleY, t.offsetY, grid.cellSize).subarray(ry0, ry1);
+  const inside = maskSamples(mask, grid, xs, ys, smooth);
+  // A pixel is on the edge when a pixel within `width` of it along a row or a column is outside:
+  // runs of inside pixels counted from both ends of each row and column say so in two passes.
+  const edge = new Uint8Array(rw * rh);
+  const runs = (start: number, step: number, count: number) => {
+    let run = 0;
+    for (let i = 0, q = start; i < count; i++, q += step) {
+      run = inside[q] ? run + 1 : 0;
+      if (run && run <= width) edge[q] = 1;
+    }
+    run = 0;
+    for (let i = count - 1, q = start + (count - 1) * step; i >= 0; i--, q -= step) {
+      run = inside[q] ? run + 1 : 0;
+      if (run && run <= width) edge[q] = 1;
+    }
+  };
+  for (let y = 0; y < rh; y++) runs(y * rw, 1, rw);
+  for (let x = 0; x < rw; x++) runs(x, rw, rh);
   const dash = Math.max(3, 3 * width);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      if (!inside(x, y) || Math.floor((x + y) / dash) % 3 === 2) continue;
-      let edge = false;
-      for (let d = 1; d <= width && !edge; d++) edge = !inside(x - d, y) || !inside(x + d, y) || !inside(x, y - d) || !inside(x, y + d);
-      if (!edge) continue;
+  for (let y = ry0; y < ry1; y++) {
+    for (let x = rx0; x < rx1; x++) {
+      if (!edge[(y - ry0) * rw + x - rx0] || Math.floor((x + y) / dash) % 3 === 2) continue;
       const p = 4 * (y * W + x);
       img.data[p] = color[0];
       img.data[p + 1] = color[1];
       img.data[p + 2] = color[2];
     }
   }
+}
+
+/**
+ * Whether each pixel (grid coordinates xs by ys) is inside a 0/1 mask sampled as sampleMap samples
+ * it (>= 0.5; outside the grid is outside). Where the four cells around a pixel agree the answer
+ * needs no arithmetic; elsewhere the bilinear sum is computed exactly as sampleMap does.
+ */
+function maskSamples(mask: Uint8Array, grid: Grid, xs: Float64Array, ys: Float64Array, smooth: boolean): Uint8Array {
+  const G = grid.width,
+    GH = grid.height;
+  const w = xs.length;
+  const out = new Uint8Array(w * ys.length);
+  // Per column: left cell, right cell and weight (smooth), or the cell (nearest); -1 off the grid.
+  const c0 = new Int32Array(w),
+    c1 = new Int32Array(w),
+    cw = new Float64Array(w);
+  xs.forEach((ix, i) => {
+    if (ix < 0 || ix >= G) c0[i] = -1;
+    else if (!smooth) c0[i] = Math.floor(ix);
+    else {
+      const fx = Math.min(G - 1, Math.max(0, ix - 0.5));
+      c0[i] = Math.floor(fx);
+      c1[i] = Math.min(G - 1, c0[i] + 1);
+      cw[i] = fx - c0[i];
+    }
+  });
+  for (let j = 0; j < ys.length; j++) {
+    const iy = ys[j];
+    if (iy < 0 || iy >= GH) continue;
+    const row = j * w;
+    if (!smooth) {
+      const r = Math.floor(iy) * G;
+      for (let i = 0; i < w; i++) if (c0[i] >= 0 && mask[r + c0[i]]) out[row + i] = 1;
+      continue;
+    }
+    const fy = Math.min(GH - 1, Math.max(0, iy - 0.5));
+    const y0 = Math.floor(fy);
+    const r0 = y0 * G,
+      r1 = Math.min(GH - 1, y0 + 1) * G;
+    const ay = fy - y0;
+    for (let i = 0; i < w; i++) {
+      if (c0[i] < 0) continue;
+      const a = mask[r0 + c0[i]],
+        b = mask[r0 + c1[i]],
+        c = mask[r1 + c0[i]],
+        d = mask[r1 + c1[i]];
+      const sum = a + b + c + d;
+      if (sum === 0) continue;
+      if (sum === 4) {
+        out[row + i] = 1;
+        continue;
+      }
+      const ax = cw[i];
+      const top = a * (1 - ax) + b * ax;
+      const bot = c * (1 - ax) + d * ax;
+      if (Math.fround(top * (1 - ay) + bot * ay) >= 0.5) out[row + i] = 1;
+    }
+  }
+  return out;
 }
 
 function fillRect(img: RGBAImage, x0: number, y0: number, x1: number, y1: number, color: RGB): void {

@@ -4,12 +4,23 @@
 // composite.ts, and uses the canvas only for text.
 import type { Box, RuleOptions } from '../localize/boxes';
 import { classBox, ruleMask } from '../localize/boxes';
-import { bestIoU } from '../localize/metrics';
+import { countLabel, instances } from '../localize/instances';
+import { iouMatcher } from '../localize/metrics';
 import type { Inference } from '../models/class-maps';
 import { mapOf, softmax } from '../models/class-maps';
 import { CLASS_COLORS, colormapTable, type RGB } from './colormap';
-import { evidenceAlpha, paintBox, paintContour, paintEvidence, paintRamp, scaleDenominators, type ColorScale } from './composite';
-import { placeLabels } from './labels';
+import {
+  applyEvidence,
+  evidenceAlpha,
+  evidencePaint,
+  paintBox,
+  paintContour,
+  paintRamp,
+  scaleDenominators,
+  type ColorScale,
+  type EvidencePaint,
+} from './composite';
+import { classesToDraw, MAX_LABELS, moreNote, placeLabels } from './labels';
 
 export interface SceneClass {
   index: number;
@@ -23,6 +34,8 @@ export interface SceneClass {
   box: Box | null;
   /** Best IoU of the box with the ground truth, when there is ground truth. */
   iou: number | null;
+  /** With SceneOptions.instances: one box per separate region, largest first (`box` is then the first). */
+  instances?: Box[];
 }
 
 export interface SceneOptions extends RuleOptions {
@@ -32,8 +45,10 @@ export interface SceneOptions extends RuleOptions {
   scale: ColorScale;
   rawGrid: boolean;
   gt: readonly Box[];
-  /** Class names by index (the model's manifest). */
+  /** Class names by index (the model's manifest, then the taught classes). */
   names: readonly string[];
+  /** One box per separate region above the threshold, labelled with the count ("3 x dog"). */
+  instances?: boolean;
 }
 
 export interface Scene {
@@ -42,7 +57,8 @@ export interface Scene {
   opacity: number;
   scale: ColorScale;
   rawGrid: boolean;
-  gt: Box[];
+  /** The caller's list itself (not a copy), so a renderer can tell that it has not changed. */
+  gt: readonly Box[];
   rule: RuleOptions;
 }
 
@@ -74,22 +90,31 @@ export function buildScene(inf: Inference, o: SceneOptions): Scene {
     inf.top.map((p) => p.index),
   );
   const rule: RuleOptions = { rule: o.rule, threshold: o.threshold };
+  const bestIoU = iouMatcher(o.gt);
   const classes = o.shown
     .filter((c) => inf.maps.classes.includes(c))
     .map((index): SceneClass => {
-      const box = classBox(inf.maps, index, inf.transform, rule);
+      const regions = o.instances ? instances(inf.maps, index, inf.transform, rule).map((r) => r.box) : undefined;
+      const box = regions ? (regions[0] ?? null) : classBox(inf.maps, index, inf.transform, rule);
+      const boxes = regions ?? (box ? [box] : []);
+      let mask: Uint8Array | undefined;
       return {
         index,
         name: o.names[index] ?? `class ${index}`,
-        probability: probs[index] ?? 0,
+        // A taught class's probability is its own sigmoid; it is not among the softmax's classes.
+        probability: probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? 0,
         color: colors.get(index)!,
         plane: mapOf(inf.maps, index),
-        mask: ruleMask(inf.maps, index, rule),
+        // Only the classes drawn with contours need it (of a thousand shown, MAX_LABELS): made when first read.
+        get mask() {
+          return (mask ??= ruleMask(inf.maps, index, rule));
+        },
         box,
-        iou: o.gt.length ? (box ? bestIoU([box], o.gt) : 0) : null,
+        iou: o.gt.length ? (boxes.length ? Math.max(...boxes.map(bestIoU)) : 0) : null,
+        ...(regions ? { instances: regions } : {}),
       };
     });
-  return { inference: inf, classes, opacity: o.opacity, scale: o.scale, rawGrid: o.rawGrid, gt: [...o.gt], rule };
+  return { inference: inf, classes, opacity: o.opacity, scale: o.scale, rawGrid: o.rawGrid, gt: o.gt, rule };
 }
 
 /** What the legend says, shared by the page's legend and the one drawn under exported PNGs. */
@@ -161,13 +186,61 @@ const pct = (p: number) => `${(100 * p).toFixed(p >= 0.995 ? 0 : 1)}%`;
 
 /** A class's label text: its name and probability, and its IoU when there is ground truth. */
 export function labelText(c: SceneClass): string {
-  return `${c.name} ${pct(c.probability)}${c.iou !== null ? ` · IoU ${c.iou.toFixed(2)}` : ''}`;
+  return `${countLabel(c.name, c.instances?.length ?? 1)} ${pct(c.probability)}${c.iou !== null ? ` · IoU ${c.iou.toFixed(2)}` : ''}`;
+}
+
+export interface DrawOptions {
+  legend?: boolean;
+  boxes?: boolean;
+  /**
+   * Label text height in canvas pixels. The page passes the size that shows at a fixed CSS size
+   * however the canvas is scaled; by default labels are sized for the photo (strokeSizes), as in
+   * the PNG export and `locate --overlay`. drawScene returns the (rounded) size it used.
+   */
+  labelFont?: number;
+}
+
+/**
+ * What the last frame painted that a threshold step does not change: the evidence of the shown
+ * classes and the ground-truth outlines. A slider move then repaints contours, boxes and labels
+ * only. One entry each, for canvases up to CACHE_MAX_PIXELS (the page's viewer; not full-size exports).
+ */
+const CACHE_MAX_PIXELS = 2_000_000;
+let evidenceCache: { inf: Inference; key: string; paint: EvidencePaint } | null = null;
+let gtCache: { gt: readonly Box[]; key: string; layer: Uint8ClampedArray } | null = null;
+
+function sceneEvidence(scene: Scene, width: number, height: number, smooth: boolean): EvidencePaint {
+  const inf = scene.inference;
+  const key = [width, height, scene.opacity, scene.scale, smooth, scene.classes.map((c) => c.index).join(',')].join('|');
+  if (evidenceCache && evidenceCache.inf === inf && evidenceCache.key === key) return evidenceCache.paint;
+  const paint = evidencePaint(
+    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: c.mask })),
+    inf.maps,
+    inf.transform,
+    width,
+    height,
+    { opacity: scene.opacity, scale: scene.scale, smooth },
+  );
+  if (width * height <= CACHE_MAX_PIXELS) evidenceCache = { inf, key, paint };
+  return paint;
+}
+
+/** The ground-truth outlines on a transparent layer (alpha 255 where painted). */
+function gtLayer(gt: readonly Box[], canvasBoxes: readonly Box[], width: number, height: number, line: number, scale: number): Uint8ClampedArray {
+  const key = [width, height, line, scale].join('|');
+  if (gtCache && gtCache.gt === gt && gtCache.key === key) return gtCache.layer;
+  const layer = { width, height, data: new Uint8ClampedArray(4 * width * height) };
+  for (const g of canvasBoxes) paintBox(layer, g, GT_COLOR, line);
+  if (width * height <= CACHE_MAX_PIXELS) gtCache = { gt, key, layer: layer.data };
+  return layer.data;
 }
 
 /**
  * Draws the scene over the photo already painted in the context's top `width` x `height` pixels,
  * where photo pixel (x, y) sits at (x * scale, y * scale). With `legend`, the legend is drawn in the
  * `legendHeight(...)` pixels below the photo (the export and the CLI; the page has its own).
+ * Boxes, contours and labels are drawn for at most MAX_LABELS classes (the most probable), labels
+ * for ground truth while the total stays within MAX_LABELS, with a note counting what was left out.
  */
 export function drawScene<I extends ImageDataLike>(
   ctx: Ctx2D<I>,
@@ -175,43 +248,54 @@ export function drawScene<I extends ImageDataLike>(
   width: number,
   height: number,
   scale: number,
-  opts: { legend?: boolean; boxes?: boolean } = {},
-): void {
+  opts: DrawOptions = {},
+): { labelFont: number } {
   const inf = scene.inference;
-  const { line, font } = strokeSizes(width, height);
+  const { line, font: photoFont } = strokeSizes(width, height);
+  const font = Math.max(1, Math.round(opts.labelFont ?? photoFont));
   const image = ctx.getImageData(0, 0, width, height);
   const img = { width, height, data: image.data };
   const smooth = !scene.rawGrid;
-  paintEvidence(
-    img,
-    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: c.mask })),
-    inf.maps,
-    inf.transform,
-    { opacity: scene.opacity, scale: scene.scale, smooth },
-  );
+  applyEvidence(img, sceneEvidence(scene, width, height, smooth));
   const boxes = opts.boxes !== false;
+  // Past MAX_LABELS classes, boxes and contours only cover each other (and cost a frame each).
+  const drawn = classesToDraw(scene.classes);
   if (boxes) {
     const contour = Math.max(1, Math.round(line / 2));
-    for (const c of scene.classes) paintContour(img, c.mask, inf.maps, inf.transform, c.color, contour, smooth);
+    for (const c of drawn) paintContour(img, c.mask, inf.maps, inf.transform, c.color, contour, smooth);
   }
   const toCanvas = (b: Box) => b.map((v) => v * scale) as Box;
   const gt = scene.gt.map(toCanvas);
-  const shownBoxes = boxes ? scene.classes.filter((c) => c.box).map((c) => ({ c, box: toCanvas(c.box!) })) : [];
-  for (const g of gt) paintBox(img, g, GT_COLOR, line);
-  for (const { c, box } of shownBoxes) paintBox(img, box, c.color, line);
+  const shownBoxes = boxes ? drawn.filter((c) => c.box).map((c) => ({ c, box: toCanvas(c.box!) })) : [];
+  // Instances: every region's box is drawn; the label (with the count) goes on the largest.
+  const moreBoxes = boxes ? drawn.flatMap((c) => (c.instances ?? []).slice(1).map((b) => ({ c, box: toCanvas(b) }))) : [];
+  if (gt.length) {
+    const layer = gtLayer(scene.gt, gt, width, height, line, scale);
+    for (let p = 3; p < layer.length; p += 4) {
+      if (layer[p] === 0) continue;
+      img.data[p - 3] = layer[p - 3];
+      img.data[p - 2] = layer[p - 2];
+      img.data[p - 1] = layer[p - 1];
+      img.data[p] = layer[p];
+    }
+  }
+  for (const { c, box } of [...shownBoxes, ...moreBoxes]) paintBox(img, box, c.color, line);
   ctx.putImageData(image, 0, 0);
-  if (!boxes) return;
+  if (!boxes) return { labelFont: font };
 
   ctx.font = `600 ${font}px sans-serif`;
   ctx.textBaseline = 'top';
   const pad = Math.round(font / 4);
+  // Class labels first; ground-truth labels while there is room.
+  const gtLabels = Math.max(0, Math.min(gt.length, MAX_LABELS - shownBoxes.length));
   const items = [
-    ...gt.map((box, i) => ({ box, text: gt.length > 1 ? `ground truth ${i + 1}` : 'ground truth', color: GT_COLOR })),
+    ...gt.slice(0, gtLabels).map((box, i) => ({ box, text: gt.length > 1 ? `ground truth ${i + 1}` : 'ground truth', color: GT_COLOR })),
     ...shownBoxes.map(({ c, box }) => ({ box, text: labelText(c), color: c.color })),
   ];
   const rects = placeLabels(
     items.map((it) => ({ box: it.box, width: ctx.measureText(it.text).width + 2 * pad, height: font + 2 * pad })),
-    [...gt, ...shownBoxes.map((s) => s.box)],
+    // Beyond the cap, unlabelled ground truth is not avoided: ten thousand outlines leave no free spot.
+    [...(gtLabels === gt.length ? gt : gt.slice(0, gtLabels)), ...shownBoxes.map((s) => s.box), ...moreBoxes.map((s) => s.box)],
     line,
     width,
     height,
@@ -223,7 +307,17 @@ export function drawScene<I extends ImageDataLike>(
     ctx.fillStyle = '#111';
     ctx.fillText(it.text, x + pad, y + pad);
   });
-  if (opts.legend) drawLegend(ctx, scene, width, height, font);
+  const note = moreNote(gt.length - gtLabels, scene.classes.length - drawn.length);
+  if (note) {
+    const w = ctx.measureText(note).width + 2 * pad,
+      h = font + 2 * pad;
+    ctx.fillStyle = '#111';
+    ctx.fillRect(0, height - h, w, h);
+    ctx.fillStyle = '#fff';
+    ctx.fillText(note, pad, height - h + pad);
+  }
+  if (opts.legend) drawLegend(ctx, scene, width, height, photoFont);
+  return { labelFont: font };
 }
 
 /** Height of the legend drawn under an exported photo of this width. */

@@ -74,7 +74,11 @@ function paperRuleMask(maps: ClassMaps, classIndex: number, t: number): Uint8Arr
 }
 
 function camMask(map: Float32Array, tau: number): Uint8Array {
-  return Uint8Array.from(normalize(map), (v) => (v >= tau && v > 0 ? 1 : 0));
+  const n = normalize(map);
+  const mask = new Uint8Array(n.length);
+  // A plain loop: Uint8Array.from with a mapping function is ~50x slower, felt with 1,000 classes.
+  for (let i = 0; i < n.length; i++) mask[i] = n[i] >= tau && n[i] > 0 ? 1 : 0;
+  return mask;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   bestThreshold,
   camIoUs,
   grid,
+  iouMatcher,
   gtKnownLoc,
   maxBoxAccV2,
   paperRuleIoU,
@@ -198,5 +199,26 @@ describe('bestThreshold', () => {
     expect(bestThreshold(t, s, 0.25)).toEqual({ threshold: 0.2, score: 0.7 });
     expect(bestThreshold(t, s, 0)).toEqual({ threshold: 0.1, score: 0.7 });
     expect(() => bestThreshold([], [], 0)).toThrow();
+  });
+});
+
+describe('iouMatcher', () => {
+  it('gives the same best IoU as trying every ground-truth box', () => {
+    let seed = 3;
+    const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const box = (): Box => {
+      const x = rand() * 500,
+        y = rand() * 500;
+      return [x, y, x + rand() * 300, y + rand() * 300];
+    };
+    const gt = Array.from({ length: 2000 }, box);
+    gt.push([5, 5, 5, 9]);
+    const best = iouMatcher(gt);
+    for (let i = 0; i < 300; i++) {
+      const b = box();
+      expect(best(b)).toBe(bestIoU([b], gt));
+    }
+    expect(best([1, 1, 1, 1])).toBe(0);
+    expect(iouMatcher([])([0, 0, 1, 1])).toBe(0);
   });
 });

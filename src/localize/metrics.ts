@@ -44,6 +44,50 @@ export function activationGrid(samples: readonly EvalSample[], steps = 40, quant
   return grid(0, Math.ceil(hi / step - 1e-9) * step, step);
 }
 
+/**
+ * bestIoU against one fixed ground truth, for many boxes (a thousand classes against ten thousand
+ * ground-truth boxes): the boxes are sorted by area once, and for each query only those whose area
+ * is close enough to the query's are tried, since IoU <= smaller area / larger area. Same result as
+ * bestIoU([box], gt).
+ */
+export function iouMatcher(gt: readonly Box[]): (box: Box) => number {
+  const area = (b: Box) => (b[2] - b[0]) * (b[3] - b[1]);
+  // A box without area overlaps nothing: its IoU is 0 and it cannot raise the best.
+  const sorted = gt.filter((g) => area(g) > 0).sort((a, b) => area(a) - area(b));
+  const areas = sorted.map(area);
+  // Coordinates that are not numbers make iou() NaN; leave such input to the plain loop.
+  const odd = gt.some((g) => !g.every(Number.isFinite));
+  return (box: Box) => {
+    const a = area(box);
+    if (odd || !(a > 0) || !box.every(Number.isFinite)) return bestIoU([box], gt);
+    if (!sorted.length) return 0;
+    let lo = 0,
+      hi = areas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (areas[mid] < a) lo = mid + 1;
+      else hi = mid;
+    }
+    // Walk outwards from the query's area, always to the side whose bound is higher.
+    let best = 0,
+      up = lo,
+      down = lo - 1;
+    const bound = (i: number) => (areas[i] < a ? areas[i] / a : a / areas[i]);
+    // A hair of slack so rounding in iou() can never make a skipped box the best one.
+    const slack = 1 + 1e-9;
+    for (;;) {
+      const bu = up < areas.length ? bound(up) : -1,
+        bd = down >= 0 ? bound(down) : -1;
+      const i = bu >= bd ? up : down;
+      if (Math.max(bu, bd) * slack < best || (bu < 0 && bd < 0)) break;
+      best = Math.max(best, iou(box, sorted[i]));
+      if (i === up) up++;
+      else down--;
+    }
+    return best;
+  };
+}
+
 /** The largest IoU between any of `boxes` and any ground-truth box (0 when there is no box). */
 export function bestIoU(boxes: readonly Box[], gt: readonly Box[]): number {
   let best = 0;

@@ -174,6 +174,13 @@ export function FolderPanel({ folder: f, view, names, backendName, runner }: Fol
               </ul>
             </details>
           )}
+          {f.samples.length === 0 && f.status !== 'running' && (
+            <p className="folder-nothing" data-testid="folder-nothing">
+              Nothing was evaluated:{' '}
+              {f.total === 0 ? 'no image with ground truth was found' : `none of the ${f.total} images with ground truth could be run`}
+              {f.problems.length ? ' (the problems are listed above)' : ''}, so there are no figures.
+            </p>
+          )}
           {f.figures && (
             <div className="folder-figures" data-testid="folder-figures">
               <table>

@@ -28,7 +28,10 @@ export function GroundTruth({ inference, view, names, editor, drawing, setDrawin
       </legend>
       <p className="muted">
         {gt.length
-          ? `${gt.length} box${gt.length > 1 ? 'es' : ''}: ${gt.map((b) => `[${b.map(Math.round).join(', ')}]`).join(' ')}`
+          ? `${gt.length} box${gt.length > 1 ? 'es' : ''}: ${gt
+              .slice(0, 20)
+              .map((b) => `[${b.map(Math.round).join(', ')}]`)
+              .join(' ')}${gt.length > 20 ? ` and ${gt.length - 20} more` : ''}`
           : 'No ground truth yet: draw a box on the photo, type one, or load an annotation.'}
       </p>
       <div className="gt-row">

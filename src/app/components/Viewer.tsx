@@ -3,7 +3,7 @@ import { cellAt } from '../../draw/overlay';
 import type { Box } from '../../localize/boxes';
 import type { Inference } from '../../models/class-maps';
 import { sceneFor } from '../overlay-view';
-import { renderPhoto, renderSize } from '../render';
+import { labelFontFor, renderPhoto, renderSize } from '../render';
 import type { Photo, View } from '../state';
 import { ReadOut } from './ReadOut';
 
@@ -31,10 +31,25 @@ export function Viewer({ photo, inference, view, names, running, drawing, onBox,
   const [cell, setCell] = useState<Cell | null>(null);
   const [drag, setDrag] = useState<{ from: [number, number]; to: [number, number] } | null>(null);
 
+  // Labels are drawn at a fixed CSS size, so the drawing follows the canvas's displayed width.
+  const [cssWidth, setCssWidth] = useState(0);
   useEffect(() => {
-    if (!canvas.current || !photo) return;
-    renderPhoto(canvas.current, photo.bitmap, photo, scene, VIEW_MAX_SIDE);
-  }, [photo, scene]);
+    const c = canvas.current;
+    if (!c) return;
+    const ro = new ResizeObserver(() => setCssWidth(c.clientWidth));
+    ro.observe(c);
+    return () => ro.disconnect();
+  }, [photo]);
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c || !photo) return;
+    const { width } = renderSize(photo.width, photo.height, VIEW_MAX_SIDE);
+    const shown = cssWidth || c.clientWidth;
+    const drawn = renderPhoto(c, photo.bitmap, photo, scene, VIEW_MAX_SIDE, { labelFont: labelFontFor(width, shown) });
+    // The label size as displayed, for tests and the curious: canvas pixels times CSS px per canvas pixel.
+    if (drawn && shown) c.dataset.labelCssPx = ((drawn.labelFont * shown) / width).toFixed(1);
+    else delete c.dataset.labelCssPx;
+  }, [photo, scene, cssWidth]);
   useEffect(() => setCell(null), [inference]);
 
   if (!photo) {

@@ -31,6 +31,7 @@ export function fakeInference({ topK, extraClasses }: Calls['infer']['args']): I
     top,
     maps: { width: 2, height: 2, cellSize: 8, classes, data: new Float32Array(classes.length * 4).fill(1), winner: new Int32Array(4) },
     logits: new Float32Array(NAMES.length),
+    taught: [],
     transform: {
       imageWidth: 4,
       imageHeight: 4,

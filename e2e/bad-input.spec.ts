@@ -1,0 +1,103 @@
+// The worst inputs of the fuzz test (src/fuzz.test.ts), dropped on the page (issue 20, item 4):
+// each is answered in words, and the current photo, its shown classes and its ground truth stay.
+import { crc32 } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { expect, test, type Page } from '@playwright/test';
+import { dropFile, sampleBytes, waitForResult } from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+
+/** What must survive every bad input: the photo, the classes shown and the ground truth. */
+async function viewKept(p: Page, shown: string[]): Promise<void> {
+  await expect(p.locator('figcaption', { hasText: 'chelsea.png' })).toBeVisible();
+  expect(await p.locator('[data-testid^=class-name-]').allTextContents()).toEqual(shown);
+  await expect(p.getByTestId('gt-panel')).toContainText('1 box: [0, 0, 405, 300]');
+}
+
+function pngClaiming(width: number, height: number): Buffer {
+  const png = new PNG({ width: 4, height: 4 });
+  const b = PNG.sync.write(png);
+  b.writeUInt32BE(width, 16);
+  b.writeUInt32BE(height, 20);
+  b.writeUInt32BE(crc32(b.subarray(12, 29)), 29);
+  return b;
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await (await browser.newContext()).newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Chelsea the cat' }).click();
+  await waitForResult(page, 'chelsea.png');
+  await page.getByTestId('gt-file').setInputFiles({
+    name: 'cat.xml',
+    mimeType: 'text/xml',
+    buffer: Buffer.from(
+      '<annotation><size><width>451</width><height>300</height></size><object><bndbox><xmin>0</xmin><ymin>0</ymin><xmax>405</xmax><ymax>300</ymax></bndbox></object></annotation>',
+    ),
+  });
+  await expect(page.getByTestId('gt-panel')).toContainText('1 box');
+});
+
+test.afterAll(async () => {
+  await page.context().close();
+});
+
+test('broken and hostile photos are refused in words; the view stays', async () => {
+  const shown = await page.locator('[data-testid^=class-name-]').allTextContents();
+  const png = sampleBytes('chelsea.png');
+  const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 0xff));
+  const flipped = Buffer.from(png);
+  for (let i = 40; i < flipped.length; i += 997) flipped[i] ^= 0x10;
+  const cases: [string, Buffer, RegExp][] = [
+    ['noise.png', random, /noise\.png is not an image/],
+    ['half.png', png.subarray(0, Math.floor(png.length / 2)), /half\.png is a truncated PNG/],
+    ['flipped.png', flipped, /flipped\.png/],
+    ['enormous.png', pngClaiming(100_000, 100_000), /enormous\.png/],
+  ];
+  for (const [name, bytes, said] of cases) {
+    await dropFile(page, name, bytes, 'image/png');
+    await expect(page.getByTestId('notice-error').last()).toContainText(said);
+    await viewKept(page, shown);
+  }
+});
+
+test('a deeply nested or huge ground-truth file is refused in words; the view stays', async () => {
+  const shown = await page.locator('[data-testid^=class-name-]').allTextContents();
+  await page.getByTestId('gt-file').setInputFiles({ name: 'deep.json', mimeType: 'application/json', buffer: Buffer.from('['.repeat(100_000)) });
+  await expect(page.getByTestId('notice-error').last()).toContainText('deep.json');
+  await viewKept(page, shown);
+  await page
+    .getByTestId('gt-file')
+    .setInputFiles({ name: 'strings.json', mimeType: 'application/json', buffer: Buffer.from('{"boxes": ["1,2,3,4"]}') });
+  await expect(page.getByTestId('notice-error').last()).toContainText('strings.json');
+  await viewKept(page, shown);
+});
+
+test('random bytes as a link are said not to be a DRN Lens link; the view stays', async () => {
+  const shown = await page.locator('[data-testid^=class-name-]').allTextContents();
+  await page.evaluate(() => {
+    location.hash = '#%01%FE%7Fgarbage=%00&&==';
+  });
+  await expect(page.getByTestId('notice-error').last()).toContainText('not a DRN Lens link');
+  await viewKept(page, shown);
+});
+
+test('ten thousand ground-truth boxes load, and the threshold still moves the boxes', async () => {
+  const boxes = Array.from({ length: 10_000 }, (_, i) => {
+    const x = (i * 37) % 400,
+      y = (i * 53) % 250;
+    return [x, y, x + 20 + (i % 31), y + 20 + (i % 29)];
+  });
+  await page
+    .getByTestId('gt-file')
+    .setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ boxes })) });
+  await expect(page.getByTestId('gt-panel')).toContainText('10000 boxes', { timeout: 30_000 });
+  const slider = page.getByTestId('threshold');
+  const before = await page.getByTestId('threshold-value').textContent();
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('threshold-value')).not.toHaveText(before!, { timeout: 10_000 });
+  await expect(page.locator('figcaption', { hasText: 'chelsea.png' })).toBeVisible();
+});
