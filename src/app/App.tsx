@@ -71,11 +71,11 @@ export function App() {
           against ground truth.
         </p>
       </header>
-      <Toolbar state={state} controller={controller} />
-      <LoadProgress state={state} />
-      <Notices state={state} controller={controller} />
+      {/* Phone order first (the photo before the settings); wider screens lift the toolbar up in styles.css. */}
       <InputPanel controller={controller} onFile={onFile} />
       <Camera analyse={(frame) => controller.analyseFrame(frame)} />
+      <Notices state={state} controller={controller} />
+      <LoadProgress state={state} />
       <main className="result">
         <div className="left">
           <Viewer state={state} controller={controller} drawing={drawingGt} onDrawn={() => setDrawingGt(false)} />
@@ -90,6 +90,7 @@ export function App() {
           <ExportBar state={state} controller={controller} />
         </aside>
       </main>
+      <Toolbar state={state} controller={controller} />
       <Compare state={state} />
       <FolderPanel state={state} controller={controller} />
       <ImportPanel state={state} controller={controller} />
