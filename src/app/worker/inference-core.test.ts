@@ -230,6 +230,11 @@ describe('the inference core (the worker without the Worker)', () => {
     const info = h.result('load', id) as ModelInfo;
     expect(info).toMatchObject({ key: 'a', title: 'tiny A', numClasses: CLASSES, bytes: total, cachedBytes: total });
     expect(info.classes).toHaveLength(CLASSES);
+    // The load's split: files read (their sha256 checks inside), then tensors, within the whole.
+    expect(info.sha256Ms).toBeGreaterThan(0);
+    expect(info.bytesMs).toBeGreaterThanOrEqual(info.sha256Ms);
+    expect(info.tensorsMs).toBeGreaterThan(0);
+    expect(info.bytesMs + info.tensorsMs).toBeLessThanOrEqual(info.ms);
 
     const noWarm = await h.send('load', { key: 'c', source: url('c'), warmUp: false });
     expect(h.messages.some((m) => m.type === 'phase' && m.id === noWarm)).toBe(false);
@@ -302,7 +307,7 @@ describe('the inference core (the worker without the Worker)', () => {
     // Only B's manifest was read: its shards are A's by sha256.
     expect(h.reads).toEqual(['https://models.test/b/manifest.json/manifest.json']);
     expect(h.messages.some((m) => m.type === 'progress' && m.id === idB)).toBe(false);
-    expect(h.result('load', idB)).toMatchObject({ title: 'tiny B', bytes: (h.result('load', idA) as ModelInfo).bytes });
+    expect(h.result('load', idB)).toMatchObject({ title: 'tiny B', bytes: (h.result('load', idA) as ModelInfo).bytes, bytesMs: 0, tensorsMs: 0 });
     expect(await h.tensors()).toBe(withA);
 
     const a = (await infer(h, 'a')) as Inference;

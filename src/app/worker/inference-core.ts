@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LensModel } from '../../models/lens-model';
 import { runFaithfulness } from '../../models/faithfulness-run';
 import { type Inference } from '../../models/class-maps';
-import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
+import { loadPackage, readManifest, type ByteSource, type LoadedPackage, type LoadTimes } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import type { LosableDevice } from './backends';
 import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, Request, WorkerMessage } from './protocol';
@@ -93,10 +93,11 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
     const shared = weightSets.get(filesKey(manifest));
     let cachedBytes = total;
+    let times: LoadTimes = { bytesMs: 0, sha256Ms: 0, tensorsMs: 0 };
     if (shared) {
       models.set(key, new LensModel({ manifest, weights: shared }));
     } else {
-      let pkg: LoadedPackage;
+      let pkg: LoadedPackage & { times: LoadTimes };
       try {
         pkg = await loadPackage(source, (p) => onProgress(p.loaded, p.total));
       } catch (e) {
@@ -108,6 +109,8 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       }
       await source.commit?.();
       cachedBytes = source.cachedBytes ?? total;
+      // The manifest read above, and a stale cache's failed first try, count as reading too.
+      times = { ...pkg.times, bytesMs: performance.now() - start - pkg.times.tensorsMs };
       weightSets.set(filesKey(manifest), pkg.weights);
       models.set(key, new LensModel(pkg));
     }
@@ -124,6 +127,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       bytes: total,
       cachedBytes,
       ms: performance.now() - start,
+      ...times,
       warmUpMs,
     };
   }
