@@ -16,6 +16,7 @@ import { viewOf } from './url-sync';
 import { LensClient } from './worker/client';
 import { FolderRunner } from './folder-run';
 import type { BackendChoice, ModelSource } from './worker/protocol';
+import { mark } from './timeline';
 
 const TOP_K = 5;
 
@@ -108,6 +109,7 @@ export class Controller {
     this.backendReady = (async () => {
       try {
         const info = await this.client.call('init', { backend: choice });
+        mark('backend-ready', { backend: info.name });
         this.dispatch({ type: 'backendReady', info });
       } catch (e) {
         this.dispatch({ type: 'backendFailed', message: (e as Error).message });
@@ -115,7 +117,8 @@ export class Controller {
     })();
     await this.backendReady;
     await this.ensureLoaded(this.state().modelKey).catch(() => {});
-    await this.rerun();
+    // A photo opened while the backend started has run by now (or is queued): not twice.
+    await this.rerun({ missingOnly: true });
   }
 
   private entry(key: string): ModelEntry | undefined {
@@ -136,6 +139,7 @@ export class Controller {
         if (!entry) throw new Error(`unknown model ${key}`);
         this.dispatch({ type: 'loadProgress', key, loaded: 0, total: 0 });
         let last = 0;
+        mark('load-start', { key });
         try {
           // Ready as soon as the weights are in; the warm-up follows on its own (below), so a
           // cached second visit is usable after the load alone, and a photo dropped meanwhile
@@ -153,8 +157,14 @@ export class Controller {
               },
             },
           );
+          const { bytes, cachedBytes, ms, bytesMs, sha256Ms, tensorsMs } = info;
+          mark('ready', { key, bytes, cachedBytes, ms, bytesMs, sha256Ms, tensorsMs });
           this.dispatch({ type: 'loadDone', info });
-          void this.warmUp(key, `preparing ${entry.title} on ${this.state().backend?.name ?? 'the backend'}`);
+          // A photo already waiting runs next and prepares the model itself, so a warm-up first
+          // would only delay its maps; except on WebGPU, where the warm-up compiles every shader
+          // at once and a first run would compile them one by one.
+          const backend = this.state().backend?.name;
+          if (!this.state().photo || backend === 'webgpu') void this.warmUp(key, `preparing ${entry.title} on ${backend ?? 'the backend'}`);
         } catch (e) {
           this.loads.delete(key);
           this.dispatch({ type: 'loadFailed', key, message: `${entry.title} could not be loaded: ${(e as Error).message}` });
@@ -319,7 +329,9 @@ export class Controller {
   /** Warms a loaded model up at the current input size, saying so; a failure only loses the warm-up. */
   private async warmUp(key: string, message: string): Promise<void> {
     this.dispatch({ type: 'warmStart', key, message });
+    mark('warm-up-start', { key });
     const ms = await this.client.call('warmUp', { key, size: this.state().input.size }).catch(() => 0);
+    mark('warm-up-done', { key, ms });
     this.dispatch({ type: 'warmDone', key, ms });
   }
 
@@ -359,20 +371,27 @@ export class Controller {
     if (on) void this.rerun();
   }
 
-  /** Runs the shown model (and, when comparing, both ImageNet models) on the current photo. */
-  rerun(): Promise<void> {
-    this.runQueue = this.runQueue.then(() => this.runAll());
+  /**
+   * Runs the shown model (and, when comparing, both ImageNet models) on the current photo;
+   * `missingOnly`: only those without a result for it yet.
+   */
+  rerun(opts: { missingOnly?: boolean } = {}): Promise<void> {
+    this.runQueue = this.runQueue.then(() => this.runAll(opts.missingOnly ?? false));
     return this.runQueue;
   }
 
-  private async runAll(): Promise<void> {
+  private async runAll(missingOnly: boolean): Promise<void> {
     const s = this.state();
     const photo = s.photo;
     if (!photo) return;
-    const keys = [s.modelKey, ...(s.view.compare ? [DRN_KEY, RESNET_KEY] : [])].filter((k, i, all) => all.indexOf(k) === i);
+    const keys = [s.modelKey, ...(s.view.compare ? [DRN_KEY, RESNET_KEY] : [])]
+      .filter((k, i, all) => all.indexOf(k) === i)
+      .filter((k) => !missingOnly || s.results[k]?.photoId !== photo.id);
+    if (!keys.length) return;
     this.dispatch({ type: 'runStart' });
     try {
-      let extra: number[] = [];
+      const shownResult = s.results[s.modelKey];
+      let extra: number[] = shownResult?.photoId === photo.id ? shownResult.inference.top.map((p) => p.index) : [];
       for (const key of keys) {
         try {
           await this.ensureLoaded(key);
@@ -383,6 +402,7 @@ export class Controller {
         const t0 = performance.now();
         // Classes switched on (from the search box, or a shared link) keep their maps on every run.
         const extraClasses = [...new Set([...s.view.shown, ...extra])];
+        mark('infer-start', { key });
         const inference = await this.client.call(
           'infer',
           {
@@ -397,6 +417,7 @@ export class Controller {
         );
         inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);
         this.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
+        requestAnimationFrame(() => mark('maps', { key, ms: inference.ms }));
         // The compared model also gets maps for the shown model's top classes.
         if (key === s.modelKey) extra = inference.top.map((p) => p.index);
       }
