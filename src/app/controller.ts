@@ -115,8 +115,10 @@ export class Controller {
         this.dispatch({ type: 'backendFailed', message: (e as Error).message });
       }
     })();
+    // Sent right behind init: the worker reads the weights while the backend starts.
+    const loaded = this.ensureLoaded(this.state().modelKey).catch(() => {});
     await this.backendReady;
-    await this.ensureLoaded(this.state().modelKey).catch(() => {});
+    await loaded;
     // A photo opened while the backend started has run by now (or is queued): not twice.
     await this.rerun({ missingOnly: true });
   }
@@ -135,7 +137,7 @@ export class Controller {
     if (!p) {
       const entry = this.entry(key);
       p = (async () => {
-        await this.backendReady;
+        // No wait for the backend: the worker answers in order, init first.
         if (!entry) throw new Error(`unknown model ${key}`);
         this.dispatch({ type: 'loadProgress', key, loaded: 0, total: 0 });
         let last = 0;

@@ -215,6 +215,20 @@ describe('the inference core (the worker without the Worker)', () => {
     expect(h.result('memory', memoryId).numTensors).toBeGreaterThan(0);
   });
 
+  it('a load reads its files while the backend still starts, each file once', async () => {
+    const h = open({ startMs: 300 });
+    const init = h.send('init', { backend: 'cpu' });
+    const load = h.send('load', { key: 'a', source: url('a'), warmUp: false });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(h.messages.filter((m) => m.type === 'ok')).toHaveLength(0);
+    const shards = packages.get(manifestUrl('a'))!.manifest.files.map((f) => `${manifestUrl('a')}/${f.path}`);
+    expect(h.reads).toEqual(expect.arrayContaining(shards));
+    const [, loadId] = await Promise.all([init, load]);
+    expect(h.result('load', loadId)).toMatchObject({ key: 'a', cachedBytes: expect.any(Number) });
+    expect(new Set(h.reads).size).toBe(h.reads.length);
+    expect(h.reads.filter((r) => r.endsWith('manifest.json'))).toHaveLength(1);
+  });
+
   it("a load reports progress and its warm-up phase under its id, then ok with the model's info", async () => {
     const h = open();
     const id = await h.send('load', { key: 'a', source: url('a'), size: 224 });

@@ -47,6 +47,41 @@ function transferables(inf: Inference): Transferable[] {
   return [inf.maps.data.buffer, inf.maps.winner.buffer, inf.logits.buffer] as Transferable[];
 }
 
+/**
+ * A package's bytes read once: reads started early (prefetch) are kept, and a later read of the
+ * same file takes the same promise, its progress passed on from the bytes already in.
+ */
+function readingAhead(source: ModelBytes): ModelBytes {
+  const reads = new Map<string, { bytes: Promise<Uint8Array>; got: number; onBytes?: (n: number) => void }>();
+  return {
+    read(path, onBytes) {
+      let r = reads.get(path);
+      if (!r) {
+        const entry: { bytes: Promise<Uint8Array>; got: number; onBytes?: (n: number) => void } = {
+          bytes: Promise.resolve(new Uint8Array()),
+          got: 0,
+          onBytes,
+        };
+        entry.bytes = source.read(path, (n) => {
+          entry.got = n;
+          entry.onBytes?.(n);
+        });
+        reads.set(path, entry);
+        return entry.bytes;
+      }
+      r.onBytes = onBytes;
+      if (r.got) onBytes?.(r.got);
+      return r.bytes;
+    },
+    describe: (path) => source.describe(path),
+    commit: source.commit && (() => source.commit!()),
+    evict: source.evict && ((paths) => source.evict!(paths)),
+    get cachedBytes() {
+      return source.cachedBytes;
+    },
+  };
+}
+
 /** After a load, what to warm up for: the page's input size and a way to say it is preparing; none when a photo follows at once. */
 interface WarmUp {
   size?: number;
@@ -84,11 +119,39 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     models.clear();
   }
 
-  async function load(key: string, src: ModelSource, onProgress: (loaded: number, total: number) => void, warm: WarmUp | null): Promise<ModelInfo> {
+  /**
+   * Reads started when a load request arrives, before the requests ahead of it (the backend's
+   * start, above all) are done: reading needs no backend. By request id; load takes its own.
+   */
+  const prefetches = new Map<number, ModelBytes>();
+  /** Files being prefetched, so that two models sharing them read them once. */
+  const prefetching = new Set<string>();
+
+  function prefetch(id: number, src: ModelSource): void {
+    const source = readingAhead(byteSource(src));
+    prefetches.set(id, source);
+    void (async () => {
+      const manifest = await readManifest(source);
+      const files = filesKey(manifest);
+      if (weightSets.has(files) || prefetching.has(files)) return;
+      prefetching.add(files);
+      const paths = manifest.weightsManifest.flatMap((g) => g.paths);
+      await Promise.allSettled(paths.map((p) => source.read(p)));
+      prefetching.delete(files);
+    })().catch(() => {}); // load reads again and reports the failure
+  }
+
+  async function load(
+    key: string,
+    src: ModelSource,
+    onProgress: (loaded: number, total: number) => void,
+    warm: WarmUp | null,
+    ahead?: ModelBytes,
+  ): Promise<ModelInfo> {
     const start = performance.now();
     models.get(key)?.releaseMaps();
     sources.set(key, src);
-    let source = byteSource(src);
+    let source = ahead ?? byteSource(src);
     const manifest = await readManifest(source);
     const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
     const shared = weightSets.get(filesKey(manifest));
@@ -176,7 +239,9 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       switch (req.call) {
         case 'init':
           return [await init(req.args.backend), []];
-        case 'load':
+        case 'load': {
+          const ahead = prefetches.get(id);
+          prefetches.delete(id);
           return [
             await load(
               req.args.key,
@@ -188,9 +253,11 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
                     size: req.args.size,
                     onPhase: (message) => post({ type: 'phase', id, phase: 'preparing', message }, []),
                   },
+              ahead,
             ),
             [],
           ];
+        }
         case 'warmUp': {
           const m = await model(req.args.key);
           post({ type: 'phase', id, phase: 'preparing', message: `preparing ${m.manifest.title} on ${tf.getBackend()}` }, []);
@@ -282,6 +349,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
         post({ type: 'ok', id: req.id, result: true }, []);
         return queue;
       }
+      if (req.call === 'load') prefetch(req.id, req.args.source);
       queue = queue.then(() => handle(req));
       return queue;
     },
