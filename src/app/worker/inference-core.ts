@@ -52,26 +52,27 @@ function transferables(inf: Inference): Transferable[] {
  * same file takes the same promise, its progress passed on from the bytes already in.
  */
 function readingAhead(source: ModelBytes): ModelBytes {
-  const reads = new Map<string, { bytes: Promise<Uint8Array>; got: number; onBytes?: (n: number) => void }>();
+  interface Read {
+    bytes: Promise<Uint8Array>;
+    got: number;
+    onBytes?: (n: number) => void;
+  }
+  const reads = new Map<string, Read>();
   return {
     read(path, onBytes) {
-      let r = reads.get(path);
-      if (!r) {
-        const entry: { bytes: Promise<Uint8Array>; got: number; onBytes?: (n: number) => void } = {
-          bytes: Promise.resolve(new Uint8Array()),
-          got: 0,
-          onBytes,
-        };
-        entry.bytes = source.read(path, (n) => {
-          entry.got = n;
-          entry.onBytes?.(n);
-        });
-        reads.set(path, entry);
-        return entry.bytes;
+      const known = reads.get(path);
+      if (known) {
+        known.onBytes = onBytes;
+        if (known.got) onBytes?.(known.got);
+        return known.bytes;
       }
-      r.onBytes = onBytes;
-      if (r.got) onBytes?.(r.got);
-      return r.bytes;
+      const entry: Read = { bytes: Promise.resolve(new Uint8Array()), got: 0, onBytes };
+      entry.bytes = source.read(path, (n) => {
+        entry.got = n;
+        entry.onBytes?.(n);
+      });
+      reads.set(path, entry);
+      return entry.bytes;
     },
     describe: (path) => source.describe(path),
     commit: source.commit && (() => source.commit!()),
