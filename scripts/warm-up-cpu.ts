@@ -65,10 +65,13 @@ if (values.way) {
       process.stderr.write(`round ${r + 1} ${way}: ${JSON.stringify(costs, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return (s[Math.floor((s.length - 1) / 2)] + s[Math.ceil((s.length - 1) / 2)]) / 2;
+  };
   const ms = (xs: number[]) => `${Math.round(median(xs))} (${Math.round(Math.min(...xs))}-${Math.round(Math.max(...xs))})`;
   console.log(`${values.model} on wasm in Node (one thread), CPU ms, median (range) of ${values.rounds} interleaved rounds:\n`);
-  console.log('| warm-up | warm-up | first photo | second photo | warm-up + first photo |');
+  console.log('| way | warm-up | first photo | second photo | warm-up + first photo |');
   console.log('|---|---|---|---|---|');
   for (const [way, cs] of results) {
     console.log(
