@@ -77,23 +77,11 @@ export function App({ session }: { session: LensSession }) {
           against ground truth.
         </p>
       </header>
-      <Toolbar
-        models={state.models}
-        modelKey={state.modelKey}
-        backendChoice={state.backendChoice}
-        backend={state.backend}
-        backendBusy={state.backendBusy}
-        inference={inference}
-        tensors={state.memory?.numTensors}
-        canRerun={state.photo !== null && !state.running}
-        onModel={(key) => void lens.models.chooseModel(key)}
-        onBackend={(choice) => void lens.models.chooseBackend(choice)}
-        onRerun={() => void lens.analysis.rerun()}
-      />
-      <LoadProgress entry={state.models.find((m) => m.key === state.modelKey)} load={state.loads[state.modelKey]} />
-      <Notices notices={state.notices} onDismiss={(id) => lens.view.dismissNotice(id)} />
+      {/* Phone order first (the photo before the settings); wider screens lift the toolbar up in styles.css. */}
       <InputPanel onFile={onFile} onSample={(file) => void lens.analysis.openSample(file)} />
       <Camera analyse={(frame) => lens.camera.analyseFrame(frame)} />
+      <Notices notices={state.notices} onDismiss={(id) => lens.view.dismissNotice(id)} />
+      <LoadProgress entry={state.models.find((m) => m.key === state.modelKey)} load={state.loads[state.modelKey]} />
       <main className="result">
         <div className="left">
           <Viewer
@@ -145,6 +133,19 @@ export function App({ session }: { session: LensSession }) {
           <ExportBar photo={state.photo} modelKey={state.modelKey} inference={inference} view={view} names={names} say={lens.page.say} />
         </aside>
       </main>
+      <Toolbar
+        models={state.models}
+        modelKey={state.modelKey}
+        backendChoice={state.backendChoice}
+        backend={state.backend}
+        backendBusy={state.backendBusy}
+        inference={inference}
+        tensors={state.memory?.numTensors}
+        canRerun={state.photo !== null && !state.running}
+        onModel={(key) => void lens.models.chooseModel(key)}
+        onBackend={(choice) => void lens.models.chooseBackend(choice)}
+        onRerun={() => void lens.analysis.rerun()}
+      />
       <Compare photo={state.photo} view={view} results={state.results} modelKey={state.modelKey} namesOf={(key) => classNames(state, key)} />
       <FolderPanel
         folder={state.folder}

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { DRN_KEY, classNames, initialState, reducer } from './state';
 import type { ModelInfo } from './worker/protocol';
 
-const info: ModelInfo = { key: DRN_KEY, title: 'DRN-A-50', numClasses: 2, classes: ['a', 'b'], bytes: 10, cachedBytes: 10, ms: 900, warmUpMs: 0 };
+const info: ModelInfo = {
+  key: DRN_KEY,
+  title: 'DRN-A-50',
+  numClasses: 2,
+  classes: ['a', 'b'],
+  bytes: 10,
+  cachedBytes: 10,
+  ms: 900,
+  bytesMs: 500,
+  sha256Ms: 100,
+  tensorsMs: 400,
+  warmUpMs: 0,
+};
 
 describe('loading, then warming up', () => {
   it('is ready (classes known) while it warms up, and records the warm-up when done', () => {

@@ -49,6 +49,9 @@ interface Columns {
  */
 const MAX_GRAPHS = 8;
 
+/** The wasm warm-up's input side: the smallest multiple of 32 that leaves ResNet's last stage 2x2. */
+const WASM_WARM_UP_SIDE = 64;
+
 export class LensModel {
   readonly manifest: ModelManifest;
   readonly plan: Plan;
@@ -193,9 +196,11 @@ export class LensModel {
    * Prepares the backend so that the first photo runs as fast as later ones: on WebGPU every
    * shader of a run is compiled in parallel without running it (tfjs's compile-only mode), then
    * one run allocates the GPU buffers a run needs (without it the first photo took 4x the median
-   * on an H100); on wasm one run on a grey image lets XNNPACK pack its weights. Returns the ms it took.
+   * on an H100); on wasm one run on a small blank input lets XNNPACK pack its weights (with
+   * `photoSize`, a run at the photo's size as before: scripts/warm-up-cpu.ts compares the two).
+   * Returns the ms it took.
    */
-  async warmUp(size?: number): Promise<number> {
+  async warmUp(size?: number, opts: { photoSize?: boolean } = {}): Promise<number> {
     const start = performance.now();
     const side = size ?? inputSide(this.manifest.preprocessing.resize);
     // Wider than tall, as most photos: the warm-up goes through the same resize and crop.
@@ -215,6 +220,15 @@ export class LensModel {
       }
       await gpu.checkCompileCompletionAsync();
       await this.infer(grey, { size });
+    } else if (backend === 'wasm' && !opts.photoSize) {
+      // XNNPACK creates each convolution's operator (its weights transposed and packed) on its
+      // first run and keys it by the weights and the convolution's settings, not by the input's
+      // size: a run on a small input prepares every one of them at a fraction of a photo's compute.
+      const out = tf.tidy(() =>
+        this.packed(this.forward(tf.zeros([1, WASM_WARM_UP_SIDE, WASM_WARM_UP_SIDE, 3]), false), Math.min(5, this.manifest.classes.length), null, true),
+      );
+      await out.data();
+      out.dispose();
     } else if (backend !== 'cpu') {
       // Plain JS has nothing to prepare, and one run there takes many seconds.
       await this.infer(grey, { size });

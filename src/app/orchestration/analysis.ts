@@ -4,6 +4,7 @@ import { parseBoxesJson } from '../../localize/ground-truth';
 import type { Box } from '../../localize/boxes';
 import { toOriginalPixels } from '../photo';
 import { DRN_KEY, RESNET_KEY, type Photo, type View } from '../state';
+import { mark } from '../timeline';
 import { inferRequest } from './infer-request';
 import type { ModelLoader } from './model-loader';
 import type { Page } from './page';
@@ -132,9 +133,9 @@ export class Analysis {
    * the runs already asked for. Runs still waiting are dropped: each reads the state when it
    * starts, so the latest does all they would have done. Resolves once no run is left waiting.
    */
-  async rerun(): Promise<void> {
+  async rerun(opts: { missingOnly?: boolean } = {}): Promise<void> {
     const gen = ++this.generation;
-    let queued = (this.runQueue = this.runQueue.then(() => (gen === this.generation ? this.runAll() : undefined)));
+    let queued = (this.runQueue = this.runQueue.then(() => (gen === this.generation ? this.runAll(opts.missingOnly ?? false) : undefined)));
     // A superseded call still resolves only after the run that superseded it.
     for (;;) {
       await queued;
@@ -143,15 +144,20 @@ export class Analysis {
     }
   }
 
-  private async runAll(): Promise<void> {
+  /** `missingOnly`: only the models without a result for the current photo yet. */
+  private async runAll(missingOnly: boolean): Promise<void> {
     const { page } = this;
     const s = page.state();
     const photo = s.photo;
     if (!photo) return;
-    const keys = [s.modelKey, ...(s.view.compare ? [DRN_KEY, RESNET_KEY] : [])].filter((k, i, all) => all.indexOf(k) === i);
+    const keys = [s.modelKey, ...(s.view.compare ? [DRN_KEY, RESNET_KEY] : [])]
+      .filter((k, i, all) => all.indexOf(k) === i)
+      .filter((k) => !missingOnly || s.results[k]?.photoId !== photo.id);
+    if (!keys.length) return;
     page.dispatch({ type: 'runStart' });
     try {
-      let extra: number[] = [];
+      const shownResult = s.results[s.modelKey];
+      let extra: number[] = shownResult?.photoId === photo.id ? shownResult.inference.top.map((p) => p.index) : [];
       for (const key of keys) {
         try {
           await this.loader.ensureLoaded(key);
@@ -161,9 +167,12 @@ export class Analysis {
         const t0 = performance.now();
         // Classes switched on (from the search box, or a shared link) keep their maps on every run.
         const req = inferRequest(key, photo.pixels, s.input, { extraClasses: [...new Set([...s.view.shown, ...extra])] });
+        mark('infer-start', { key });
         const inference = await page.client.call('infer', req.args, { transfer: req.transfer });
         inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);
         page.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
+        // Marked at the next frame, when the maps are drawn (bench reads it).
+        if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => mark('maps', { key, ms: inference.ms }));
         // The compared model also gets maps for the shown model's top classes.
         if (key === s.modelKey) extra = inference.top.map((p) => p.index);
       }

@@ -20,6 +20,9 @@ export const modelInfo = (key: string): ModelInfo => ({
   bytes: 100,
   cachedBytes: 0,
   ms: 1,
+  bytesMs: 1,
+  sha256Ms: 0,
+  tensorsMs: 0,
   warmUpMs: 0,
 });
 

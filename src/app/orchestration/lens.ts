@@ -48,7 +48,7 @@ export function createLens(deps: LensDeps, dispatch: (a: Action) => void, state:
   const page = createPage(deps.client, dispatch, state);
   // The loader reruns the analysis and the analysis takes the link's waiting view: both only in
   // calls made after all three exist.
-  const models = new ModelLoader(page, deps.storage, () => analysis.rerun(), deps.photos.baseUrl);
+  const models = new ModelLoader(page, deps.storage, (opts) => analysis.rerun(opts), deps.photos.baseUrl);
   const analysis = new Analysis(page, models, deps.photos, () => link.takePending());
   const link = new ShareLink(page, models, analysis, deps.rewriteUrl);
   return {

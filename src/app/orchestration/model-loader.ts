@@ -4,6 +4,7 @@ import type { ModelManifest } from '../../weights/manifest';
 import type { ImportInWorkerOptions } from '../../weights/import-client';
 import type { ModelEntry } from '../state';
 import type { BackendChoice, ModelSource } from '../worker/protocol';
+import { mark } from '../timeline';
 import type { Page } from './page';
 
 /** The browser's side of imported models, passed in so that Node tests need no IndexedDB or Worker. */
@@ -31,7 +32,7 @@ export class ModelLoader {
   constructor(
     private readonly page: Page,
     private readonly storage: ModelStorage,
-    private readonly rerun: () => Promise<void>,
+    private readonly rerun: (opts?: { missingOnly?: boolean }) => Promise<void>,
     private readonly baseUrl: string,
   ) {
     page.client.onBackendChange((info, reason) => {
@@ -105,15 +106,19 @@ export class ModelLoader {
     this.backendReady = (async () => {
       try {
         const info = await page.client.call('init', { backend: choice });
+        mark('backend-ready', { backend: info.name });
         page.dispatch({ type: 'backendReady', info });
       } catch (e) {
         page.dispatch({ type: 'backendFailed' });
         page.say('error', (e as Error).message);
       }
     })();
+    // Sent right behind init: the worker reads the weights while the backend starts.
+    const loaded = this.ensureLoaded(page.state().modelKey).catch(() => {});
     await this.backendReady;
-    await this.ensureLoaded(page.state().modelKey).catch(() => {});
-    await this.rerun();
+    await loaded;
+    // A photo opened while the backend started has run by now (or is queued): not twice.
+    await this.rerun({ missingOnly: true });
   }
 
   async chooseModel(key: string): Promise<void> {
@@ -140,10 +145,11 @@ export class ModelLoader {
   private async load(key: string): Promise<void> {
     const { page } = this;
     const entry = page.state().models.find((m) => m.key === key);
-    await this.backendReady;
+    // No wait for the backend: the worker answers in order, init first.
     if (!entry) throw new Error(`unknown model ${key}`);
     page.dispatch({ type: 'loadProgress', key, loaded: 0, total: 0 });
     let last = 0;
+    mark('load-start', { key });
     try {
       // Ready as soon as the weights are in; the warm-up follows on its own (below), so a cached
       // second visit is usable after the load alone, and a photo dropped meanwhile simply waits
@@ -161,8 +167,14 @@ export class ModelLoader {
           },
         },
       );
+      const { bytes, cachedBytes, ms, bytesMs, sha256Ms, tensorsMs } = info;
+      mark('ready', { key, bytes, cachedBytes, ms, bytesMs, sha256Ms, tensorsMs });
       page.dispatch({ type: 'loadDone', info });
-      void this.warmUp(key, `preparing ${entry.title} on ${page.state().backend?.name ?? 'the backend'}`);
+      // A photo already waiting runs next and prepares the model itself, so a warm-up first would
+      // only delay its maps; except on WebGPU, where the warm-up compiles every shader at once and
+      // a first run would compile them one by one.
+      const backend = page.state().backend?.name;
+      if (!page.state().photo || backend === 'webgpu') void this.warmUp(key, `preparing ${entry.title} on ${backend ?? 'the backend'}`);
     } catch (e) {
       this.loads.delete(key);
       const message = `${entry.title} could not be loaded: ${(e as Error).message}`;
@@ -176,7 +188,9 @@ export class ModelLoader {
   async warmUp(key: string, message: string): Promise<void> {
     const { page } = this;
     page.dispatch({ type: 'warmStart', key, message });
+    mark('warm-up-start', { key });
     const ms = await page.client.call('warmUp', { key, size: page.state().input.size }).catch(() => 0);
+    mark('warm-up-done', { key, ms });
     page.dispatch({ type: 'warmDone', key, ms });
   }
 

@@ -215,6 +215,20 @@ describe('the inference core (the worker without the Worker)', () => {
     expect(h.result('memory', memoryId).numTensors).toBeGreaterThan(0);
   });
 
+  it('a load reads its files while the backend still starts, each file once', async () => {
+    const h = open({ startMs: 300 });
+    const init = h.send('init', { backend: 'cpu' });
+    const load = h.send('load', { key: 'a', source: url('a'), warmUp: false });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(h.messages.filter((m) => m.type === 'ok')).toHaveLength(0);
+    const shards = packages.get(manifestUrl('a'))!.manifest.files.map((f) => `${manifestUrl('a')}/${f.path}`);
+    expect(h.reads).toEqual(expect.arrayContaining(shards));
+    const [, loadId] = await Promise.all([init, load]);
+    expect(h.result('load', loadId)).toMatchObject({ key: 'a', cachedBytes: expect.any(Number) });
+    expect(new Set(h.reads).size).toBe(h.reads.length);
+    expect(h.reads.filter((r) => r.endsWith('manifest.json'))).toHaveLength(1);
+  });
+
   it("a load reports progress and its warm-up phase under its id, then ok with the model's info", async () => {
     const h = open();
     const id = await h.send('load', { key: 'a', source: url('a'), size: 224 });
@@ -230,6 +244,11 @@ describe('the inference core (the worker without the Worker)', () => {
     const info = h.result('load', id) as ModelInfo;
     expect(info).toMatchObject({ key: 'a', title: 'tiny A', numClasses: CLASSES, bytes: total, cachedBytes: total });
     expect(info.classes).toHaveLength(CLASSES);
+    // The load's split: files read (their sha256 checks inside), then tensors, within the whole.
+    expect(info.sha256Ms).toBeGreaterThan(0);
+    expect(info.bytesMs).toBeGreaterThanOrEqual(info.sha256Ms);
+    expect(info.tensorsMs).toBeGreaterThan(0);
+    expect(info.bytesMs + info.tensorsMs).toBeLessThanOrEqual(info.ms);
 
     const noWarm = await h.send('load', { key: 'c', source: url('c'), warmUp: false });
     expect(h.messages.some((m) => m.type === 'phase' && m.id === noWarm)).toBe(false);
@@ -302,7 +321,7 @@ describe('the inference core (the worker without the Worker)', () => {
     // Only B's manifest was read: its shards are A's by sha256.
     expect(h.reads).toEqual(['https://models.test/b/manifest.json/manifest.json']);
     expect(h.messages.some((m) => m.type === 'progress' && m.id === idB)).toBe(false);
-    expect(h.result('load', idB)).toMatchObject({ title: 'tiny B', bytes: (h.result('load', idA) as ModelInfo).bytes });
+    expect(h.result('load', idB)).toMatchObject({ title: 'tiny B', bytes: (h.result('load', idA) as ModelInfo).bytes, bytesMs: 0, tensorsMs: 0 });
     expect(await h.tensors()).toBe(withA);
 
     const a = (await infer(h, 'a')) as Inference;
@@ -329,6 +348,8 @@ describe('the inference core (the worker without the Worker)', () => {
     const h = open();
     await h.call('load', { key: 'a', source: url('a'), warmUp: false });
     await infer(h, 'a');
+    // The first maps call makes the classifier's columns (kept for every later one, taught heads too).
+    await h.call('maps', { key: 'a', classes: [0] });
     const after1 = await h.tensors();
     for (let i = 0; i < 3; i++) {
       await h.call('infer', { key: 'a', image: photo(320, 256, i + 2), ...INFER, extraClasses: [1, 4], winner: i % 2 === 0, flip: i === 1 });

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LensModel } from '../../models/lens-model';
 import { runFaithfulness } from '../../localize/faithfulness-run';
 import { type Inference } from '../../models/class-maps';
-import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
+import { loadPackage, readManifest, type ByteSource, type LoadedPackage, type LoadTimes } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import type { LosableDevice } from './backends';
 import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, PageMessage, Request, WorkerMessage } from './protocol';
@@ -56,6 +56,42 @@ function transferables(inf: Inference): Transferable[] {
   return [inf.maps.data.buffer, inf.maps.winner.buffer, inf.logits.buffer] as Transferable[];
 }
 
+/**
+ * A package's bytes read once: reads started early (prefetch) are kept, and a later read of the
+ * same file takes the same promise, its progress passed on from the bytes already in.
+ */
+function readingAhead(source: ModelBytes): ModelBytes {
+  interface Read {
+    bytes: Promise<Uint8Array>;
+    got: number;
+    onBytes?: (n: number) => void;
+  }
+  const reads = new Map<string, Read>();
+  return {
+    read(path, onBytes) {
+      const known = reads.get(path);
+      if (known) {
+        known.onBytes = onBytes;
+        if (known.got) onBytes?.(known.got);
+        return known.bytes;
+      }
+      const entry: Read = { bytes: Promise.resolve(new Uint8Array()), got: 0, onBytes };
+      entry.bytes = source.read(path, (n) => {
+        entry.got = n;
+        entry.onBytes?.(n);
+      });
+      reads.set(path, entry);
+      return entry.bytes;
+    },
+    describe: (path) => source.describe(path),
+    commit: source.commit && (() => source.commit!()),
+    evict: source.evict && ((paths) => source.evict!(paths)),
+    get cachedBytes() {
+      return source.cachedBytes;
+    },
+  };
+}
+
 /** After a load, what to warm up for: the page's input size and a way to say it is preparing; none when a photo follows at once. */
 interface WarmUp {
   size?: number;
@@ -93,19 +129,48 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     models.clear();
   }
 
-  async function load(key: string, src: ModelSource, onProgress: (loaded: number, total: number) => void, warm: WarmUp | null): Promise<ModelInfo> {
+  /**
+   * Reads started when a load request arrives, before the requests ahead of it (the backend's
+   * start, above all) are done: reading needs no backend. By request id; load takes its own.
+   */
+  const prefetches = new Map<number, ModelBytes>();
+  /** Files being prefetched, so that two models sharing them read them once. */
+  const prefetching = new Set<string>();
+
+  function prefetch(id: number, src: ModelSource): void {
+    const source = readingAhead(byteSource(src));
+    prefetches.set(id, source);
+    void (async () => {
+      const manifest = await readManifest(source);
+      const files = filesKey(manifest);
+      if (weightSets.has(files) || prefetching.has(files)) return;
+      prefetching.add(files);
+      const paths = manifest.weightsManifest.flatMap((g) => g.paths);
+      await Promise.allSettled(paths.map((p) => source.read(p)));
+      prefetching.delete(files);
+    })().catch(() => {}); // load reads again and reports the failure
+  }
+
+  async function load(
+    key: string,
+    src: ModelSource,
+    onProgress: (loaded: number, total: number) => void,
+    warm: WarmUp | null,
+    ahead?: ModelBytes,
+  ): Promise<ModelInfo> {
     const start = performance.now();
     models.get(key)?.releaseMaps();
     sources.set(key, src);
-    let source = byteSource(src);
+    let source = ahead ?? byteSource(src);
     const manifest = await readManifest(source);
     const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
     const shared = weightSets.get(filesKey(manifest));
     let cachedBytes = total;
+    let times: LoadTimes = { bytesMs: 0, sha256Ms: 0, tensorsMs: 0 };
     if (shared) {
       models.set(key, new LensModel({ manifest, weights: shared }));
     } else {
-      let pkg: LoadedPackage;
+      let pkg: LoadedPackage & { times: LoadTimes };
       try {
         pkg = await loadPackage(source, (p) => onProgress(p.loaded, p.total));
       } catch (e) {
@@ -117,6 +182,8 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       }
       await source.commit?.();
       cachedBytes = source.cachedBytes ?? total;
+      // The manifest read above, and a stale cache's failed first try, count as reading too.
+      times = { ...pkg.times, bytesMs: performance.now() - start - pkg.times.tensorsMs };
       weightSets.set(filesKey(manifest), pkg.weights);
       models.set(key, new LensModel(pkg));
     }
@@ -133,6 +200,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       bytes: total,
       cachedBytes,
       ms: performance.now() - start,
+      ...times,
       warmUpMs,
     };
   }
@@ -192,7 +260,9 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       switch (req.call) {
         case 'init':
           return [await init(req.args.backend), []];
-        case 'load':
+        case 'load': {
+          const ahead = prefetches.get(id);
+          prefetches.delete(id);
           return [
             await load(
               req.args.key,
@@ -204,9 +274,11 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
                     size: req.args.size,
                     onPhase: (message) => post({ type: 'phase', id, phase: 'preparing', message }, []),
                   },
+              ahead,
             ),
             [],
           ];
+        }
         case 'warmUp': {
           const m = await model(req.args.key);
           post({ type: 'phase', id, phase: 'preparing', message: `preparing ${m.manifest.title} on ${tf.getBackend()}` }, []);
@@ -298,6 +370,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
         aborts.get(msg.cancel)?.abort();
         return queue;
       }
+      if (msg.call === 'load') prefetch(msg.id, msg.args.source);
       const ac = new AbortController();
       aborts.set(msg.id, ac);
       queue = queue.then(() => handle(msg, ac.signal)).finally(() => aborts.delete(msg.id));

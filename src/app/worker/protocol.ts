@@ -35,6 +35,14 @@ export interface ModelInfo {
   cachedBytes: number;
   /** Load time, the warm-up included when the load did it (`warmUp` not false). */
   ms: number;
+  /**
+   * Parts of `ms`: the manifest and weight files read (network or cache) and checked, the sha256
+   * checks alone (inside bytesMs), and the weights made into tensors. All 0 when the model shares
+   * weights already loaded for another.
+   */
+  bytesMs: number;
+  sha256Ms: number;
+  tensorsMs: number;
   /** The warm-up (shader compilation or a first run): inside `ms`, or after it when done on its own. */
   warmUpMs: number;
 }

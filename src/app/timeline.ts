@@ -1,0 +1,27 @@
+// The page's first minute as User Timing marks (lens:*), at times counted from the navigation:
+// `npm run bench` reads them to split the time to the first maps into its phases, and a browser's
+// performance panel shows them beside everything else.
+import type { ModelInfo } from './worker/protocol';
+
+export interface TimelineDetail {
+  /** The backend started (the worker's `init` answered), with its name. */
+  'backend-ready': { backend: string };
+  /** The load request sent for a model. */
+  'load-start': { key: string };
+  /** The weights are in: the model can take a photo. The worker's split of the load. */
+  ready: Pick<ModelInfo, 'key' | 'bytes' | 'cachedBytes' | 'ms' | 'bytesMs' | 'sha256Ms' | 'tensorsMs'>;
+  'warm-up-start': { key: string };
+  'warm-up-done': { key: string; ms: number };
+  /** A photo's run sent to the worker (it may wait there behind a warm-up). */
+  'infer-start': { key: string };
+  /** A photo's maps in the state, marked at the next frame (when they are drawn); `ms` is the worker's run alone. */
+  maps: { key: string; ms: number };
+}
+
+export type TimelineMark = keyof TimelineDetail;
+
+export const MARK_PREFIX = 'lens:';
+
+export function mark<K extends TimelineMark>(name: K, detail: TimelineDetail[K]): void {
+  performance.mark(`${MARK_PREFIX}${name}`, { detail });
+}
