@@ -1,5 +1,8 @@
 // The worst inputs of the fuzz test (src/fuzz.test.ts), dropped on the page (issue 20, item 4):
 // each is answered in words, and the current photo, its shown classes and its ground truth stay.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { expect, test, type Page } from '@playwright/test';
@@ -81,6 +84,28 @@ test('random bytes as a link are said not to be a DRN Lens link; the view stays'
     location.hash = '#%01%FE%7Fgarbage=%00&&==';
   });
   await expect(page.getByTestId('notice-error').last()).toContainText('not a DRN Lens link');
+  await viewKept(page, shown);
+});
+
+test('a folder evaluation of nothing says so and shows no figures; the view stays', async () => {
+  const shown = await page.locator('[data-testid^=class-name-]').allTextContents();
+  const dir = mkdtempSync(join(tmpdir(), 'nothing-'));
+  // Boxes as strings, and an image that is not among the files: nothing can be evaluated.
+  writeFileSync(
+    join(dir, 'annotations.json'),
+    JSON.stringify({
+      images: [
+        { file: 'a.jpg', class_index: 1, boxes: ['1,2,3,4'] },
+        { file: 'gone.jpg', class_index: 1, boxes: [[0, 0, 5, 5]] },
+      ],
+    }),
+  );
+  writeFileSync(join(dir, 'a.jpg'), sampleBytes('coffee.jpg'));
+  await page.getByTestId('folder-files').setInputFiles([join(dir, 'annotations.json'), join(dir, 'a.jpg')]);
+  await expect(page.getByTestId('folder-nothing')).toContainText('Nothing was evaluated', { timeout: 60_000 });
+  await expect(page.getByTestId('folder-problems')).toBeVisible();
+  await expect(page.getByTestId('folder-figures')).toHaveCount(0);
+  await expect(page.getByTestId('folder-export-json')).toHaveCount(0);
   await viewKept(page, shown);
 });
 
