@@ -128,8 +128,8 @@ export function competitorNegatives(positives: readonly Float32Array[], c: Class
   for (const p of positives) for (let f = 0; f < F; f++) mean[f] += p[f] / positives.length;
   const expected = new Float64Array(C);
   const tops = new Set<number>();
-  // Each positive's logits cost F x C: at most 16 of them, evenly spaced, say which classes they show.
-  const shown = positives.length <= 16 ? positives : Array.from({ length: 16 }, (_, i) => positives[Math.floor((i * positives.length) / 16)]);
+  // Each positive's logits cost F x C: at most 8 of them, evenly spaced, say which classes they show.
+  const shown = positives.length <= 8 ? positives : Array.from({ length: 8 }, (_, i) => positives[Math.floor((i * positives.length) / 8)]);
   for (const p of shown) {
     const z = logitsOf(c, p);
     let max = -Infinity;
