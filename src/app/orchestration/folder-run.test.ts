@@ -60,7 +60,7 @@ describe('folder evaluation', () => {
     hold();
     const f = t.state().folder!;
     expect(f.status).toBe('cancelled');
-    // The cancelled image is neither a sample nor a problem.
+    // The image whose call was cancelled (AbortError) is neither a sample nor a problem.
     expect(f.samples).toHaveLength(1);
     expect(f.problems).toEqual([]);
     expect(t.client.of('infer')).toHaveLength(2);

@@ -11,7 +11,9 @@ export interface CallOptions {
   onPhase?(phase: 'preparing', message: string): void;
   /**
    * Cancels the call: the worker drops it if it has not started and stops it between passes if it
-   * has; the promise rejects with an AbortError (isAbort) either way.
+   * has (faithfulness); the promise then rejects with an AbortError (isAbort). It settles when the
+   * worker answers, so nothing of it still runs; a call that cannot stop midway (an infer already
+   * running) finishes and resolves as usual.
    */
   signal?: AbortSignal;
 }
