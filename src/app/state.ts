@@ -5,6 +5,7 @@ import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../loca
 import type { Inference } from '../models/class-maps';
 import type { FaithfulnessCurves } from '../localize/faithfulness';
 import { folderReducer, type FolderAction, type FolderState } from './folder-state';
+import { initialTeach, teachReducer, type TeachAction, type TeachState } from './teach/teach-state';
 import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
@@ -122,6 +123,8 @@ export interface State {
   folder: FolderState | null;
   /** Network input side and flip averaging for every run. */
   input: { size: number; flip: boolean };
+  /** (teach) The Teach panel and the taught classes of the shown model: teach/teach-state.ts. */
+  teach: TeachState;
 }
 
 export const initialView = (): View => ({
@@ -153,6 +156,7 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
   faith: null,
   folder: null,
   input: { size: 224, flip: false },
+  teach: initialTeach(),
 });
 
 export type Action =
@@ -200,7 +204,11 @@ export type Action =
   | { type: 'faithDone'; result: FaithfulnessCurves }
   /** A run failed or was cancelled: its partial state goes. */
   | { type: 'faithEnd' }
-  | { type: 'folder'; action: FolderAction };
+  | { type: 'folder'; action: FolderAction }
+  // --- teach (issue 18) ---
+  | { type: 'teach'; action: TeachAction }
+  /** Planes a result holds that are now stale (a retrained taught class), dropped before fresh ones are added. */
+  | { type: 'mapsDropped'; modelKey: string; photoId: number; classes: number[] };
 
 let noticeId = 0;
 
@@ -324,6 +332,21 @@ export function reducer(s: State, a: Action): State {
       return s.faith && !s.faith.result ? { ...s, faith: null } : s;
     case 'folder':
       return { ...s, folder: folderReducer(s.folder, a.action) };
+    // --- teach (issue 18) ---
+    case 'teach':
+      return { ...s, teach: teachReducer(s.teach, a.action) };
+    case 'mapsDropped': {
+      const r = s.results[a.modelKey];
+      if (!r || r.photoId !== a.photoId) return s;
+      const maps = r.inference.maps;
+      const n = maps.width * maps.height;
+      const keep = maps.classes.map((c, i) => [c, i] as const).filter(([c]) => !a.classes.includes(c));
+      if (keep.length === maps.classes.length) return s;
+      const data = new Float32Array(keep.length * n);
+      keep.forEach(([, i], k) => data.set(maps.data.subarray(i * n, (i + 1) * n), k * n));
+      const inference = { ...r.inference, maps: { ...maps, classes: keep.map(([c]) => c), data } };
+      return { ...s, results: { ...s.results, [a.modelKey]: { ...r, inference } } };
+    }
     case 'modelRemoved': {
       const models = s.models.filter((m) => m.key !== a.key);
       const { [a.key]: _gone, ...results } = s.results;
@@ -332,8 +355,10 @@ export function reducer(s: State, a: Action): State {
   }
 }
 
-/** The class names of a loaded model (empty until it has loaded). */
+/** The class names of a loaded model (empty until it has loaded), its taught classes' after its own. */
 export function classNames(s: State, key: string = s.modelKey): readonly string[] {
   const load = s.loads[key];
-  return load?.status === 'ready' ? load.info.classes : [];
+  if (load?.status !== 'ready') return [];
+  // (teach) Head j is class numClasses + j.
+  return s.teach.modelKey === key && s.teach.heads.length ? [...load.info.classes, ...s.teach.heads.map((h) => h.name)] : load.info.classes;
 }

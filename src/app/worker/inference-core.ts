@@ -8,7 +8,7 @@ import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import type { LosableDevice } from './backends';
-import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, Request, WorkerMessage } from './protocol';
+import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, Request, TaughtHeadWeights, WorkerMessage } from './protocol';
 
 /** A package's bytes, with the browser cache's extras where there is one (fetch-source.ts). */
 export interface ModelBytes extends ByteSource {
@@ -71,6 +71,13 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
 
   const sources = new Map<string, ModelSource>();
   const models = new Map<string, LensModel>();
+  /** (teach) Taught heads per model key, set again on every new LensModel of that key (a reload after a backend switch). */
+  const heads = new Map<string, TaughtHeadWeights[]>();
+  const withHeads = (key: string, m: LensModel): LensModel => {
+    const h = heads.get(key);
+    if (h?.length) m.setHeads(h);
+    return m;
+  };
   /**
    * Weights by the identity of their files: DRN-A-50 and ResNet-50 are the same tensors in two
    * topologies, so the second model costs neither a download nor memory.
@@ -94,7 +101,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     const shared = weightSets.get(filesKey(manifest));
     let cachedBytes = total;
     if (shared) {
-      models.set(key, new LensModel({ manifest, weights: shared }));
+      models.set(key, withHeads(key, new LensModel({ manifest, weights: shared })));
     } else {
       let pkg: LoadedPackage;
       try {
@@ -109,7 +116,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       await source.commit?.();
       cachedBytes = source.cachedBytes ?? total;
       weightSets.set(filesKey(manifest), pkg.weights);
-      models.set(key, new LensModel(pkg));
+      models.set(key, withHeads(key, new LensModel(pkg)));
     }
     let warmUpMs = 0;
     if (warm) {
@@ -125,6 +132,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       cachedBytes,
       ms: performance.now() - start,
       warmUpMs,
+      features: models.get(key)!.plan.features,
     };
   }
 
@@ -232,6 +240,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
           m?.releaseMaps();
           models.delete(req.args.key);
           sources.delete(req.args.key);
+          heads.delete(req.args.key);
           // Weights go once no other loaded model shares them.
           const k = m && filesKey(m.manifest);
           const w = k ? weightSets.get(k) : undefined;
@@ -240,6 +249,20 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
             weightSets.delete(k);
           }
           return [m !== undefined, []];
+        }
+        // --- teach (issue 18) ---
+        case 'embed': {
+          if (!backend) await init(choice);
+          const m = await model(req.args.key);
+          const { image, size, flip } = req.args;
+          const inf = await m.infer(image, { topK: 1, extraClasses: [], size, flip, winner: false, keepMaps: false, pooled: true });
+          if (!inf.pooled) throw new Error(`${m.manifest.title} gave no pooled features`);
+          return [inf.pooled, [inf.pooled.buffer as ArrayBuffer]];
+        }
+        case 'setHeads': {
+          heads.set(req.args.key, req.args.heads);
+          models.get(req.args.key)?.setHeads(req.args.heads);
+          return [req.args.heads.length, []];
         }
         case 'loseDevice': {
           const device = deps.webgpuDevice();

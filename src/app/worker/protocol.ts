@@ -37,6 +37,15 @@ export interface ModelInfo {
   ms: number;
   /** The warm-up (shader compilation or a first run): inside `ms`, or after it when done on its own. */
   warmUpMs: number;
+  /** (teach) Length of the pooled feature vector a taught head weighs. */
+  features?: number;
+}
+
+/** (teach) A taught class's head as the worker needs it: one 1x1 conv output channel on the final features. */
+export interface TaughtHeadWeights {
+  name: string;
+  weights: Float32Array;
+  bias: number;
 }
 
 export interface MemoryInfo {
@@ -81,6 +90,18 @@ export interface Calls {
   unload: { args: { key: string }; result: boolean };
   /** Destroys the WebGPU device, as a driver reset would (for testing the fallback). */
   loseDevice: { args: Record<string, never>; result: boolean };
+  // --- teach (issue 18) ---
+  /**
+   * One forward pass of a taught example: its pooled final features (the vector a head weighs).
+   * Leaves the kept maps of `maps` alone.
+   */
+  embed: { args: { key: string; image: RGBAImage; size?: number; flip?: boolean }; result: Float32Array };
+  /**
+   * The taught classes of a model: head j becomes class numClasses + j in infer, maps and
+   * mapsFor, also for the photo already inferred (no new forward pass). Kept across reloads of
+   * the model's weights (a backend switch). Answers how many heads are set.
+   */
+  setHeads: { args: { key: string; heads: TaughtHeadWeights[] }; result: number };
 }
 export type CallName = keyof Calls;
 
