@@ -16,6 +16,12 @@ import { viewOf } from './url-sync';
 import { LensClient } from './worker/client';
 import { FolderRunner } from './folder-run';
 import type { BackendChoice, ModelSource } from './worker/protocol';
+// --- teach (issue 18) ---
+import { TeachRun } from './teach/teach-run';
+import { browserHeadStore } from './teach/head-store';
+import { decodeExample, frameThumb } from './teach/thumbs';
+import { trainInPage } from './teach/train-in-page';
+import { localShown } from './teach/link-heads';
 
 const TOP_K = 5;
 
@@ -31,16 +37,45 @@ export class Controller {
   private runQueue: Promise<void> = Promise.resolve();
   /** A shared link's view waiting for the user's own photo, which no link can carry. */
   private pendingView: Partial<View> | null = null;
+  /** (teach) The Teach panel's effects and the taught classes. */
+  readonly teach: TeachRun;
 
   constructor(
     readonly dispatch: Dispatch<Action>,
     readonly state: () => State,
   ) {
+    let ids = 0;
+    this.teach = new TeachRun({
+      client: this.client,
+      dispatch,
+      state,
+      store: browserHeadStore,
+      decode: decodeExample,
+      thumbOf: frameThumb,
+      train: trainInPage,
+      newId: () => `${Date.now().toString(36)}-${(++ids).toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      now: () => new Date().toISOString(),
+      rerun: () => this.rerun(),
+    });
     this.client.onBackendChange = (info, reason) => {
       this.loads.clear();
       this.dispatch({ type: 'backendChanged', info, reason });
       void this.rerun();
     };
+  }
+
+  /** (teach) The shown model's taught classes' indices, asked for on every run so they are listed and scored. */
+  private taughtIndices(key: string): number[] {
+    const s = this.state();
+    const load = s.loads[key];
+    if (key !== s.modelKey || s.teach.modelKey !== key || load?.status !== 'ready') return [];
+    return s.teach.heads.map((_, j) => load.info.numClasses + j);
+  }
+
+  /** (teach) Reads the shown model's taught classes from storage once it has loaded, and sets them in the worker. */
+  private async ensureHeads(): Promise<void> {
+    const s = this.state();
+    if (s.teach.modelKey !== s.modelKey && s.loads[s.modelKey]?.status === 'ready') await this.teach.load(s.modelKey);
   }
 
   private say(kind: 'error' | 'info', text: string): void {
@@ -256,8 +291,13 @@ export class Controller {
     if (!initial && v.model && v.model !== this.state().modelKey) await this.chooseModel(v.model);
     const view = viewOf(v, this.state().view);
     const numClasses = this.state().loads[this.state().modelKey];
+    // (teach) The link's taught classes are adopted (kept, set in the worker), and its indices for them renumbered to this page's.
+    if (v.heads?.length && numClasses?.status === 'ready') {
+      await this.ensureHeads();
+      view.shown = localShown(view.shown ?? [], numClasses.info.numClasses, await this.teach.fromLink(v.heads));
+    }
     if (view.shown && numClasses?.status === 'ready') {
-      const n = numClasses.info.numClasses;
+      const n = numClasses.info.numClasses + this.state().teach.heads.length;
       const bad = view.shown.filter((c) => c >= n);
       if (bad.length) this.say('error', `Shared view: class ${bad.join(', ')} does not exist in this model (0-${n - 1}); left out.`);
       view.shown = view.shown.filter((c) => c < n);
@@ -333,6 +373,7 @@ export class Controller {
     const s = this.state();
     const key = s.modelKey;
     await this.ensureLoaded(key);
+    await this.ensureHeads();
     const still = await stillOf(frame);
     const data = new Uint8ClampedArray(frame.data);
     const t0 = performance.now();
@@ -342,7 +383,7 @@ export class Controller {
         key,
         image: { width: frame.width, height: frame.height, data },
         topK: TOP_K,
-        extraClasses: [],
+        extraClasses: this.taughtIndices(key),
         size: s.input.size,
         flip: s.input.flip,
       },
@@ -379,10 +420,11 @@ export class Controller {
         } catch {
           continue;
         }
+        if (key === s.modelKey) await this.ensureHeads();
         const data = new Uint8ClampedArray(photo.pixels.data);
         const t0 = performance.now();
         // Classes switched on (from the search box, or a shared link) keep their maps on every run.
-        const extraClasses = [...new Set([...s.view.shown, ...extra])];
+        const extraClasses = [...new Set([...s.view.shown, ...extra, ...this.taughtIndices(key)])];
         const inference = await this.client.call(
           'infer',
           {

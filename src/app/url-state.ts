@@ -4,6 +4,7 @@
 import type { Box, BoxRule } from '../localize/boxes';
 import type { ColorScale } from '../draw/composite';
 import { BACKENDS, type BackendChoice } from './worker/protocol';
+import { decodeHead, encodeHead, type LinkHead } from './teach/head-link';
 
 /** Bumped when a field changes meaning; older links are read field by field. */
 export const URL_STATE_VERSION = 1;
@@ -21,6 +22,12 @@ export interface SharedView {
   rawGrid: boolean;
   compare: boolean;
   gt: Box[];
+  /**
+   * (teach) Taught classes the link carries, float16 (head-link.ts). In `shown`, numClasses + k is
+   * the k-th of these, whatever index the sender's page gave it; a refused one is null (its class
+   * is left out of `shown`, the others keep their places).
+   */
+  heads?: (LinkHead | null)[];
 }
 
 const num = (v: number) => String(Number(v.toFixed(4)));
@@ -39,6 +46,7 @@ export function encodeView(v: SharedView): string {
   if (v.rawGrid) p.set('raw', '1');
   if (v.compare) p.set('compare', '1');
   if (v.gt.length) p.set('gt', v.gt.map((b) => b.map(num).join(',')).join(';'));
+  for (const h of v.heads ?? []) if (h) p.append('head', encodeHead(h));
   // Commas and semicolons stay readable: a link people can read and edit by hand.
   return `#${[...p].map(([k, val]) => `${k}=${encodeURIComponent(val).replace(/%2C/g, ',').replace(/%3B/g, ';')}`).join('&')}`;
 }
@@ -130,6 +138,20 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
       .map((b) => b.split(',').map(Number));
     if (boxes.every((b) => b.length === 4 && b.every(Number.isFinite) && b[2] > b[0] && b[3] > b[1])) view.gt = boxes as Box[];
     else bad('gt', gt, 'expected boxes x0,y0,x1,y1 separated by ";" with x1 > x0 and y1 > y0');
+  }
+  // (teach) A refused taught class is named with its problem; the rest of the view still opens.
+  const heads = p.getAll('head');
+  if (heads.length) {
+    view.heads = [];
+    for (const value of heads) {
+      try {
+        view.heads.push(decodeHead(value));
+      } catch (e) {
+        const name = value.includes('~') ? value.slice(0, value.lastIndexOf('~')).slice(0, 40) : value.slice(0, 20);
+        problems.push(`the taught class "${name}" in the link was refused: ${(e as Error).message}`);
+        view.heads.push(null);
+      }
+    }
   }
   return { view, problems };
 }

@@ -4,14 +4,22 @@ import type { Decoded, SharedView } from './url-state';
 import { decodeView, encodeView } from './url-state';
 import { SAMPLE_FILES } from './samples';
 import type { State, View } from './state';
+import { linkedHeads } from './teach/link-heads';
 
 export function sharedViewOf(s: State): SharedView {
   const v = s.view;
+  // (teach) The shown taught classes travel in the link itself.
+  const load = s.loads[s.modelKey];
+  const linked =
+    load?.status === 'ready' && s.teach.modelKey === s.modelKey && s.teach.heads.length
+      ? linkedHeads(v.shown, load.info.numClasses, s.teach.heads)
+      : { shown: v.shown, heads: [] };
   return {
     model: s.modelKey,
     backend: s.backendChoice,
     photo: s.photo ? (s.photo.sample ?? 'own') : null,
-    shown: v.shown,
+    shown: linked.shown,
+    ...(linked.heads.length ? { heads: linked.heads } : {}),
     rule: v.rule,
     threshold: v.thresholds[v.rule],
     opacity: v.opacity,

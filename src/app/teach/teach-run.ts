@@ -6,6 +6,7 @@ import type { RGBAImage } from '../../image/geometry';
 import type { Action, State } from '../state';
 import type { Calls, CallName } from '../worker/protocol';
 import type { HeadStore } from './head-store';
+import type { LinkHead } from './head-link';
 import { pendingExamples, shiftAfterRemoval, trainingSet, type TaughtClass, type TeachAction, type TeachExample } from './teach-state';
 
 /** The worker calls this needs (LensClient fits). */
@@ -178,6 +179,43 @@ export class TeachRun {
     await this.sync(indices);
     if (opts.show !== false) for (const index of indices) this.showOnPhoto(index);
     return indices;
+  }
+
+  /**
+   * A share link's taught classes, adopted as this page's (one of the same name is replaced): their
+   * class indices here, null for one refused (already named by the link reader, or of another
+   * backbone, named here).
+   */
+  async fromLink(linked: readonly (LinkHead | null)[]): Promise<(number | null)[]> {
+    const s = this.d.state();
+    const load = s.loads[s.modelKey];
+    if (load?.status !== 'ready') return linked.map(() => null);
+    const features = load.info.features;
+    const heads: (TaughtClass | null)[] = linked.map((h) => {
+      if (!h) return null;
+      if (features !== undefined && h.weights.length !== features) {
+        this.say(
+          'error',
+          `Shared view: the taught class "${h.name}" was refused: it has ${h.weights.length} weights, and ${load.info.title}'s heads have ${features} (it was taught on another backbone).`,
+        );
+        return null;
+      }
+      const same = this.d.state().teach.heads.find((k) => k.name === h.name);
+      return {
+        id: same?.id ?? this.d.newId(),
+        modelKey: s.modelKey,
+        name: h.name,
+        weights: Float32Array.from(h.weights),
+        bias: h.bias,
+        examples: same?.examples ?? { positives: 0, negatives: 0 },
+        createdAt: same?.createdAt ?? this.d.now(),
+      };
+    });
+    const adopted = heads.filter((h): h is TaughtClass => h !== null);
+    if (adopted.length) await this.adopt(adopted, { show: false });
+    const numClasses = load.info.numClasses;
+    const now = this.d.state().teach.heads;
+    return heads.map((h) => (h ? taughtIndex(numClasses, now.findIndex((k) => k.id === h.id)) : null));
   }
 
   /** The current model's stored classes (after its load), handed to the worker. */
