@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ClassList } from './components/ClassList';
 import { Camera } from './components/Camera';
 import { Compare } from './components/Compare';
@@ -16,11 +16,22 @@ import { GriddingNote } from './components/GriddingNote';
 import { FaithfulnessChart } from './components/FaithfulnessChart';
 import { FolderPanel } from './components/FolderPanel';
 import { useLens } from './use-lens';
+// --- teach (issue 18) ---
+import { TeachPanel } from './components/TeachPanel';
+import { linkSize } from './teach/head-link';
+import { encodeView } from './url-state';
+import { sharedViewOf } from './url-sync';
 
 export function App() {
   const { state, controller } = useLens();
   const [dragging, setDragging] = useState(false);
   const [drawingGt, setDrawingGt] = useState(false);
+  // (teach) The share link's size, said in the Teach panel: taught classes make it kilobytes long.
+  const link = useMemo(() => {
+    const shared = sharedViewOf(state);
+    return { words: linkSize(`${location.origin}${location.pathname}${encodeView(shared)}`).words, heads: shared.heads?.length ?? 0 };
+  }, [state]);
+  const load = state.loads[state.modelKey];
   // A dropped checkpoint is imported; anything else is treated as a photo (and refused in words if it is not one).
   const onFile = useCallback(
     (f: File) => void (isCheckpointName(f.name) ? controller.importWeights(f) : controller.openFile(f, f.name || 'pasted image')),
@@ -91,6 +102,14 @@ export function App() {
         </aside>
       </main>
       <Compare state={state} />
+      <TeachPanel
+        teach={state.teach}
+        model={load?.status === 'ready' ? load.info.title : null}
+        numClasses={load?.status === 'ready' ? load.info.numClasses : 0}
+        link={link}
+        run={controller.teach}
+        onName={(name) => controller.dispatch({ type: 'teach', action: { type: 'name', name } })}
+      />
       <FolderPanel state={state} controller={controller} />
       <ImportPanel state={state} controller={controller} />
       <footer>

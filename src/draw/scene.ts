@@ -67,6 +67,16 @@ export function classColors(shown: readonly number[], top: readonly number[]): M
   return colors;
 }
 
+/**
+ * (teach) A taught class's score, beyond the softmax's classes: the sigmoid of its logit, which is
+ * the mean of its map (its head is linear).
+ */
+function ownScore(plane: Float32Array): number {
+  let sum = 0;
+  for (const v of plane) sum += v;
+  return 1 / (1 + Math.exp(-sum / Math.max(1, plane.length)));
+}
+
 export function buildScene(inf: Inference, o: SceneOptions): Scene {
   const probs = softmax(inf.logits);
   const colors = classColors(
@@ -81,7 +91,7 @@ export function buildScene(inf: Inference, o: SceneOptions): Scene {
       return {
         index,
         name: o.names[index] ?? `class ${index}`,
-        probability: probs[index] ?? 0,
+        probability: probs[index] ?? ownScore(mapOf(inf.maps, index)),
         color: colors.get(index)!,
         plane: mapOf(inf.maps, index),
         mask: ruleMask(inf.maps, index, rule),

@@ -9,6 +9,7 @@ const head = (id: string, modelKey: string, createdAt: string): TaughtClass => (
   name: `class ${id}`,
   weights: Float32Array.from([1, -2, 3.5]),
   bias: 0.25,
+  inputSize: 224,
   examples: { positives: 5, negatives: 0 },
   createdAt,
 });

@@ -66,6 +66,7 @@ function asHead(v: unknown): TaughtClass | null {
     typeof r.name === 'string' &&
     r.weights instanceof Float32Array &&
     typeof r.bias === 'number' &&
+    typeof r.inputSize === 'number' &&
     typeof r.examples === 'object' &&
     typeof r.createdAt === 'string';
   return ok ? (r as TaughtClass) : null;

@@ -8,6 +8,7 @@ const head = (name: string): TaughtClass => ({
   name,
   weights: new Float32Array(2),
   bias: 0,
+  inputSize: 224,
   examples: { positives: 1, negatives: 0 },
   createdAt: '',
 });

@@ -182,7 +182,7 @@ describe('teaching a class in the page', () => {
 
   it('reads a model’s stored classes back after a reload', async () => {
     const t = setUp(false);
-    await t.store.save({ id: 'x', modelKey: DRN_KEY, name: 'kept', weights: new Float32Array(F), bias: 1, examples: { positives: 5, negatives: 0 }, createdAt: 'z' });
+    await t.store.save({ id: 'x', modelKey: DRN_KEY, name: 'kept', weights: new Float32Array(F), bias: 1, inputSize: 224, examples: { positives: 5, negatives: 0 }, createdAt: 'z' });
     await t.run.load(DRN_KEY);
     expect(classNames(t.get())).toEqual(['a', 'b', 'c', 'kept']);
     expect(t.worker.heads.map((h) => h.name)).toEqual(['kept']);

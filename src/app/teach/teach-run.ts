@@ -7,6 +7,7 @@ import type { Action, State } from '../state';
 import type { Calls, CallName } from '../worker/protocol';
 import type { HeadStore } from './head-store';
 import type { LinkHead } from './head-link';
+import { checkHeadAgainst, parseHeadFile, serializeHead } from '../../teach/head-file';
 import { pendingExamples, shiftAfterRemoval, trainingSet, type TaughtClass, type TeachAction, type TeachExample } from './teach-state';
 
 /** The worker calls this needs (LensClient fits). */
@@ -122,6 +123,10 @@ export class TeachRun {
     this.d.dispatch(teach({ type: 'exampleRemoved', id }));
   }
 
+  clearExamples(): void {
+    this.d.dispatch(teach({ type: 'examplesCleared' }));
+  }
+
   /**
    * Trains the class named in the panel on the examples' kept features (no forward pass), keeps it
    * in browser storage, hands it to the worker and shows it on the current photo. A class of the
@@ -153,6 +158,7 @@ export class TeachRun {
       name,
       weights: trained.weights,
       bias: trained.bias,
+      inputSize: s.input.size,
       examples: { positives: positives.length, negatives: negatives.length },
       createdAt: same?.createdAt ?? this.d.now(),
     };
@@ -207,6 +213,7 @@ export class TeachRun {
         name: h.name,
         weights: Float32Array.from(h.weights),
         bias: h.bias,
+        inputSize: s.input.size,
         examples: same?.examples ?? { positives: 0, negatives: 0 },
         createdAt: same?.createdAt ?? this.d.now(),
       };
@@ -216,6 +223,64 @@ export class TeachRun {
     const numClasses = load.info.numClasses;
     const now = this.d.state().teach.heads;
     return heads.map((h) => (h ? taughtIndex(numClasses, now.findIndex((k) => k.id === h.id)) : null));
+  }
+
+  /** A taught class as a `*.head.json` file (teach/head-file.ts), or a refusal in words. */
+  exportHead(id: string): { name: string; text: string } | null {
+    const s = this.d.state();
+    const head = s.teach.heads.find((h) => h.id === id);
+    const load = s.loads[s.modelKey];
+    if (!head || load?.status !== 'ready' || !load.info.backbone) return null;
+    if (head.examples.positives < 1) {
+      this.say('error', `${head.name} came in a link, which does not say how many photos taught it; a head file must, so it cannot be exported.`);
+      return null;
+    }
+    try {
+      const text = serializeHead({
+        name: head.name,
+        backbone: load.info.backbone,
+        inputSize: head.inputSize,
+        features: head.weights.length,
+        weights: head.weights,
+        bias: head.bias,
+        examples: head.examples,
+        createdAt: head.createdAt,
+      });
+      return { name: `${head.name.replace(/[^\w.-]+/g, '_')}.head.json`, text };
+    } catch (e) {
+      this.say('error', (e as Error).message);
+      return null;
+    }
+  }
+
+  /** Imports `*.head.json` files: a corrupt file or one of another backbone is refused by name, the others kept. */
+  async importHeads(files: readonly File[]): Promise<void> {
+    const s = this.d.state();
+    const load = s.loads[s.modelKey];
+    if (load?.status !== 'ready' || !load.info.backbone || load.info.features === undefined)
+      return this.say('error', 'The model is not loaded yet; import taught classes once it is.');
+    for (const file of files) {
+      try {
+        const head = parseHeadFile(await file.text(), file.name);
+        checkHeadAgainst(head, load.info.backbone, load.info.features);
+        const same = this.d.state().teach.heads.find((k) => k.name === head.name);
+        await this.adopt([
+          {
+            id: same?.id ?? this.d.newId(),
+            modelKey: s.modelKey,
+            name: head.name,
+            weights: head.weights,
+            bias: head.bias,
+            inputSize: head.inputSize,
+            examples: head.examples,
+            createdAt: same?.createdAt ?? head.createdAt,
+          },
+        ]);
+        this.say('info', `${head.name} was imported from ${file.name}.`);
+      } catch (e) {
+        this.say('error', `${(e as Error).message}; nothing was imported from it.`);
+      }
+    }
   }
 
   /** The current model's stored classes (after its load), handed to the worker. */

@@ -25,6 +25,9 @@ export interface TaughtClass {
   name: string;
   weights: Float32Array;
   bias: number;
+  /** Network input side the examples were read at. */
+  inputSize: number;
+  /** How many photos taught it (0 and 0 for one that came in a link, which does not carry them). */
   examples: { positives: number; negatives: number };
   createdAt: string;
 }

@@ -8,6 +8,7 @@ import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import type { LosableDevice } from './backends';
+import { backboneOf } from '../../teach/head-file';
 import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, Request, TaughtHeadWeights, WorkerMessage } from './protocol';
 
 /** A package's bytes, with the browser cache's extras where there is one (fetch-source.ts). */
@@ -133,6 +134,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       ms: performance.now() - start,
       warmUpMs,
       features: models.get(key)!.plan.features,
+      backbone: await backboneOf(manifest),
     };
   }
 

@@ -3,6 +3,7 @@
 import type { RGBAImage } from '../../image/geometry';
 import type { Inference, MapPlanes } from '../../models/class-maps';
 import type { FaithfulnessCurves } from '../../localize/faithfulness';
+import type { Backbone } from '../../teach/head-file';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -39,6 +40,8 @@ export interface ModelInfo {
   warmUpMs: number;
   /** (teach) Length of the pooled feature vector a taught head weighs. */
   features?: number;
+  /** (teach) What a taught head is only meaningful on (head files name it, imports are checked against it). */
+  backbone?: Backbone;
 }
 
 /** (teach) A taught class's head as the worker needs it: one 1x1 conv output channel on the final features. */
