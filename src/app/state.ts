@@ -6,6 +6,7 @@ import type { Inference } from '../models/class-maps';
 import type { FaithfulnessCurves } from '../localize/faithfulness';
 import { folderReducer, type FolderAction, type FolderState } from './folder-state';
 import { initialTeach, teachReducer, type TeachAction, type TeachState } from './teach/teach-state';
+import { taughtScore } from './teach/taught-scores';
 import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
@@ -260,7 +261,14 @@ export function reducer(s: State, a: Action): State {
       const primary = a.result.modelKey === s.modelKey;
       const shownValid = s.view.shown.filter((c) => a.result.inference.maps.classes.includes(c));
       const shown = !primary ? s.view.shown : shownValid.length ? shownValid : top ? [top.index] : [];
-      return { ...s, results, view: { ...s.view, shown } };
+      // (teach) A taught class present in the photo is shown with the rest: the person taught it to find it.
+      const load = s.loads[s.modelKey];
+      const maps = a.result.inference.maps;
+      const present =
+        primary && load?.status === 'ready'
+          ? maps.classes.filter((c) => c >= load.info.numClasses && !shown.includes(c) && taughtScore(maps, c)?.present)
+          : [];
+      return { ...s, results, view: { ...s.view, shown: [...shown, ...present] } };
     }
     case 'toggleClass':
       return reducer(s, { type: s.view.shown.includes(a.index) ? 'hideClass' : 'showClass', index: a.index });

@@ -163,16 +163,24 @@ export function TeachPanel({ teach, model, numClasses, link, run, onName }: Teac
       <h2>Teach it your own object</h2>
       <p>
         A few photos of your object make a new class with its own {numClasses ? 'class map and box' : 'map'}: each photo runs through{' '}
-        {model ?? 'the model'} once, then a linear head is trained on what it saw (in milliseconds; no photo leaves this browser). Drop or paste photos
-        on this panel, or pick them.
+        {model ?? 'the model'} once, then a linear head is trained on what it saw (in milliseconds; no photo leaves this browser). Drop or paste
+        photos on this panel, or pick them.
       </p>
       <div className="teach-inputs">
         <label>
           Name{' '}
-          <input type="text" value={teach.name} maxLength={100} placeholder="my mug" data-testid="teach-name" onChange={(e) => onName(e.target.value)} />
+          <input
+            type="text"
+            value={teach.name}
+            maxLength={100}
+            placeholder="my mug"
+            data-testid="teach-name"
+            onChange={(e) => onName(e.target.value)}
+          />
         </label>
         <label>
-          Photos of it <input type="file" accept="image/*" multiple data-testid="teach-examples" onChange={(e) => add(imagesOf(e.target.files), 'positive')} />
+          Photos of it{' '}
+          <input type="file" accept="image/*" multiple data-testid="teach-examples" onChange={(e) => add(imagesOf(e.target.files), 'positive')} />
         </label>
         <label>
           A folder of them{' '}
@@ -190,7 +198,12 @@ export function TeachPanel({ teach, model, numClasses, link, run, onName }: Teac
           {positives} photo{positives === 1 ? '' : 's'} of it · {negatives} not this
           {pending > 0 && ` · reading ${pending}…`}
         </span>
-        <button type="button" disabled={!model || teach.training !== null || positives === 0} onClick={() => void run.train()} data-testid="teach-train">
+        <button
+          type="button"
+          disabled={!model || teach.training !== null || positives === 0}
+          onClick={() => void run.train()}
+          data-testid="teach-train"
+        >
           Train
         </button>
         {teach.examples.length > 0 && (
@@ -233,7 +246,13 @@ function TaughtList({ teach, numClasses, link, run }: { teach: TeachState; numCl
               >
                 export
               </button>{' '}
-              <button type="button" className="link" data-testid={`taught-delete-${j}`} onClick={() => void run.remove(h.id)} aria-label={`Delete ${h.name}`}>
+              <button
+                type="button"
+                className="link"
+                data-testid={`taught-delete-${j}`}
+                onClick={() => void run.remove(h.id)}
+                aria-label={`Delete ${h.name}`}
+              >
                 delete
               </button>
             </li>
@@ -242,7 +261,13 @@ function TaughtList({ teach, numClasses, link, run }: { teach: TeachState; numCl
       )}
       <label className="teach-import">
         Import <code>*.head.json</code>{' '}
-        <input type="file" accept=".json,application/json" multiple data-testid="teach-import" onChange={(e) => void run.importHeads([...(e.target.files ?? [])])} />
+        <input
+          type="file"
+          accept=".json,application/json"
+          multiple
+          data-testid="teach-import"
+          onChange={(e) => void run.importHeads([...(e.target.files ?? [])])}
+        />
       </label>
       <p className="teach-note" data-testid="teach-link-size">
         The link to this view is {link.words}

@@ -108,11 +108,12 @@ export function decodeHead(value: string, features?: number): LinkHead {
   if (!name) throw new HeadLinkError('the taught class has no name');
   if (name.length > MAX_NAME) throw new HeadLinkError(`its name is ${name.length} characters long (at most ${MAX_NAME})`);
   const bytes = fromBase64Url(value.slice(at + 1));
-  if (bytes.length < 2 * 2 + CHECK_BYTES || bytes.length % 2) throw new HeadLinkError(`its numbers are ${bytes.length} bytes, which no head has (cut short?)`);
+  if (bytes.length < 2 * 2 + CHECK_BYTES || bytes.length % 2)
+    throw new HeadLinkError(`its numbers are ${bytes.length} bytes, which no head has (cut short?)`);
   const n = (bytes.length - CHECK_BYTES) / 2;
   const view = new DataView(bytes.buffer);
   if (view.getUint32(2 * n, true) !== checksum(bytes.subarray(0, 2 * n)))
-    throw new HeadLinkError("its numbers do not match their checksum (the link was edited or cut short)");
+    throw new HeadLinkError('its numbers do not match their checksum (the link was edited or cut short)');
   const values = Float32Array.from({ length: n }, (_, i) => fromHalf(view.getUint16(2 * i, true)));
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new HeadLinkError(`number ${bad + 1} of ${n} is not finite`);

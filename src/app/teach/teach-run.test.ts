@@ -7,7 +7,17 @@ import { TeachRun, type TeachClient, type TeachDeps } from './teach-run';
 import type { TaughtClass } from './teach-state';
 
 const F = 4;
-const info: ModelInfo = { key: DRN_KEY, title: 'DRN-A-50', numClasses: 3, classes: ['a', 'b', 'c'], bytes: 1, cachedBytes: 1, ms: 1, warmUpMs: 0, features: F };
+const info: ModelInfo = {
+  key: DRN_KEY,
+  title: 'DRN-A-50',
+  numClasses: 3,
+  classes: ['a', 'b', 'c'],
+  bytes: 1,
+  cachedBytes: 1,
+  ms: 1,
+  warmUpMs: 0,
+  features: F,
+};
 const image = (v: number): RGBAImage => ({ width: 1, height: 1, data: new Uint8Array([v, v, v, 255]) });
 
 /** A worker that counts forward passes and serves maps of the heads it was given, as LensModel does. */
@@ -86,7 +96,15 @@ function setUp(photo = true) {
     now: () => `2026-01-0${id}T00:00:00Z`,
     rerun: async () => void reruns++,
   };
-  return { run: new TeachRun(deps), name: (name: string) => deps.dispatch({ type: 'teach', action: { type: 'name', name } }), worker, store, trainedOn, get: () => state, reruns: () => reruns };
+  return {
+    run: new TeachRun(deps),
+    name: (name: string) => deps.dispatch({ type: 'teach', action: { type: 'name', name } }),
+    worker,
+    store,
+    trainedOn,
+    get: () => state,
+    reruns: () => reruns,
+  };
 }
 
 const file = (first: number, name: string) => new File([new Uint8Array([first, 1, 2])], name);
@@ -182,7 +200,16 @@ describe('teaching a class in the page', () => {
 
   it('reads a model’s stored classes back after a reload', async () => {
     const t = setUp(false);
-    await t.store.save({ id: 'x', modelKey: DRN_KEY, name: 'kept', weights: new Float32Array(F), bias: 1, inputSize: 224, examples: { positives: 5, negatives: 0 }, createdAt: 'z' });
+    await t.store.save({
+      id: 'x',
+      modelKey: DRN_KEY,
+      name: 'kept',
+      weights: new Float32Array(F),
+      bias: 1,
+      inputSize: 224,
+      examples: { positives: 5, negatives: 0 },
+      createdAt: 'z',
+    });
     await t.run.load(DRN_KEY);
     expect(classNames(t.get())).toEqual(['a', 'b', 'c', 'kept']);
     expect(t.worker.heads.map((h) => h.name)).toEqual(['kept']);

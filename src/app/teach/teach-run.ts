@@ -80,12 +80,19 @@ export class TeachRun {
   addFrames(frames: readonly RGBAImage[], kind: TeachExample['kind']): Promise<void> {
     const base = this.d.state().teach.examples.length;
     return this.enqueue(
-      frames.map((frame, i) => ({ id: this.d.newId(), name: `camera frame ${base + i + 1}`, prepare: async () => ({ image: frame, thumb: await this.d.thumbOf(frame) }) })),
+      frames.map((frame, i) => ({
+        id: this.d.newId(),
+        name: `camera frame ${base + i + 1}`,
+        prepare: async () => ({ image: frame, thumb: await this.d.thumbOf(frame) }),
+      })),
       kind,
     );
   }
 
-  private enqueue(items: { id: string; name: string; prepare(): Promise<{ image: RGBAImage; thumb: string }> }[], kind: TeachExample['kind']): Promise<void> {
+  private enqueue(
+    items: { id: string; name: string; prepare(): Promise<{ image: RGBAImage; thumb: string }> }[],
+    kind: TeachExample['kind'],
+  ): Promise<void> {
     for (const item of items) {
       this.queue = this.queue.then(async () => {
         let prepared: { image: RGBAImage; thumb: string };
@@ -143,7 +150,12 @@ export class TeachRun {
     const { positives, negatives } = trainingSet(s.teach);
     if (!positives.length) return this.say('error', `Add at least one photo of ${name} before training.`);
     if (pendingExamples(s.teach)) return this.say('error', 'Some examples are still being read; train once they are in.');
-    this.d.dispatch(teach({ type: 'trainStart', step: `training ${name} on ${positives.length} photo${positives.length === 1 ? '' : 's'} of it and ${negatives.length} other${negatives.length === 1 ? '' : 's'}…` }));
+    this.d.dispatch(
+      teach({
+        type: 'trainStart',
+        step: `training ${name} on ${positives.length} photo${positives.length === 1 ? '' : 's'} of it and ${negatives.length} other${negatives.length === 1 ? '' : 's'}…`,
+      }),
+    );
     let trained: Trained;
     try {
       trained = await this.d.train(positives, negatives);
@@ -181,7 +193,14 @@ export class TeachRun {
     }
     const now = this.d.state();
     const numClasses = this.numClasses() ?? 0;
-    const indices = heads.map((h) => taughtIndex(numClasses, now.teach.heads.findIndex((k) => k.id === h.id))).filter((i) => i >= numClasses);
+    const indices = heads
+      .map((h) =>
+        taughtIndex(
+          numClasses,
+          now.teach.heads.findIndex((k) => k.id === h.id),
+        ),
+      )
+      .filter((i) => i >= numClasses);
     await this.sync(indices);
     if (opts.show !== false) for (const index of indices) this.showOnPhoto(index);
     return indices;
@@ -222,7 +241,14 @@ export class TeachRun {
     if (adopted.length) await this.adopt(adopted, { show: false });
     const numClasses = load.info.numClasses;
     const now = this.d.state().teach.heads;
-    return heads.map((h) => (h ? taughtIndex(numClasses, now.findIndex((k) => k.id === h.id)) : null));
+    return heads.map((h) =>
+      h
+        ? taughtIndex(
+            numClasses,
+            now.findIndex((k) => k.id === h.id),
+          )
+        : null,
+    );
   }
 
   /** A taught class as a `*.head.json` file (teach/head-file.ts), or a refusal in words. */
