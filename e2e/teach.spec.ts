@@ -38,7 +38,12 @@ interface Composite {
  * chelsea.png scaled by `scale` and pasted at (x, y) on a square made of a sample (mirrored or
  * not), inside the centre crop the model sees.
  */
-function composite(name: string, cat: Image, bg: Image, opts: { x: number; y: number; scale: number; mirrorBg?: boolean; mirrorCat?: boolean }): Composite {
+function composite(
+  name: string,
+  cat: Image,
+  bg: Image,
+  opts: { x: number; y: number; scale: number; mirrorBg?: boolean; mirrorCat?: boolean },
+): Composite {
   const c = createCanvas(SIDE, SIDE);
   const ctx = c.getContext('2d');
   ctx.save();
@@ -164,11 +169,15 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
   await fresh.context().close();
 
   // A hand-edited link: the class is refused by name, the rest of the view still applies.
-  const edited = hash.replace(/(head=[^&~]+~.{20})(.)/, (_, a: string, c: string) => a + (c === 'Q' ? 'R' : 'Q')).replace(/opacity=[\d.]+/, 'opacity=0.3');
+  const edited = hash
+    .replace(/(head=[^&~]+~.{20})(.)/, (_, a: string, c: string) => a + (c === 'Q' ? 'R' : 'Q'))
+    .replace(/opacity=[\d.]+/, 'opacity=0.3');
   const other = await (await browser.newContext()).newPage();
   await other.goto(`/${edited}`);
   await ready(other);
-  await expect(other.locator('[data-testid=notice-error]', { hasText: 'the taught class "chelsea the cat" in the link was refused' })).toContainText('checksum');
+  await expect(other.locator('[data-testid=notice-error]', { hasText: 'the taught class "chelsea the cat" in the link was refused' })).toContainText(
+    'checksum',
+  );
   await expect(other.getByTestId('taught-list')).toHaveCount(0);
   await dropFile(other, heldOut.name, heldOut.bytes, 'image/png');
   await waitForResult(other, heldOut.name);
@@ -183,7 +192,18 @@ test('the fake camera records examples while the button is held', async ({ page 
   await page.getByTestId('teach-camera').click();
   const record = page.getByTestId('teach-record');
   await record.dispatchEvent('pointerdown');
-  await expect.poll(async () => Number(((await page.getByTestId('teach-recorded').textContent().catch(() => '')) ?? '').match(/\d+/)?.[0] ?? 0)).toBeGreaterThanOrEqual(3);
+  await expect
+    .poll(async () =>
+      Number(
+        (
+          (await page
+            .getByTestId('teach-recorded')
+            .textContent()
+            .catch(() => '')) ?? ''
+        ).match(/\d+/)?.[0] ?? 0,
+      ),
+    )
+    .toBeGreaterThanOrEqual(3);
   await record.dispatchEvent('pointerup');
   const recorded = Number(((await page.getByTestId('teach-recorded').textContent()) ?? '').match(/\d+/)?.[0]);
   await page.waitForTimeout(1000);
@@ -204,7 +224,10 @@ test('tensors stay flat over 20 teach-and-locate cycles', async ({ page }) => {
   for (let i = 0; i < 21; i++) {
     // Teach again (a removed example: no forward pass), then locate on the next photo (one pass).
     if (i % 2 === 1) await page.getByTestId('teach-remove').last().click();
-    else await page.getByTestId('teach-examples').setInputFiles([{ name: train[3 + (i % 4 === 0 ? 0 : 1)].name, mimeType: 'image/png', buffer: train[3].bytes }]);
+    else
+      await page
+        .getByTestId('teach-examples')
+        .setInputFiles([{ name: train[3 + (i % 4 === 0 ? 0 : 1)].name, mimeType: 'image/png', buffer: train[3].bytes }]);
     await expect(page.getByTestId('teach-counts')).not.toContainText('reading', { timeout: 60_000 });
     await page.getByTestId('teach-train').click();
     await expect(page.getByTestId('teach-progress')).not.toContainText('training', { timeout: 60_000 });

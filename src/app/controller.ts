@@ -20,7 +20,7 @@ import type { BackendChoice, ModelSource } from './worker/protocol';
 import { TeachRun } from './teach/teach-run';
 import { browserHeadStore } from './teach/head-store';
 import { decodeExample, frameThumb } from './teach/thumbs';
-import { trainInPage } from './teach/train-in-page';
+import { figuresInWords } from './teach/train-words';
 import { localShown } from './teach/link-heads';
 
 const TOP_K = 5;
@@ -52,7 +52,12 @@ export class Controller {
       store: browserHeadStore,
       decode: decodeExample,
       thumbOf: frameThumb,
-      train: trainInPage,
+      // In the worker: it holds the model's ImageNet classifier, which supplies the competitors.
+      train: async (positives, negatives) => {
+        const s = this.state();
+        const t = await this.client.call('train', { key: s.modelKey, positives, negatives });
+        return { weights: t.weights, bias: t.bias, words: figuresInWords(s.teach.name.trim(), t.figures) };
+      },
       newId: () => `${Date.now().toString(36)}-${(++ids).toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       now: () => new Date().toISOString(),
       rerun: () => this.rerun(),

@@ -58,6 +58,20 @@ function griddingOf(inf: Inference, classIndex: number): number | null {
   return g ? round(g.score, 4) : null;
 }
 
+/**
+ * A class's probability and logit: the softmax's for the model's own classes; for a taught class
+ * (an index past them) its own, the logit being the mean of its map (a linear head) and the
+ * probability its sigmoid.
+ */
+function scoreOf(inf: Inference, probs: Float32Array, index: number): { probability: number; logit: number } {
+  if (index < inf.logits.length) return { probability: probs[index], logit: inf.logits[index] };
+  const plane = mapOf(inf.maps, index);
+  let sum = 0;
+  for (const v of plane) sum += v;
+  const logit = sum / plane.length;
+  return { probability: 1 / (1 + Math.exp(-logit)), logit };
+}
+
 export interface ReportOptions {
   withLogits?: boolean;
   /** Classes to report besides the top ones (their maps must be in the inference). */
@@ -72,10 +86,7 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
   const probs = softmax(inf.logits);
   const top = inf.top.map((p) => p.index);
   const extra = (report.classes ?? []).filter((c, i, all) => !top.includes(c) && all.indexOf(c) === i);
-  const named = [
-    ...inf.top,
-    ...extra.map((index) => ({ index, name: report.names?.[index] ?? `class ${index}`, probability: probs[index], logit: inf.logits[index] })),
-  ];
+  const named = [...inf.top, ...extra.map((index) => ({ index, name: report.names?.[index] ?? `class ${index}`, ...scoreOf(inf, probs, index) }))];
   return {
     image,
     width: inf.transform.imageWidth,

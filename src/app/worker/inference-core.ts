@@ -9,6 +9,7 @@ import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import type { LosableDevice } from './backends';
 import { backboneOf } from '../../teach/head-file';
+import { trainHead, type Classifier } from '../../teach/train';
 import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, Request, TaughtHeadWeights, WorkerMessage } from './protocol';
 
 /** A package's bytes, with the browser cache's extras where there is one (fetch-source.ts). */
@@ -138,6 +139,26 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     };
   }
 
+  /** (teach) Each weight set's ImageNet classifier as plain numbers, read once, for training's competitors. */
+  const classifiers = new Map<string, Classifier>();
+  async function classifierOf(m: LensModel): Promise<Classifier> {
+    const k = filesKey(m.manifest);
+    const known = classifiers.get(k);
+    if (known) return known;
+    const w = weightSets.get(k);
+    const kernel = w?.get('fc.kernel');
+    const bias = w?.get('fc.bias');
+    if (!kernel || !bias || kernel.shape.length !== 4) throw new Error(`${m.manifest.title} has no 1x1 classifier (fc.kernel) to train against`);
+    const c: Classifier = {
+      features: kernel.shape[2],
+      classes: kernel.shape[3],
+      kernel: (await kernel.data()) as Float32Array,
+      bias: (await bias.data()) as Float32Array,
+    };
+    classifiers.set(k, c);
+    return c;
+  }
+
   async function model(key: string): Promise<LensModel> {
     const m = models.get(key);
     if (m) return m;
@@ -260,6 +281,11 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
           const inf = await m.infer(image, { topK: 1, extraClasses: [], size, flip, winner: false, keepMaps: false, pooled: true });
           if (!inf.pooled) throw new Error(`${m.manifest.title} gave no pooled features`);
           return [inf.pooled, [inf.pooled.buffer as ArrayBuffer]];
+        }
+        case 'train': {
+          const m = await model(req.args.key);
+          const trained = trainHead(req.args.positives, req.args.negatives, { classifier: await classifierOf(m) });
+          return [trained, [trained.weights.buffer as ArrayBuffer]];
         }
         case 'setHeads': {
           heads.set(req.args.key, req.args.heads);

@@ -4,6 +4,7 @@ import type { RGBAImage } from '../../image/geometry';
 import type { Inference, MapPlanes } from '../../models/class-maps';
 import type { FaithfulnessCurves } from '../../localize/faithfulness';
 import type { Backbone } from '../../teach/head-file';
+import type { TrainedHead } from '../../teach/train';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -105,6 +106,11 @@ export interface Calls {
    * the model's weights (a backend switch). Answers how many heads are set.
    */
   setHeads: { args: { key: string; heads: TaughtHeadWeights[] }; result: number };
+  /**
+   * Trains a taught class on examples' pooled features (teach/train.ts), here because it uses the
+   * model's own ImageNet classifier as competitors when there are few or no "not this" examples.
+   */
+  train: { args: { key: string; positives: Float32Array[]; negatives: Float32Array[] }; result: TrainedHead };
 }
 export type CallName = keyof Calls;
 
