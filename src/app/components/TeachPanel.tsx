@@ -143,6 +143,12 @@ export function TeachPanel({ teach, model, numClasses, link, run, onName }: Teac
   const add = (files: File[], kind: TeachExample['kind']) => {
     if (files.length) void run.addFiles(files, kind);
   };
+  // The input is emptied, so that picking the same photos again adds them again.
+  const picked = (input: HTMLInputElement, kind: TeachExample['kind']) => {
+    const files = imagesOf(input.files);
+    input.value = '';
+    add(files, kind);
+  };
   const take = (e: DragEvent | ClipboardEvent, files: FileList | undefined) => {
     e.preventDefault();
     e.stopPropagation();
@@ -179,16 +185,15 @@ export function TeachPanel({ teach, model, numClasses, link, run, onName }: Teac
           />
         </label>
         <label>
-          Photos of it{' '}
-          <input type="file" accept="image/*" multiple data-testid="teach-examples" onChange={(e) => add(imagesOf(e.target.files), 'positive')} />
+          Photos of it <input type="file" accept="image/*" multiple data-testid="teach-examples" onChange={(e) => picked(e.target, 'positive')} />
         </label>
         <label>
           A folder of them{' '}
-          <input type="file" data-testid="teach-folder" {...{ webkitdirectory: '' }} onChange={(e) => add(imagesOf(e.target.files), 'positive')} />
+          <input type="file" data-testid="teach-folder" {...{ webkitdirectory: '' }} onChange={(e) => picked(e.target, 'positive')} />
         </label>
         <label>
           Not this <small>(optional)</small>{' '}
-          <input type="file" accept="image/*" multiple data-testid="teach-negatives" onChange={(e) => add(imagesOf(e.target.files), 'negative')} />
+          <input type="file" accept="image/*" multiple data-testid="teach-negatives" onChange={(e) => picked(e.target, 'negative')} />
         </label>
         <TeachCamera onFrames={(frames) => void run.addFrames(frames, 'positive')} />
       </div>
@@ -266,7 +271,11 @@ function TaughtList({ teach, numClasses, link, run }: { teach: TeachState; numCl
           accept=".json,application/json"
           multiple
           data-testid="teach-import"
-          onChange={(e) => void run.importHeads([...(e.target.files ?? [])])}
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = '';
+            void run.importHeads(files);
+          }}
         />
       </label>
       <p className="teach-note" data-testid="teach-link-size">
