@@ -23,9 +23,34 @@ export interface Prediction {
   probability: number;
 }
 
+/** A taught class: one linear head (a 1x1 conv channel) on the backbone's final features. */
+export interface HeadWeights {
+  name: string;
+  /** One per feature channel (F). */
+  weights: Float32Array;
+  bias: number;
+}
+
+/** A taught class's verdict on a photo: its logit is the spatial mean of its map. */
+export interface TaughtPrediction {
+  /** Its class index: the ImageNet classes' count + its place in LensModel.setHeads. */
+  index: number;
+  name: string;
+  logit: number;
+  /** sigmoid(logit): a taught class competes with nothing, unlike the softmax over ImageNet. */
+  probability: number;
+  /** The decision rule: logit > 0 (probability > 0.5). */
+  present: boolean;
+}
+
 export interface Inference {
+  /** The top ImageNet classes (softmax over them only; the taught classes are in `taught`). */
   top: Prediction[];
   maps: ClassMaps;
+  /** Every head set with LensModel.setHeads, in order. */
+  taught: TaughtPrediction[];
+  /** The backbone's pooled features (F numbers), when InferOptions.pooled asks: what a taught class is trained on. */
+  pooled?: Float32Array;
   logits: Float32Array;
   transform: InputTransform;
   backend: string;
@@ -38,12 +63,14 @@ export interface Inference {
 export interface InferOptions {
   /** How many top classes to return (default 5). */
   topK?: number;
-  /** Classes whose maps are wanted besides the top ones (e.g. the ground truth). */
+  /** Classes whose maps are wanted besides the top ones (e.g. the ground truth; taught classes too). */
   extraClasses?: number[];
   /** Compute the winner grid (default true); only the paper's box rule and the read-out need it. */
   winner?: boolean;
-  /** Keep all classes' maps on the backend for LensModel.mapsFor until the next infer (default false). */
+  /** Keep the photo's features on the backend for LensModel.mapsFor (any class) until the next infer (default false). */
   keepMaps?: boolean;
+  /** Return the pooled features (Inference.pooled), e.g. for a taught example (default false). */
+  pooled?: boolean;
   /** Network input side in pixels (a multiple of 32, 224-896; default: the model's own). */
   size?: number;
   /** Average the maps over a horizontal flip of the input (default false). */
