@@ -65,6 +65,7 @@ function setUp(photo = true) {
     const inference = {
       top: [{ index: 0, name: 'a', logit: 1, probability: 1 }],
       maps,
+      taught: [],
       logits: new Float32Array(3),
       transform: {} as never,
       backend: 'cpu',

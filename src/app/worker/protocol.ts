@@ -1,7 +1,7 @@
 // The typed message interface between the page and the inference worker. Every request carries
 // an id; the worker answers it once (ok or error) and may send progress for it before that.
 import type { RGBAImage } from '../../image/geometry';
-import type { Inference, MapPlanes } from '../../models/class-maps';
+import type { HeadWeights, Inference, MapPlanes } from '../../models/class-maps';
 import type { FaithfulnessCurves } from '../../localize/faithfulness';
 import type { Backbone } from '../../teach/head-file';
 import type { TrainedHead } from '../../teach/train';
@@ -46,11 +46,7 @@ export interface ModelInfo {
 }
 
 /** (teach) A taught class's head as the worker needs it: one 1x1 conv output channel on the final features. */
-export interface TaughtHeadWeights {
-  name: string;
-  weights: Float32Array;
-  bias: number;
-}
+export type TaughtHeadWeights = HeadWeights;
 
 export interface MemoryInfo {
   numTensors: number;
