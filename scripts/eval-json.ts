@@ -2,7 +2,7 @@
 // run gets a fresh process, as a user's would, and nothing of one run's state leaks into the next.
 import { spawn } from 'node:child_process';
 import type { EvalReport } from '../src/cli/eval';
-import { CLI_NODE_ARGS } from '../src/cli/run-cli';
+import { CLI_NODE_ARGS } from '../src/cli/run-cli.testkit';
 
 export function evalJson(args: readonly string[]): Promise<EvalReport> {
   return new Promise((resolve, reject) => {

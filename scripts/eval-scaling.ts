@@ -17,11 +17,12 @@
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { EvalReport } from '../src/cli/eval';
+import { DEV_SET } from '../src/cli/paths';
 import { evalJson } from './eval-json';
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: '../shared/data/imagenet-val-dev' },
+    data: { type: 'string', default: DEV_SET },
     model: { type: 'string', default: 'drn-a-50-imagenet' },
     limit: { type: 'string', default: '40' },
     jobs: { type: 'string', default: String(availableParallelism()) },

@@ -5,11 +5,12 @@
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { EvalReport } from '../src/cli/eval';
+import { DEV_SET } from '../src/cli/paths';
 import { evalJson } from './eval-json';
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: '../shared/data/imagenet-val-dev' },
+    data: { type: 'string', default: DEV_SET },
     limit: { type: 'string' },
     jobs: { type: 'string', default: String(availableParallelism()) },
     models: { type: 'string', default: 'resnet-50-imagenet,drn-a-50-imagenet' },

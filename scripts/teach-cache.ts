@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/cli/backend-node';
-import { readDevSet } from '../src/cli/eval';
-import { readDevPhoto } from '../src/cli/eval-jobs';
+import { readDevPhoto, readDevSet } from '../src/cli/dev-set';
 import { modelDir } from '../src/cli/models';
 import { inputTransform } from '../src/image/geometry';
 import { channelMap, inputPixels } from '../src/image/preprocess';
@@ -43,7 +42,13 @@ async function main(): Promise<void> {
   mkdirSync(join(values.cache, values.model), { recursive: true });
   const start = performance.now();
   let done = 0;
-  for (const [i, im] of images.entries()) {
+  // The concepts' photos first (they are what is localized), then the others: a run cut short still
+  // leaves every concept photo cached and a share of the others for the false-positive rate.
+  const order = [...images.keys()].sort(
+    (a, b) => Number(conceptOf(images[b].classIndex) !== null) - Number(conceptOf(images[a].classIndex) !== null) || a - b,
+  );
+  for (const i of order) {
+    const im = images[i];
     const paths = cachePaths(values.cache, values.model, i);
     const wantMap = conceptOf(im.classIndex) !== null;
     if (existsSync(paths.pooled) && (!wantMap || existsSync(paths.features))) continue;
@@ -59,7 +64,8 @@ async function main(): Promise<void> {
     tf.dispose([features, pooled]);
     if (wantMap) writeFileSync(paths.features, new Uint8Array(toFloat16(data).buffer));
     done++;
-    if (done % 10 === 0) console.log(`${i + 1}/${images.length} (${h}x${w}x${f}), ${((performance.now() - start) / 1000 / done).toFixed(2)} s/image`);
+    if (done % 10 === 0)
+      console.log(`${done} new, image ${i + 1}/${images.length} (${h}x${w}x${f}), ${((performance.now() - start) / 1000 / done).toFixed(2)} s/image`);
   }
   console.log(
     `cached ${done} new images of ${images.length} in ${((performance.now() - start) / 1000).toFixed(0)} s; concepts: ${CONCEPTS.map((c) => c.name).join(', ')}`,

@@ -1,5 +1,6 @@
 // Typed checks for command-line values: one clear line for a bad value, no stack trace.
 import { inputSizeError } from '../image/geometry';
+import { DEFAULT_STEPS } from '../localize/faithfulness';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -26,4 +27,12 @@ export function inputSize(value: string | undefined): number | undefined {
   const err = inputSizeError(Number(value));
   if (err) throw new UsageError(`--size: ${err}`);
   return Number(value);
+}
+
+/** The faithfulness curves' step count (eval and locate's --steps). */
+export function stepsArg(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_STEPS;
+  const n = number('--steps', value, 2, 256);
+  if (!Number.isInteger(n)) throw new UsageError(`--steps must be a whole number, got ${value}`);
+  return n;
 }

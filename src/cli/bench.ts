@@ -6,16 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { cpus, platform } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ARCHITECTURES, isArchName } from '../models/architectures';
 import { LensModel, type InferSplit } from '../models/lens-model';
 import { mapOf, type InferOptions } from '../models/class-maps';
-import { randomWeights } from '../models/random-weights';
 import { BUILTIN_MODELS } from '../models/registry';
 import { decodeImage } from '../image/decode-node';
-import { KERAS_PREPROCESSING } from '../weights/keras-resnet50';
-import { FORMAT } from '../weights/manifest';
 import type { RGBAImage } from '../image/geometry';
 import { UsageError, inputSize, number, oneOf } from './args';
+import { randomModel } from './random-model';
 import { initBackend, type NodeBackend } from './backend-node';
 import { resolveModel } from './models';
 
@@ -119,27 +116,6 @@ function syntheticImage(w = 640, h = 480): RGBAImage {
       data[p + 3] = 255;
     }
   return { width: w, height: h, data };
-}
-
-/** A model of any architecture with seeded random weights (randomWeights, seed 1) and ImageNet-sized numbered classes. */
-export function randomModel(name: string): LensModel {
-  if (!isArchName(name)) throw new UsageError(`--arch: unknown architecture ${name} (one of ${Object.keys(ARCHITECTURES).join(', ')})`);
-  const arch = ARCHITECTURES[name];
-  return new LensModel({
-    manifest: {
-      format: FORMAT,
-      id: `${name} (random weights)`,
-      title: name,
-      architecture: arch,
-      preprocessing: KERAS_PREPROCESSING,
-      classes: Array.from({ length: arch.numClasses }, (_, i) => `class ${i}`),
-      provenance: 'seeded random weights',
-      license: 'none',
-      weightsManifest: [],
-      files: [],
-    },
-    weights: randomWeights(arch),
-  });
 }
 
 function relErr(a: Float32Array, b: Float32Array): number {

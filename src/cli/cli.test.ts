@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocateResult } from '../localize/report';
 import { MODELS_DIR, REPO_ROOT } from './paths';
-import { runCli } from './run-cli';
+import { runCli } from './run-cli.testkit';
 
 const COFFEE = join(REPO_ROOT, 'public/samples/coffee.jpg');
 const tmp = mkdtempSync(join(tmpdir(), 'drn-cli-'));

@@ -11,7 +11,7 @@ import type { LensModel } from '../models/lens-model';
 import { packageStorage, tensorBytes } from '../weights/manifest';
 import { UsageError, number } from './args';
 import { initBackend } from './backend-node';
-import { readDevPhoto, readDevSet } from './eval';
+import { readDevPhoto, readDevSet } from './dev-set';
 import { modelDir, resolveModel } from './models';
 import { progressBar } from './progress';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocateResult } from '../localize/report';
 import { REPO_ROOT } from './paths';
-import { runCli } from './run-cli';
+import { runCli } from './run-cli.testkit';
 
 const FIXTURES = join(REPO_ROOT, 'src/weights/torch/fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'drn-convert-'));

@@ -2,23 +2,12 @@
 // backend cannot start its own threads in Node, so each job is a worker with its own backend and
 // its own copy of the model. Images go out one at a time to whichever job is free, and results are
 // put back in image order, so the figures do not depend on the number of jobs.
-import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { decodeImage } from '../image/decode-node';
-import type { RGBAImage } from '../image/geometry';
 import type { LensModel } from '../models/lens-model';
 import type { EvalSample } from '../localize/metrics';
-import type { Box } from '../localize/boxes';
 import { initBackend } from './backend-node';
+import { readDevPhoto, type DevImage } from './dev-set';
 import { resolveModel } from './models';
-
-export interface DevImage {
-  path: string;
-  classIndex: number;
-  width: number;
-  height: number;
-  boxes: Box[];
-}
 
 export interface JobSetup {
   model: string;
@@ -44,16 +33,6 @@ export type FromJob =
   | { type: 'ready'; backend: string; modelId: string }
   | { type: 'sample'; index: number; sample: EvalSample; seconds: number }
   | { type: 'error'; message: string };
-
-/** One image through the model: what the metrics need of it. */
-export async function readDevPhoto(im: DevImage, classes: number): Promise<RGBAImage> {
-  const photo = decodeImage(new Uint8Array(await readFile(im.path)), im.path);
-  if (photo.width !== im.width || photo.height !== im.height) {
-    throw new Error(`${im.path}: ${photo.width}x${photo.height} pixels, annotations.json says ${im.width}x${im.height} (boxes would not match)`);
-  }
-  if (im.classIndex >= classes) throw new Error(`${im.path}: class_index ${im.classIndex} but the model has ${classes} classes`);
-  return photo;
-}
 
 /** One image's sample, and its time in this job. */
 export async function sampleOf(model: LensModel, im: DevImage, setup: JobSetup): Promise<{ sample: EvalSample; seconds: number }> {

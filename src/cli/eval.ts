@@ -1,66 +1,21 @@
 // `eval --data DIR`: localization metrics of a model on a box-annotated image set (the format
 // of ../shared/data/imagenet-val-dev). One forward pass per image; the maps are kept and every
 // threshold is swept over them afterwards.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Box } from '../localize/boxes';
-import { DEFAULT_STEPS } from '../localize/faithfulness';
 import type { MaxBoxAccV2 } from '../localize/metrics';
 import { setFigures, type RuleReport } from '../localize/eval-report';
-import { UsageError, inputSize, number, oneOf } from './args';
-import { inferAll, type DevImage } from './eval-jobs';
+import { UsageError, inputSize, number, oneOf, stepsArg } from './args';
+import { readDevSet } from './dev-set';
+import { inferAll } from './eval-jobs';
 import { DEFAULT_MODEL } from './models';
 import { progressBar } from './progress';
 import { faithfulnessOver, formatFaithfulness, type FaithfulnessReport } from './faithfulness-eval';
 
-export type { DevImage } from './eval-jobs';
 export { ruleGrid, ruleReport, type RuleReport } from '../localize/eval-report';
 
 export const EVAL_USAGE =
   'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip] [--faithfulness [--steps N]]';
-
-const isBox = (b: unknown): b is Box =>
-  Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[2] > b[0] && b[3] > b[1];
-
-/** Reads and checks annotations.json and that every listed image file exists. */
-export async function readDevSet(dir: string, limit = Infinity): Promise<DevImage[]> {
-  const file = join(dir, 'annotations.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file (is --data a data set folder?)' : (e as Error).message}`, { cause: e });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  const images = (json as { images?: unknown } | null)?.images;
-  if (!Array.isArray(images) || !images.length) throw new Error(`${file}: no "images" list`);
-  return images.slice(0, limit).map((raw: unknown, i): DevImage => {
-    const im = (raw ?? {}) as Record<string, unknown>;
-    const where = `${file}: images[${i}]${typeof im.file === 'string' ? ` (${im.file})` : ''}`;
-    if (typeof im.file !== 'string' || !im.file) throw new Error(`${where}: "file" missing`);
-    if (!Number.isInteger(im.class_index) || (im.class_index as number) < 0)
-      throw new Error(`${where}: "class_index" must be a non-negative integer`);
-    if (!Number.isInteger(im.width) || !Number.isInteger(im.height)) throw new Error(`${where}: "width" and "height" must be integers`);
-    if (!Array.isArray(im.boxes) || !im.boxes.length || !im.boxes.every(isBox)) {
-      throw new Error(`${where}: "boxes" must be a non-empty list of [xmin, ymin, xmax, ymax]`);
-    }
-    const path = join(dir, 'images', im.file);
-    if (!existsSync(path)) throw new Error(`${path}: no such file (listed in ${file})`);
-    return { path, classIndex: im.class_index as number, width: im.width as number, height: im.height as number, boxes: im.boxes as Box[] };
-  });
-}
-
-/** Decodes a dev-set photo, checking it against its annotation and the model's class count (shared by eval's jobs and compare). */
-export { readDevPhoto } from './eval-jobs';
 
 export interface EvalReport {
   data: string;
@@ -179,13 +134,6 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
 }
 
 /** --steps of the faithfulness curves: a whole number, 2-256 (default 16). */
-export function stepsArg(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_STEPS;
-  const n = number('--steps', value, 2, 256);
-  if (!Number.isInteger(n)) throw new UsageError(`--steps must be a whole number, got ${value}`);
-  return n;
-}
-
 export async function evalCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,

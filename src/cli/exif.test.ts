@@ -8,7 +8,7 @@ import { decodeImage } from '../image/decode-node';
 import { orientedJpeg } from '../image/oriented-photo';
 import type { LocateResult } from '../localize/report';
 import { REPO_ROOT } from './paths';
-import { runCli } from './run-cli';
+import { runCli } from './run-cli.testkit';
 
 const tmp = mkdtempSync(join(tmpdir(), 'drn-exif-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -4,8 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { decodeImage } from '../image/decode-node';
 import { DEFAULT_STEPS, trapezoidAuc, type FaithfulnessCurves } from '../localize/faithfulness';
-import { runFaithfulness } from '../models/faithfulness-run';
-import { openModel, type DevImage, type JobSetup } from './eval-jobs';
+import { runFaithfulness } from '../localize/faithfulness-run';
+import type { DevImage } from './dev-set';
+import { openModel, type JobSetup } from './eval-jobs';
 
 export interface FaithfulnessReport {
   steps: number;

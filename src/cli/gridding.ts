@@ -9,8 +9,8 @@ import type { LensModel } from '../models/lens-model';
 import { gridding, whiteNoiseScore } from '../localize/gridding';
 import { UsageError, number, oneOf } from './args';
 import { initBackend } from './backend-node';
-import { randomModel } from './bench';
-import { readDevSet } from './eval';
+import { readDevSet } from './dev-set';
+import { randomModel } from './random-model';
 import { DEFAULT_MODEL, resolveModel } from './models';
 import { progressBar } from './progress';
 

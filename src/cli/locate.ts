@@ -11,10 +11,9 @@ import { locateResult, type LocateResult } from '../localize/report';
 import { buildScene } from '../draw/scene';
 import { initBackend } from './backend-node';
 import { DEFAULT_MODEL, resolveModel } from './models';
-import { UsageError, inputSize, number, oneOf } from './args';
+import { UsageError, inputSize, number, oneOf, stepsArg } from './args';
 import { overlayPng } from './overlay-png';
-import { stepsArg } from './eval';
-import { runFaithfulness } from '../models/faithfulness-run';
+import { runFaithfulness } from '../localize/faithfulness-run';
 import type { FaithfulnessCurves } from '../localize/faithfulness';
 
 const r = (v: number, d: number) => Number(v.toFixed(d));

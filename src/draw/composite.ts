@@ -3,7 +3,7 @@
 import type { InputTransform, RGBAImage } from '../image/geometry';
 import type { Box } from '../localize/boxes';
 import { colormapTable, type RGB } from './colormap';
-import { sampleMap, type Grid } from './overlay';
+import { sampleMap, type Grid } from '../localize/sample-map';
 
 export type ColorScale = 'class' | 'shared';
 

@@ -4,6 +4,7 @@
 // composite.ts, and uses the canvas only for text.
 import type { Box, RuleOptions } from '../localize/boxes';
 import { classBox, ruleMask } from '../localize/boxes';
+import { countLabel, instances } from '../localize/instances';
 import { bestIoU } from '../localize/metrics';
 import type { Inference } from '../models/class-maps';
 import { mapOf, softmax } from '../models/class-maps';
@@ -23,6 +24,8 @@ export interface SceneClass {
   box: Box | null;
   /** Best IoU of the box with the ground truth, when there is ground truth. */
   iou: number | null;
+  /** With SceneOptions.instances: one box per separate region, largest first (`box` is then the first). */
+  instances?: Box[];
 }
 
 export interface SceneOptions extends RuleOptions {
@@ -32,8 +35,10 @@ export interface SceneOptions extends RuleOptions {
   scale: ColorScale;
   rawGrid: boolean;
   gt: readonly Box[];
-  /** Class names by index (the model's manifest). */
+  /** Class names by index (the model's manifest, then the taught classes). */
   names: readonly string[];
+  /** One box per separate region above the threshold, labelled with the count ("3 x dog"). */
+  instances?: boolean;
 }
 
 export interface Scene {
@@ -87,16 +92,21 @@ export function buildScene(inf: Inference, o: SceneOptions): Scene {
   const classes = o.shown
     .filter((c) => inf.maps.classes.includes(c))
     .map((index): SceneClass => {
-      const box = classBox(inf.maps, index, inf.transform, rule);
+      const regions = o.instances ? instances(inf.maps, index, inf.transform, rule).map((r) => r.box) : undefined;
+      const box = regions ? (regions[0] ?? null) : classBox(inf.maps, index, inf.transform, rule);
+      const boxes = regions ?? (box ? [box] : []);
       return {
         index,
         name: o.names[index] ?? `class ${index}`,
-        probability: probs[index] ?? ownScore(mapOf(inf.maps, index)),
+        // A taught class's probability is its own sigmoid; it is not among the softmax's classes (a head
+        // set after the photo ran has no entry in `taught`: its score comes from its map).
+        probability: probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? ownScore(mapOf(inf.maps, index)),
         color: colors.get(index)!,
         plane: mapOf(inf.maps, index),
         mask: ruleMask(inf.maps, index, rule),
         box,
-        iou: o.gt.length ? (box ? bestIoU([box], o.gt) : 0) : null,
+        iou: o.gt.length ? (boxes.length ? bestIoU(boxes, o.gt) : 0) : null,
+        ...(regions ? { instances: regions } : {}),
       };
     });
   return { inference: inf, classes, opacity: o.opacity, scale: o.scale, rawGrid: o.rawGrid, gt: [...o.gt], rule };
@@ -171,7 +181,7 @@ const pct = (p: number) => `${(100 * p).toFixed(p >= 0.995 ? 0 : 1)}%`;
 
 /** A class's label text: its name and probability, and its IoU when there is ground truth. */
 export function labelText(c: SceneClass): string {
-  return `${c.name} ${pct(c.probability)}${c.iou !== null ? ` · IoU ${c.iou.toFixed(2)}` : ''}`;
+  return `${countLabel(c.name, c.instances?.length ?? 1)} ${pct(c.probability)}${c.iou !== null ? ` · IoU ${c.iou.toFixed(2)}` : ''}`;
 }
 
 /**
@@ -207,8 +217,10 @@ export function drawScene<I extends ImageDataLike>(
   const toCanvas = (b: Box) => b.map((v) => v * scale) as Box;
   const gt = scene.gt.map(toCanvas);
   const shownBoxes = boxes ? scene.classes.filter((c) => c.box).map((c) => ({ c, box: toCanvas(c.box!) })) : [];
+  // Instances: every region's box is drawn; the label (with the count) goes on the largest.
+  const moreBoxes = boxes ? scene.classes.flatMap((c) => (c.instances ?? []).slice(1).map((b) => ({ c, box: toCanvas(b) }))) : [];
   for (const g of gt) paintBox(img, g, GT_COLOR, line);
-  for (const { c, box } of shownBoxes) paintBox(img, box, c.color, line);
+  for (const { c, box } of [...shownBoxes, ...moreBoxes]) paintBox(img, box, c.color, line);
   ctx.putImageData(image, 0, 0);
   if (!boxes) return;
 
@@ -221,7 +233,7 @@ export function drawScene<I extends ImageDataLike>(
   ];
   const rects = placeLabels(
     items.map((it) => ({ box: it.box, width: ctx.measureText(it.text).width + 2 * pad, height: font + 2 * pad })),
-    [...gt, ...shownBoxes.map((s) => s.box)],
+    [...gt, ...shownBoxes.map((s) => s.box), ...moreBoxes.map((s) => s.box)],
     line,
     width,
     height,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grayImage as image } from './test-images';
+import { grayImage as image } from './test-images.testkit';
 import { blurImage, boxRadius } from './blur';
 
 describe('blurImage', () => {

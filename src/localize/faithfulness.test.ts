@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grayImage as gray } from '../image/test-images';
+import { grayImage as gray } from '../image/test-images.testkit';
 import type { RGBAImage } from '../image/geometry';
 import { evidenceRanks, faithfulnessCurves, mixedImage, stepCounts, trapezoidAuc } from './faithfulness';
 const red = (img: RGBAImage) => Array.from({ length: img.width * img.height }, (_, i) => img.data[4 * i]);

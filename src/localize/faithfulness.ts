@@ -3,7 +3,7 @@
 // replaces a growing fraction of them by a blurred copy of the photo and should make the class's
 // probability fall fast (small area under the curve); insertion starts from the blurred photo and
 // reveals them, and should make it rise fast (large area). The pure parts: the order, the mixed
-// photo at each step, the areas. The network loop is src/models/faithfulness-run.ts.
+// photo at each step, the areas. The network loop is src/localize/faithfulness-run.ts.
 import type { RGBAImage } from '../image/geometry';
 
 export type CurveKind = 'deletion' | 'insertion';

@@ -10,6 +10,8 @@ export interface GroundTruth {
   boxes: Box[];
   /** The photo size the file says it was made for (VOC's <size>), when it says one. */
   size: { width: number; height: number } | null;
+  /** Each box's class name, where the format names them (VOC's <object><name>, COCO, YOLO with classes.txt). */
+  labels?: string[];
 }
 
 const fail = (source: string, what: string): never => {
@@ -57,7 +59,8 @@ export function parseVocXml(text: string, source: string): GroundTruth {
           width: finite(source, '<size><width>', element(sizeXml, 'width')),
           height: finite(source, '<size><height>', element(sizeXml, 'height')),
         };
-  const boxes = elements(root!, 'object').map((obj, i) => {
+  const objects = elements(root!, 'object');
+  const boxes = objects.map((obj, i) => {
     const b = element(obj, 'bndbox');
     if (b === null) fail(source, `<object> ${i + 1} has no <bndbox>`);
     return box(
@@ -67,7 +70,80 @@ export function parseVocXml(text: string, source: string): GroundTruth {
     );
   });
   if (boxes.length === 0) fail(source, 'the annotation has no <object> with a <bndbox>');
-  return { boxes, size };
+  // Names are XML text: the writers escape &, < and >.
+  const labels = objects.map((obj) => unescapeXml((element(obj, 'name') ?? '').trim()));
+  return { boxes, size, labels };
+}
+
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/**
+ * YOLO's text format: one line per box, "class cx cy w h" with the centre and size as shares of the
+ * photo's width and height, class a 0-based line of classes.txt. An empty file: no boxes.
+ */
+export function parseYoloTxt(text: string, classes: readonly string[], width: number, height: number, source: string): GroundTruth {
+  const boxes: Box[] = [];
+  const labels: string[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    const parts = line.trim().split(/\s+/);
+    if (parts.length !== 5) fail(source, `line ${i + 1} needs "class cx cy w h", got ${parts.length} fields`);
+    const c = Number(parts[0]);
+    if (!Number.isInteger(c) || c < 0 || c >= classes.length)
+      fail(source, `line ${i + 1}: class ${parts[0]} is not a line of classes.txt (0-${classes.length - 1})`);
+    const [cx, cy, w, h] = parts.slice(1).map((v, k) => finite(source, `line ${i + 1}, ${['cx', 'cy', 'w', 'h'][k]}`, v));
+    boxes.push(box(source, `line ${i + 1}`, [(cx - w / 2) * width, (cy - h / 2) * height, (cx + w / 2) * width, (cy + h / 2) * height]));
+    labels.push(classes[c]);
+  });
+  return { boxes, size: { width, height }, labels };
+}
+
+/** COCO's object-detection JSON: every image's boxes (bbox [x, y, w, h]) with their category names, by file name. */
+export function parseCocoJson(text: string, source: string): Map<string, GroundTruth> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return fail(source, `not valid JSON (${(e as Error).message})`);
+  }
+  const d = (data ?? {}) as { images?: unknown; annotations?: unknown; categories?: unknown };
+  if (!Array.isArray(d.images) || !Array.isArray(d.annotations) || !Array.isArray(d.categories)) {
+    fail(source, 'not COCO JSON (expected "images", "annotations" and "categories" lists)');
+  }
+  const names = new Map<unknown, string>();
+  for (const c of d.categories as { id?: unknown; name?: unknown }[]) {
+    if (typeof c?.name !== 'string') fail(source, `category ${JSON.stringify(c?.id)} has no name`);
+    names.set(c.id, c.name as string);
+  }
+  const byId = new Map<unknown, { file: string; gt: GroundTruth }>();
+  const out = new Map<string, GroundTruth>();
+  for (const im of d.images as { id?: unknown; file_name?: unknown; width?: unknown; height?: unknown }[]) {
+    if (typeof im?.file_name !== 'string') fail(source, `image ${JSON.stringify(im?.id)} has no "file_name"`);
+    const gt: GroundTruth = {
+      boxes: [],
+      size: { width: finite(source, `image ${im.file_name} width`, im.width), height: finite(source, `image ${im.file_name} height`, im.height) },
+      labels: [],
+    };
+    byId.set(im.id, { file: im.file_name as string, gt });
+    out.set(im.file_name as string, gt);
+  }
+  (d.annotations as { image_id?: unknown; category_id?: unknown; bbox?: unknown }[]).forEach((a, i) => {
+    const im = byId.get(a?.image_id);
+    if (!im) return fail(source, `annotation ${i + 1} is for image ${JSON.stringify(a?.image_id)}, which is not listed`);
+    const name = names.get(a.category_id);
+    if (name === undefined) return fail(source, `annotation ${i + 1} has category ${JSON.stringify(a.category_id)}, which is not listed`);
+    if (!Array.isArray(a.bbox) || a.bbox.length !== 4) return fail(source, `annotation ${i + 1}: "bbox" must be [x, y, width, height]`);
+    const [x, y, w, h] = a.bbox.map((v: unknown, k: number) => finite(source, `annotation ${i + 1} bbox[${k}]`, v));
+    im.gt.boxes.push(box(source, `annotation ${i + 1}`, [x, y, x + w, y + h]));
+    im.gt.labels!.push(name);
+  });
+  return out;
 }
 
 /** `{"boxes": [[x0, y0, x1, y1], ...]}` in photo pixels. */

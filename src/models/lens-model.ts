@@ -147,7 +147,8 @@ export class LensModel {
     const fc = this.plan.fc.name;
     this.columns = tf.tidy(() => {
       const kernel = this.weights.get(`${fc}.kernel`)!.reshape([f, -1]) as tf.Tensor2D;
-      const bias = this.weights.get(`${fc}.bias`)! as tf.Tensor1D;
+      // (teach-page) Flattened: wasm's fused conv takes only a rank-1 bias, and the stored one may not be.
+      const bias = this.weights.get(`${fc}.bias`)!.reshape([-1]) as tf.Tensor1D;
       if (!this.heads.length) return { kernel: kernel.clone(), bias: bias.clone() };
       const w = new Float32Array(f * this.heads.length);
       this.heads.forEach((h, j) => h.weights.forEach((v, i) => (w[i * this.heads.length + j] = v)));

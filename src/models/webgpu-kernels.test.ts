@@ -1,12 +1,12 @@
-// The WebGPU kernels against tfjs's own ops, on Dawn (dawn-test.ts; CI installs it). Where Dawn
+// The WebGPU kernels against tfjs's own ops, on Dawn (dawn.testkit.ts; CI installs it). Where Dawn
 // cannot start, these cases run on the cpu backend (tfjs's own ops, the semantics the kernels
 // must match), and e2e/webgpu.spec.ts still runs the kernels on Chromium's WebGPU.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { startDawn } from './dawn-test';
+import { startDawn } from './dawn.testkit';
 import { addRelu, topKIndices } from './webgpu-kernels';
 
-const dawn = await startDawn();
+const dawn = (await startDawn('the WebGPU kernels (run on the cpu backend instead)')).ok;
 if (!dawn) await tf.setBackend('cpu');
 
 /** The k best by value (larger first), ties to the lower index. */

@@ -1,20 +1,20 @@
 // Replayed WebGPU runs against the same runs op by op through tfjs. They run the same shaders on
-// the same data, so they must agree exactly. They need Dawn (dawn-test.ts), which CI installs;
+// the same data, so they must agree exactly. They need Dawn (dawn.testkit.ts), which CI installs;
 // where it cannot start they are skipped, and e2e/webgpu.spec.ts still compares a replayed page
 // run with wasm in Chromium.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TORCH_IMAGENET, type RGBAImage } from '../image/geometry';
 import type { ModelManifest } from '../weights/manifest';
 import { ARCHITECTURES, narrowed } from './architectures';
 import type { Inference, InferOptions } from './class-maps';
 import { LensModel } from './lens-model';
 import { randomWeights } from './random-weights';
-import { startDawn } from './dawn-test';
-import { capture, ReplayArena } from './webgpu-replay';
+import { startDawn } from './dawn.testkit';
+import { capture, ReplayArena, replayUnsupported } from './webgpu-replay';
 
-const dawn = await startDawn();
+const dawn = (await startDawn('the WebGPU replay tests')).ok;
 
 const CLASSES = 12;
 
@@ -54,9 +54,15 @@ function same(a: Inference, b: Inference): void {
 }
 
 describe.skipIf(!dawn)('WebGPU replay (Dawn)', () => {
-  const replayed = tinyModel();
-  const opByOp = tinyModel();
-  opByOp.replay = false;
+  // Made before the tests, not while they are collected: a skipped suite's body still runs, and
+  // without Dawn no tfjs backend has started then.
+  let replayed: LensModel;
+  let opByOp: LensModel;
+  beforeAll(() => {
+    replayed = tinyModel();
+    opByOp = tinyModel();
+    opByOp.replay = false;
+  });
   afterAll(() => {
     replayed.dispose();
     opByOp.dispose();
@@ -69,6 +75,7 @@ describe.skipIf(!dawn)('WebGPU replay (Dawn)', () => {
   }
 
   it('replays the second run of a kind, with the same results as op by op', async () => {
+    expect(replayUnsupported(tf.backend())).toBeNull();
     await replayed.infer(photo(300, 240, 1), {});
     expect(replayed.lastSplit.replayed).toBe(false);
     for (const seed of [2, 3]) {

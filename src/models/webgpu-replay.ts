@@ -14,8 +14,38 @@
 // tfjs buffers read in place are those of tensors the caller declares long-lived (the weights).
 // A capture that meets anything else (a texture, a buffer it cannot place, a dispatch that is not
 // tfjs's ordinary one) is refused, and the caller goes on running through tfjs.
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+
+/**
+ * The tfjs release whose private WebGPU backend fields a capture reads. package.json pins tfjs to
+ * exactly this version; `replayUnsupported` checks it again at run time (a bundler or a lockfile
+ * can still bring another), and anything else runs op by op.
+ */
+export const REPLAY_TFJS_VERSION = '4.22.0';
+
+/** The backend fields a capture uses, each with the type it must have. */
+const REQUIRED_FIELDS: Record<keyof BackendInternals, 'object' | 'function'> = {
+  device: 'object',
+  queue: 'object',
+  tensorMap: 'object',
+  uploadToGPU: 'function',
+  recordAndSubmit: 'function',
+};
+
+/**
+ * Why runs on this backend cannot be captured for replay, in words, or null when they can: the
+ * tfjs version must be REPLAY_TFJS_VERSION and the private fields must be there with their types.
+ */
+export function replayUnsupported(backend: unknown, tfjsVersion: string = tf.version['tfjs-core']): string | null {
+  if (tfjsVersion !== REPLAY_TFJS_VERSION) return `the replay reads tfjs ${REPLAY_TFJS_VERSION}'s WebGPU internals, and this is tfjs ${tfjsVersion}`;
+  if (typeof backend !== 'object' || backend === null) return 'no WebGPU backend';
+  const b = backend as Record<string, unknown>;
+  const off = Object.entries(REQUIRED_FIELDS).filter(([name, type]) => typeof b[name] !== type || b[name] === null);
+  if (off.length) return `tfjs's WebGPU backend lacks what the replay reads (${off.map(([name, type]) => `${name}: ${type}`).join(', ')})`;
+  if (typeof (b.tensorMap as { get?: unknown }).get !== 'function') return "tfjs's WebGPU backend lacks what the replay reads (tensorMap.get: function)";
+  return null;
+}
 
 /** What a capture hooks on tfjs's WebGPU backend, as tfjs 4.22 has it (recordAndSubmit is private there). */
 interface BackendInternals {
@@ -217,6 +247,8 @@ export function capture(
   lasting: Iterable<tf.Tensor>,
   compute: () => tf.Tensor[],
 ): Capture {
+  const unsupported = replayUnsupported(backend);
+  if (unsupported) return { outputs: compute(), graph: null, refused: unsupported };
   const b = backend as unknown as BackendInternals;
   const device = b.device;
   const queue = b.queue;

@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { importCycles } from './import-cycles.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,4 +16,6 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 }
 const eslint = fileURLToPath(new URL('node_modules/eslint/bin/eslint.js', import.meta.url));
 const r = spawnSync(process.execPath, [eslint, ...(process.argv.length > 2 ? process.argv.slice(2) : ['.'])], { cwd: root, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const cycles = importCycles(fileURLToPath(new URL('../../src', import.meta.url)));
+for (const c of cycles) console.error(`import cycle: ${c.join(' <-> ')}`);
+process.exit(r.status || (cycles.length ? 1 : 0));

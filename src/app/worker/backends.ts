@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { replayUnsupported } from '../../models/webgpu-replay';
 import { isSoftwareRenderer, rankBackends, withForced, type Probe } from '../backend-rank';
 import type { BackendChoice, BackendInfo, BackendName } from './protocol';
 
@@ -127,6 +128,8 @@ export async function startBackend(choice: BackendChoice, exclude: BackendName[]
     const probe = probes.find((p) => p.name === name)!;
     if (failure === null) {
       if (name === 'wasm') probe.device = await wasmWords(true);
+      const noReplay = name === 'webgpu' ? replayUnsupported(tf.backend()) : null;
+      if (noReplay) notes.push(`runs go op by op through tfjs, not replayed: ${noReplay}`);
       return { name, device: probe.device, software: probe.software, notes };
     }
     const why = probe.available ? failure : probe.device;

@@ -3,7 +3,7 @@
 // identical), kept maps, warm-up, WebGPU device-loss recovery, one request at a time in arrival order.
 import * as tf from '@tensorflow/tfjs';
 import { LensModel } from '../../models/lens-model';
-import { runFaithfulness } from '../../models/faithfulness-run';
+import { runFaithfulness } from '../../localize/faithfulness-run';
 import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';

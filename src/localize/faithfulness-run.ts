@@ -1,12 +1,12 @@
 // The network side of the faithfulness curves, shared by `locate`/`eval --faithfulness` and the
 // page's worker: the class map's evidence at every photo pixel (upsampled as the viewer draws it),
 // then one forward pass per step through src/localize/faithfulness.ts.
-import { sampleMap } from '../draw/overlay';
+import { sampleMap } from './sample-map';
 import { blurImage } from '../image/blur';
 import type { RGBAImage } from '../image/geometry';
-import { blurSigmaFor, faithfulnessCurves, type CurveOptions, type FaithfulnessCurves } from '../localize/faithfulness';
-import { mapOf, softmax } from './class-maps';
-import type { LensModel } from './lens-model';
+import { blurSigmaFor, faithfulnessCurves, type CurveOptions, type FaithfulnessCurves } from './faithfulness';
+import { mapOf, softmax } from '../models/class-maps';
+import type { LensModel } from '../models/lens-model';
 
 export interface FaithfulnessRun extends CurveOptions {
   /** The class whose map orders the pixels (default: the photo's top-1 class). */
@@ -26,6 +26,8 @@ export async function runFaithfulness(model: LensModel, photo: RGBAImage, opts: 
   const blurSigma = opts.blurSigma ?? blurSigmaFor(photo.width, photo.height);
   const probability = async (image: RGBAImage) => softmax((await model.infer(image, { topK: 1, winner: false, size, flip })).logits)[classIndex];
   return faithfulnessCurves(photo, blurImage(photo, blurSigma), evidence, classIndex, probability, {
-    ...opts, blurSigma, photoProbability: softmax(inf.logits)[classIndex],
+    ...opts,
+    blurSigma,
+    photoProbability: softmax(inf.logits)[classIndex],
   });
 }
