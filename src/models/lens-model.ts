@@ -147,8 +147,7 @@ export class LensModel {
     const fc = this.plan.fc.name;
     this.columns = tf.tidy(() => {
       const kernel = this.weights.get(`${fc}.kernel`)!.reshape([f, -1]) as tf.Tensor2D;
-      // (teach-page) Flattened: wasm's fused conv takes only a rank-1 bias, and the stored one may not be.
-      const bias = this.weights.get(`${fc}.bias`)!.reshape([-1]) as tf.Tensor1D;
+      const bias = this.weights.get(`${fc}.bias`)! as tf.Tensor1D;
       if (!this.heads.length) return { kernel: kernel.clone(), bias: bias.clone() };
       const w = new Float32Array(f * this.heads.length);
       this.heads.forEach((h, j) => h.weights.forEach((v, i) => (w[i * this.heads.length + j] = v)));
@@ -167,7 +166,9 @@ export class LensModel {
     return tf.tidy(() => {
       const idx = tf.tensor1d([...classes], 'int32');
       const filter = tf.gather(kernel, idx, 1).reshape([1, 1, f, classes.length]) as tf.Tensor4D;
-      const maps = tf.fused.conv2d({ x: features, filter, bias: tf.gather(bias, idx), strides: 1, pad: 0 });
+      // (teach-page) wasm's gather leaves a rank-4 record behind its rank-1 result, which wasm's fused
+      // conv refuses as a bias ("only supports rank-1 bias"): an add makes a tensor of its own.
+      const maps = tf.fused.conv2d({ x: features, filter, bias: tf.add(tf.gather(bias, idx), 0), strides: 1, pad: 0 });
       return tf.transpose(maps.reshape([h * w, classes.length])) as tf.Tensor2D;
     });
   }
