@@ -40,7 +40,7 @@ interface Composite {
  */
 function composite(
   name: string,
-  cat: Image,
+  cat: Image | null,
   bg: Image,
   opts: { x: number; y: number; scale: number; mirrorBg?: boolean; mirrorCat?: boolean },
 ): Composite {
@@ -54,6 +54,7 @@ function composite(
   const s = SIDE / Math.min(bg.width, bg.height);
   ctx.drawImage(bg, (SIDE - bg.width * s) / 2, (SIDE - bg.height * s) / 2, bg.width * s, bg.height * s);
   ctx.restore();
+  if (!cat) return { name, bytes: c.toBuffer('image/png'), box: [0, 0, 0, 0] };
   const w = cat.width * opts.scale,
     h = cat.height * opts.scale;
   ctx.save();
@@ -71,7 +72,7 @@ function composite(
   return { name, bytes: c.toBuffer('image/png'), box };
 }
 
-async function composites(): Promise<{ train: Composite[]; heldOut: Composite }> {
+async function composites(): Promise<{ train: Composite[]; others: Composite[]; heldOut: Composite }> {
   const [cat, coffee, grace] = await Promise.all(['chelsea.png', 'coffee.jpg', 'grace_hopper.jpg'].map((n) => loadImage(sampleBytes(n))));
   const train = [
     composite('cat-1.png', cat, coffee, { x: 50, y: 50, scale: 0.5 }),
@@ -80,8 +81,14 @@ async function composites(): Promise<{ train: Composite[]; heldOut: Composite }>
     composite('cat-4.png', cat, grace, { x: 60, y: 230, scale: 0.5, mirrorBg: true, mirrorCat: true }),
     composite('cat-5.png', cat, coffee, { x: 110, y: 120, scale: 0.6, mirrorCat: true }),
   ];
+  // "Not this": the same backgrounds without the cat, as a person would add photos of their room.
+  const others = [
+    composite('room-1.png', null, coffee, { x: 0, y: 0, scale: 1 }),
+    composite('room-2.png', null, grace, { x: 0, y: 0, scale: 1 }),
+    composite('room-3.png', null, coffee, { x: 0, y: 0, scale: 1, mirrorBg: true }),
+  ];
   const heldOut = composite('held-out.png', cat, grace, { x: 170, y: 190, scale: 0.55, mirrorCat: true });
-  return { train, heldOut };
+  return { train, others, heldOut };
 }
 
 function iou(a: Rect, b: Rect): number {
@@ -103,10 +110,13 @@ async function ready(page: Page): Promise<void> {
   await expect(page.getByTestId('load-done')).toBeVisible({ timeout: 180_000 });
 }
 
-async function teach(page: Page, name: string, examples: Composite[]): Promise<void> {
+const files = (list: Composite[]) => list.map((c) => ({ name: c.name, mimeType: 'image/png', buffer: c.bytes }));
+
+async function teach(page: Page, name: string, examples: Composite[], others: Composite[] = []): Promise<void> {
   await page.getByTestId('teach-name').fill(name);
-  await page.getByTestId('teach-examples').setInputFiles(examples.map((c) => ({ name: c.name, mimeType: 'image/png', buffer: c.bytes })));
-  await expect(page.getByTestId('teach-counts')).toHaveText(`${examples.length} photos of it · 0 not this`, { timeout: 180_000 });
+  await page.getByTestId('teach-examples').setInputFiles(files(examples));
+  if (others.length) await page.getByTestId('teach-negatives').setInputFiles(files(others));
+  await expect(page.getByTestId('teach-counts')).toHaveText(`${examples.length} photos of it · ${others.length} not this`, { timeout: 180_000 });
   await page.getByTestId('teach-train').click();
   await expect(page.getByTestId('teach-progress')).not.toBeEmpty();
   await expect(page.getByTestId('taught-list')).toContainText(name);
@@ -119,11 +129,11 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
   browser,
 }) => {
   test.setTimeout(600_000);
-  const { train, heldOut } = await composites();
+  const { train, others, heldOut } = await composites();
   await page.goto('/');
   await ready(page);
-  await teach(page, 'chelsea the cat', train);
-  await expect(page.getByTestId('teach-thumbs').locator('img')).toHaveCount(5);
+  await teach(page, 'chelsea the cat', train, others);
+  await expect(page.getByTestId('teach-thumbs').locator('img')).toHaveCount(8);
 
   // A held-out composite: the taught class is listed, present, and its box covers the cat.
   await dropFile(page, heldOut.name, heldOut.bytes, 'image/png');

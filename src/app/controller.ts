@@ -155,6 +155,7 @@ export class Controller {
     })();
     await this.backendReady;
     await this.ensureLoaded(this.state().modelKey).catch(() => {});
+    await this.ensureHeads();
     await this.rerun();
   }
 
@@ -209,6 +210,7 @@ export class Controller {
   async chooseModel(key: string): Promise<void> {
     this.dispatch({ type: 'selectModel', key });
     await this.ensureLoaded(key).catch(() => {});
+    await this.ensureHeads();
     await this.rerun();
   }
 
