@@ -159,6 +159,8 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
   await page.reload();
   await ready(page);
   await expect(page.getByTestId('taught-list')).toContainText('chelsea the cat');
+  // The reloaded link (on a photo of one's own) is applied first; then the next photo.
+  await expect(page.locator('[data-testid=notice-info]', { hasText: "sender's own" })).toBeVisible();
   await dropFile(page, heldOut.name, heldOut.bytes, 'image/png');
   await waitForResult(page, heldOut.name);
   await expect(page.getByTestId(`class-added-${TAUGHT}`)).toBeChecked();
@@ -172,6 +174,7 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
   await fresh.goto(`/${hash}`);
   await ready(fresh);
   await expect(fresh.getByTestId('taught-list')).toContainText('chelsea the cat');
+  await expect(fresh.locator('[data-testid=notice-info]', { hasText: "sender's own" })).toBeVisible();
   await dropFile(fresh, heldOut.name, heldOut.bytes, 'image/png');
   await waitForResult(fresh, heldOut.name);
   await expect(fresh.getByTestId(`class-added-${TAUGHT}`)).toBeChecked();
@@ -189,6 +192,7 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
     'checksum',
   );
   await expect(other.getByTestId('taught-list')).toHaveCount(0);
+  await expect(other.locator('[data-testid=notice-info]', { hasText: "sender's own" })).toBeVisible();
   await dropFile(other, heldOut.name, heldOut.bytes, 'image/png');
   await waitForResult(other, heldOut.name);
   await expect(other.getByTestId('opacity')).toHaveValue('0.3');
