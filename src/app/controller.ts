@@ -21,6 +21,7 @@ import { TeachRun } from './teach/teach-run';
 import { browserHeadStore } from './teach/head-store';
 import { decodeExample, frameThumb } from './teach/thumbs';
 import { figuresInWords } from './teach/train-words';
+import { teachBackground } from './teach/background-fetch';
 import { localShown } from './teach/link-heads';
 
 const TOP_K = 5;
@@ -55,7 +56,9 @@ export class Controller {
       // In the worker: it holds the model's ImageNet classifier, which supplies the competitors.
       train: async (positives, negatives) => {
         const s = this.state();
-        const t = await this.client.call('train', { key: s.modelKey, positives, negatives });
+        const load = s.loads[s.modelKey];
+        const background = load?.status === 'ready' && load.info.backbone ? await teachBackground(s.modelKey, load.info.backbone) : [];
+        const t = await this.client.call('train', { key: s.modelKey, positives, negatives, background });
         return { weights: t.weights, bias: t.bias, words: figuresInWords(s.teach.name.trim(), t.figures) };
       },
       newId: () => `${Date.now().toString(36)}-${(++ids).toString(36)}-${Math.random().toString(36).slice(2, 8)}`,

@@ -6,7 +6,11 @@ import { parseArgs } from 'node:util';
 import type { MaxBoxAccV2 } from '../localize/metrics';
 import { setFigures, type RuleReport } from '../localize/eval-report';
 import { UsageError, inputSize, number, oneOf, stepsArg } from './args';
-import { readDevSet } from './dev-set';
+import { readDevPhoto, readDevSet } from './dev-set';
+import type { EvalSample } from '../localize/metrics';
+import { initBackend } from './backend-node';
+import { loadHeads } from './heads';
+import { resolveModel } from './models';
 import { inferAll } from './eval-jobs';
 import { DEFAULT_MODEL } from './models';
 import { progressBar } from './progress';
@@ -15,7 +19,7 @@ import { faithfulnessOver, formatFaithfulness, type FaithfulnessReport } from '.
 export { ruleGrid, ruleReport, type RuleReport } from '../localize/eval-report';
 
 export const EVAL_USAGE =
-  'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip] [--faithfulness [--steps N]]';
+  'eval --data DIR [--model ID|DIR] [--limit N] [--json] [--backend wasm|cpu] [--jobs N] [--size N] [--flip] [--faithfulness [--steps N]] [--head FILE.head.json [--absent]]';
 
 export interface EvalReport {
   data: string;
@@ -44,11 +48,24 @@ export interface EvalReport {
   maxBoxAccV2: MaxBoxAccV2;
   /** With --faithfulness: deletion and insertion curves of the top-1 class maps. */
   faithfulness?: FaithfulnessReport;
+  /**
+   * With --head: the taught class every image is taken to show (its own class fields ignored), and
+   * the share of images where it is present; with --absent the images are taken not to show it, and
+   * this is the false-positive rate (the localization figures then mean nothing).
+   */
+  head?: { file: string; name: string; absent: boolean };
+  detectionRate?: number;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 export function formatReport(r: EvalReport): string {
+  const taught = r.head
+    ? [
+        `taught class "${r.head.name}" (${r.head.file}): ${r.head.absent ? `present on ${pct(r.detectionRate!)} of these images, which show no such object (false positives)` : `detected on ${pct(r.detectionRate!)} of the images`}`,
+        '',
+      ]
+    : [];
   const name = { cam: 'tau', drn: 't' } as const;
   const rows = r.rules.flatMap((rr) =>
     (['best', 'default'] as const).map((which) => {
@@ -57,6 +74,7 @@ export function formatReport(r: EvalReport): string {
     }),
   );
   return [
+    ...taught,
     `${r.model} on ${r.data}: ${r.images} images`,
     `backend ${r.backend}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}, input ${r.inputSize}${r.flip ? ' + flip' : ''} (${r.mapSize} maps); ${r.wallSeconds.toFixed(1)} s wall, ${r.secondsPerImage.toFixed(2)} s/image, ${r.jobSecondsPerImage.toFixed(2)} s inside a job (start-up ${r.loadSeconds.toFixed(1)} s: backend and model load, slowest job)`,
     '',
@@ -83,6 +101,67 @@ export interface EvalOptions {
   flip?: boolean;
   /** Deletion and insertion curves with this many steps (off when undefined). */
   faithfulnessSteps?: number;
+}
+
+/**
+ * eval --head: every image through the model in this thread with the taught class's map; the
+ * sample's class is the taught one, and its "top class" is it when present (so Top-1 Cls is the detection rate).
+ */
+async function evaluateHead(opts: EvalOptions & { head: string; absent: boolean }): Promise<EvalReport> {
+  const images = await readDevSet(opts.data, opts.limit);
+  const backend = await initBackend(opts.backend ?? 'wasm');
+  const loadStart = performance.now();
+  const model = await resolveModel(opts.model);
+  try {
+    const [head] = await loadHeads([opts.head], model);
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    const bar = progressBar(images.length, 'eval');
+    const start = performance.now();
+    const samples: EvalSample[] = [];
+    const imageSeconds: number[] = [];
+    let present = 0;
+    try {
+      for (const im of images) {
+        const t0 = performance.now();
+        // The image's own class is not the question here; only its decoding and size are checked.
+        const photo = await readDevPhoto({ ...im, classIndex: 0 }, model.manifest.classes.length);
+        const inf = await model.infer(photo, { topK: 1, extraClasses: [head.index], size: opts.size, flip: opts.flip });
+        const verdict = inf.taught.find((t) => t.index === head.index)!;
+        if (verdict.present) present++;
+        samples.push({
+          gtClass: head.index,
+          gtBoxes: im.boxes,
+          topClass: verdict.present ? head.index : -1,
+          maps: inf.maps,
+          transform: inf.transform,
+        });
+        imageSeconds.push((performance.now() - t0) / 1000);
+        bar.tick();
+      }
+    } finally {
+      bar.done();
+    }
+    const wallSeconds = (performance.now() - start) / 1000;
+    return {
+      data: opts.data,
+      model: model.manifest.id,
+      images: samples.length,
+      backend,
+      jobs: 1,
+      inputSize: samples[0]?.transform.inputSize ?? opts.size ?? 0,
+      mapSize: samples[0] ? `${samples[0].maps.width}x${samples[0].maps.height}` : '',
+      flip: opts.flip ?? false,
+      loadSeconds,
+      wallSeconds,
+      secondsPerImage: wallSeconds / Math.max(1, samples.length),
+      jobSecondsPerImage: imageSeconds.reduce((a, b) => a + b, 0) / Math.max(1, imageSeconds.length),
+      ...setFigures(samples),
+      head: { file: opts.head, name: head.head.name, absent: opts.absent },
+      detectionRate: present / Math.max(1, samples.length),
+    };
+  } finally {
+    model.dispose();
+  }
 }
 
 export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
@@ -149,6 +228,8 @@ export async function evalCommand(args: string[]): Promise<void> {
       flip: { type: 'boolean', default: false },
       faithfulness: { type: 'boolean', default: false },
       steps: { type: 'string' },
+      head: { type: 'string' },
+      absent: { type: 'boolean', default: false },
     },
   });
   if (!values.data) throw new UsageError(`usage: ${EVAL_USAGE}`);
@@ -160,6 +241,11 @@ export async function evalCommand(args: string[]): Promise<void> {
   const size = inputSize(values.size);
   const faithfulnessSteps = values.faithfulness ? stepsArg(values.steps) : undefined;
   if (!values.faithfulness && values.steps !== undefined) throw new UsageError('--steps goes with --faithfulness');
-  const report = await evaluate({ data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip, faithfulnessSteps });
+  if (values.absent && !values.head) throw new UsageError('--absent goes with --head');
+  if (values.head && faithfulnessSteps !== undefined) throw new UsageError('--faithfulness does not go with --head');
+  const common = { data: values.data, model: values.model, limit, backend, jobs, size, flip: values.flip };
+  const report = values.head
+    ? await evaluateHead({ ...common, head: values.head, absent: values.absent })
+    : await evaluate({ ...common, faithfulnessSteps });
   console.log(values.json ? JSON.stringify(report, null, 1) : formatReport(report));
 }

@@ -11,6 +11,7 @@ import { locateResult, type LocateResult } from '../localize/report';
 import { buildScene } from '../draw/scene';
 import { initBackend } from './backend-node';
 import { DEFAULT_MODEL, resolveModel } from './models';
+import { loadHeads } from './heads';
 import { UsageError, inputSize, number, oneOf, stepsArg } from './args';
 import { overlayPng } from './overlay-png';
 import { runFaithfulness } from '../localize/faithfulness-run';
@@ -28,7 +29,7 @@ const roundCurves = (f: FaithfulnessCurves): FaithfulnessCurves => ({
 });
 
 export const LOCATE_USAGE =
-  'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip] [--faithfulness [--steps N]]';
+  'locate IMAGE... [--model ID|DIR] [--top K] [--class NAME|INDEX]... [--rule cam|drn] [--threshold X] [--gt x0,y0,x1,y1]... [--gt-file VOC.xml|BOXES.json] [--json] [--overlay OUT.png] [--logits] [--backend wasm|cpu] [--size N] [--flip] [--faithfulness [--steps N]] [--head FILE.head.json]... [--instances]';
 
 function printText(r: LocateResult): void {
   console.log(
@@ -37,9 +38,17 @@ function printText(r: LocateResult): void {
   const width = Math.max(...r.classes.map((c) => c.name.length));
   if (r.gt.length) console.log(`  ground truth: ${r.gt.map((b) => `[${b.map((v) => v.toFixed(0)).join(', ')}]`).join(' ')}`);
   r.classes.forEach((c, i) => {
-    const box = c.box ? `[${c.box.map((v) => v.toFixed(0)).join(', ')}]` : '(no box: no cell passes the threshold)';
+    const show = (b: Box) => `[${b.map((v) => v.toFixed(0)).join(', ')}]`;
+    const box = c.boxes
+      ? c.boxes.length
+        ? `${c.boxes.length} box${c.boxes.length > 1 ? 'es' : ''} ${c.boxes.map(show).join(' ')}`
+        : 'no box: no cell passes the threshold'
+      : c.box
+        ? `box ${show(c.box)}`
+        : 'box (no box: no cell passes the threshold)';
     const iou = c.iou !== null ? `  IoU ${c.iou.toFixed(3)}` : '';
-    console.log(`  ${String(i + 1).padStart(2)}. ${c.name.padEnd(width)}  ${c.probability.toFixed(3)}  box ${box}${iou}`);
+    const taught = c.taught ? `  taught, ${c.present ? 'present' : 'absent'} (logit ${c.logit.toFixed(2)})` : '';
+    console.log(`  ${String(i + 1).padStart(2)}. ${c.name.padEnd(width)}  ${c.probability.toFixed(3)}  ${box}${iou}${taught}`);
   });
   for (const c of r.classes) {
     const f = c.faithfulness;
@@ -74,6 +83,8 @@ export async function locateCommand(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       size: { type: 'string' },
       flip: { type: 'boolean', default: false },
+      head: { type: 'string', multiple: true, default: [] },
+      instances: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError(`usage: ${LOCATE_USAGE}`);
@@ -101,14 +112,20 @@ export async function locateCommand(argv: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const model: LensModel = await resolveModel(values.model);
-  const names = model.manifest.classes;
   let classes: number[];
   try {
-    classes = values.class.map((q) => resolveClass(names, q).index);
+    classes = values.class.map((q) => resolveClass(model.manifest.classes, q).index);
   } catch (e) {
     model.dispose();
     throw new UsageError(`--class: ${(e as Error).message}`);
   }
+  // Taught classes come after the ImageNet ones: reported like a --class, with their own decision.
+  const heads = await loadHeads(values.head, model).catch((e: unknown) => {
+    model.dispose();
+    throw e;
+  });
+  classes.push(...heads.map((h) => h.index));
+  const names = [...model.manifest.classes, ...heads.map((h) => h.head.name)];
   const results: LocateResult[] = [];
   let failures = 0;
   for (const file of positionals) {
@@ -128,7 +145,7 @@ export async function locateCommand(argv: string[]): Promise<number> {
         model.manifest.id,
         { ...inf, backend },
         { rule, threshold },
-        { withLogits: values.logits, classes, names, gt },
+        { withLogits: values.logits, classes, names, gt, instances: values.instances },
       );
       if (steps) {
         // The classes asked for with --class, else the top one: each costs 2 * steps - 1 forward passes.
@@ -144,7 +161,20 @@ export async function locateCommand(argv: string[]): Promise<number> {
           positionals.length === 1 ? values.overlay : values.overlay.replace(/(\.png)?$/i, `-${basename(file).replace(/\.[^.]*$/, '')}.png`);
         // The page's default view: the top class (and every --class) with its map, box and labels.
         const shown = [...new Set([inf.top[0]?.index, ...classes].filter((c): c is number => c !== undefined))];
-        const scene = buildScene({ ...inf, backend }, { rule, threshold, shown, opacity: 0.6, scale: 'class', rawGrid: false, gt, names });
+        const scene = buildScene(
+          { ...inf, backend },
+          {
+            rule,
+            threshold,
+            shown,
+            opacity: 0.6,
+            scale: 'class',
+            rawGrid: false,
+            gt,
+            names,
+            instances: values.instances,
+          },
+        );
         await writeFile(out, overlayPng(image, scene));
         if (!values.json) console.log(`  overlay written to ${out}`);
       }

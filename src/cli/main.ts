@@ -7,6 +7,8 @@ import { GRIDDING_USAGE, griddingCommand } from './gridding';
 import { FETCH_MODELS_USAGE, fetchModelsCommand } from './fetch-models';
 import { COMPARE_USAGE, compareCommand } from './compare';
 import { LOCATE_USAGE, locateCommand } from './locate';
+import { TEACH_USAGE, teachCommand } from './teach';
+import { LABEL_USAGE, labelCommand } from './label';
 
 type Command = (args: string[]) => Promise<number | void>;
 
@@ -18,6 +20,8 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   compare: { usage: COMPARE_USAGE, run: compareCommand },
   bench: { usage: BENCH_USAGE, run: benchCommand },
   gridding: { usage: GRIDDING_USAGE, run: griddingCommand },
+  teach: { usage: TEACH_USAGE, run: teachCommand },
+  label: { usage: LABEL_USAGE, run: labelCommand },
 };
 
 const USAGE = `usage: npm run cli -- <command>\n${Object.values(COMMANDS)

@@ -3,6 +3,7 @@ import type { Inference } from '../models/class-maps';
 import { mapOf, softmax } from '../models/class-maps';
 import { inputToImage } from '../image/geometry';
 import { classBox, type Box, type RuleOptions } from './boxes';
+import { instances } from './instances';
 import { bestIoU } from './metrics';
 import { gridding } from './gridding';
 import type { FaithfulnessCurves } from './faithfulness';
@@ -22,6 +23,11 @@ export interface ClassResult {
   gridding: number | null;
   /** Deletion and insertion curves, when asked for (`locate --faithfulness`, the page's chart). */
   faithfulness?: FaithfulnessCurves;
+  /** A taught class: present by its decision rule (logit > 0); its probability is sigmoid(logit). */
+  taught?: true;
+  present?: boolean;
+  /** With ReportOptions.instances: one box per separate region, largest first (`box` is the first; `iou` the best of them). */
+  boxes?: Box[];
 }
 
 export interface LocateResult {
@@ -79,6 +85,8 @@ export interface ReportOptions {
   /** Names of all classes by index (the top ones are named in the inference itself). */
   names?: readonly string[];
   gt?: readonly Box[];
+  /** One box per separate region above the threshold (`boxes`). */
+  instances?: boolean;
 }
 
 export function locateResult(image: string, model: string, inf: Inference, opts: RuleOptions, report: ReportOptions = {}): LocateResult {
@@ -86,7 +94,19 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
   const probs = softmax(inf.logits);
   const top = inf.top.map((p) => p.index);
   const extra = (report.classes ?? []).filter((c, i, all) => !top.includes(c) && all.indexOf(c) === i);
-  const named = [...inf.top, ...extra.map((index) => ({ index, name: report.names?.[index] ?? `class ${index}`, ...scoreOf(inf, probs, index) }))];
+  const named: { index: number; name: string; probability: number; logit: number; present?: boolean }[] = [
+    ...inf.top,
+    ...extra.map((index) => {
+      const taught = inf.taught?.find((t) => t.index === index);
+      if (taught) return { index, name: taught.name, probability: taught.probability, logit: taught.logit, present: taught.present };
+      // (teach-page) A head set after the photo ran has no entry in `taught`: scored from its map.
+      if (index >= inf.logits.length) {
+        const own = scoreOf(inf, probs, index);
+        return { index, name: report.names?.[index] ?? `class ${index}`, ...own, present: own.logit > 0 };
+      }
+      return { index, name: report.names?.[index] ?? `class ${index}`, probability: probs[index], logit: inf.logits[index] };
+    }),
+  ];
   return {
     image,
     width: inf.transform.imageWidth,
@@ -99,16 +119,20 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
     mapSize: [inf.maps.width, inf.maps.height],
     gt,
     classes: named.map((p) => {
-      const box = classBox(inf.maps, p.index, inf.transform, opts);
+      const regions = report.instances ? instances(inf.maps, p.index, inf.transform, opts).map((r) => r.box.map((v) => round(v, 1)) as Box) : null;
+      const box = regions ? (regions[0] ?? null) : classBox(inf.maps, p.index, inf.transform, opts);
+      const boxes = regions ?? (box ? [box] : []);
       return {
         index: p.index,
         name: p.name,
         probability: round(p.probability, 6),
         logit: round(p.logit, 5),
         box: box ? (box.map((v) => round(v, 1)) as Box) : null,
-        iou: gt.length ? round(box ? bestIoU([box], gt) : 0, 4) : null,
+        iou: gt.length ? round(boxes.length ? bestIoU(boxes, gt) : 0, 4) : null,
         peak: peakOf(inf, p.index),
         gridding: griddingOf(inf, p.index),
+        ...(p.present !== undefined ? { taught: true as const, present: p.present } : {}),
+        ...(regions ? { boxes: regions } : {}),
       };
     }),
     ...(report.withLogits ? { logits: Array.from(inf.logits, (v) => round(v, 5)) } : {}),

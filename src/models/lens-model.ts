@@ -123,6 +123,23 @@ export class LensModel {
   }
 
   /**
+   * The 1x1 ImageNet classifier as plain numbers: kernel [F][C] (row-major, fc.kernel's layout) and
+   * bias [C]. What training a taught class uses for its built-in competitors (src/teach/train.ts).
+   */
+  async classifierWeights(): Promise<{ features: number; classes: number; kernel: Float32Array; bias: Float32Array }> {
+    const fc = this.plan.fc.name;
+    const kernel = this.weights.get(`${fc}.kernel`);
+    const bias = this.weights.get(`${fc}.bias`);
+    if (!kernel || !bias) throw new Error(`${this.manifest.title}: no classifier weights`);
+    return {
+      features: kernel.shape[2]!,
+      classes: kernel.shape[3]!,
+      kernel: Float32Array.from(await kernel.data()),
+      bias: Float32Array.from(await bias.data()),
+    };
+  }
+
+  /**
    * The taught classes, in order: head j is class manifest.classes.length + j everywhere (infer's
    * taught list and extraClasses, mapsFor). Replaces the previous heads; the kept photo stays kept.
    */
@@ -166,9 +183,8 @@ export class LensModel {
     return tf.tidy(() => {
       const idx = tf.tensor1d([...classes], 'int32');
       const filter = tf.gather(kernel, idx, 1).reshape([1, 1, f, classes.length]) as tf.Tensor4D;
-      // (teach-page) wasm's gather leaves a rank-4 record behind its rank-1 result, which wasm's fused
-      // conv refuses as a bias ("only supports rank-1 bias"): an add makes a tensor of its own.
-      const maps = tf.fused.conv2d({ x: features, filter, bias: tf.add(tf.gather(bias, idx), 0), strides: 1, pad: 0 });
+      // Not fused: wasm's fused conv refuses a bias made by a gather ("only supports rank-1 bias").
+      const maps = tf.add(tf.conv2d(features, filter, 1, 0), tf.gather(bias, idx));
       return tf.transpose(maps.reshape([h * w, classes.length])) as tf.Tensor2D;
     });
   }

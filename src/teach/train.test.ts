@@ -57,6 +57,14 @@ describe('trainHead', () => {
     expect(score(h, other)).toBeLessThan(score(h, heldPos[0]));
   });
 
+  it('works from the background alone, leaving out background photos like the positives', () => {
+    const background = [...Array.from({ length: 10 }, () => example(false)), example(true)];
+    const h = trainHead(pos, [], { background });
+    expect(h.figures).toMatchObject({ negatives: 0, competitors: 0, background: 10 });
+    expect(heldPos.filter((x) => score(h, x) > 0).length).toBeGreaterThanOrEqual(18);
+    expect(heldNeg.filter((x) => score(h, x) <= 0).length).toBeGreaterThanOrEqual(18);
+  });
+
   it('refuses what it cannot train on, in words', () => {
     expect(() => trainHead([], neg)).toThrow(TrainError);
     expect(() => trainHead(pos, [])).toThrow(/no negatives/);

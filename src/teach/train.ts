@@ -19,7 +19,7 @@ export interface Classifier {
 }
 
 export interface TrainOptions {
-  /** L2 penalty on the weights, relative to the examples' feature scale (default 1e-3). */
+  /** L2 penalty on the weights, relative to the examples' feature scale (default 1e-2). */
   l2?: number;
   /** Steps of the solver (default 400). */
   iterations?: number;
@@ -27,6 +27,15 @@ export interface TrainOptions {
   classifier?: Classifier;
   /** How many competitor classes become pseudo-negatives (default 64). */
   competitors?: number;
+  /** How much of the positives' mean a pseudo-negative starts from (0-1; default 0.3). */
+  competitorMix?: number;
+  /**
+   * Photos of everyday things (src/teach/background.ts) used as negatives, except those that look
+   * like the positives (as close to their mean as the farthest positive is).
+   */
+  background?: readonly Float32Array[];
+  /** The negative side's weight per group, normalized over the groups present (default user 2, background 1, competitors 1). */
+  groupWeights?: { user?: number; background?: number; competitors?: number };
 }
 
 export interface TrainFigures {
@@ -34,6 +43,8 @@ export interface TrainFigures {
   negatives: number;
   /** Pseudo-negatives from the ImageNet classifier's competing classes. */
   competitors: number;
+  /** Built-in background photos used as negatives (those not like the positives). */
+  background: number;
   iterations: number;
   /** The weighted mean logistic loss at the end (without the penalty). */
   loss: number;
@@ -104,7 +115,7 @@ export function logitsOf(c: Classifier, x: Float32Array): Float64Array {
  * Of the rest, the closest half of `count` (the hard competitors: cats, wolves) and the others spread
  * evenly over the remaining classes.
  */
-export function competitorNegatives(positives: readonly Float32Array[], c: Classifier, count: number): Float32Array[] {
+export function competitorNegatives(positives: readonly Float32Array[], c: Classifier, count: number, mix = 0.3): Float32Array[] {
   const F = c.features;
   const C = c.classes;
   const mean = new Float64Array(F);
@@ -153,6 +164,7 @@ export function competitorNegatives(positives: readonly Float32Array[], c: Class
   const rest = unrelated.slice(hard);
   const spread = Math.min(rest.length, count - hard);
   const chosen = [...unrelated.slice(0, hard), ...Array.from({ length: spread }, (_, i) => rest[Math.floor((i * rest.length) / spread)])];
+  for (let f = 0; f < F; f++) mean[f] *= mix;
   const meanF32 = Float32Array.from(mean);
   const z = logitsOf(c, meanF32);
   const top = Math.max(...z);
@@ -179,27 +191,30 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   const badLength = all.find((x) => x.length !== F);
   if (badLength) throw new TrainError(`examples have different feature lengths (${F} and ${badLength.length})`);
   if (all.some((x) => x.some((v) => !Number.isFinite(v)))) throw new TrainError('an example has a non-finite feature value');
-  const pseudo = options.classifier ? competitorNegatives(positives, options.classifier, options.competitors ?? 64) : [];
-  if (!negatives.length && !pseudo.length) throw new TrainError('no negatives: give "not this" examples or the ImageNet classifier for competitors');
-  const xs = [...positives, ...negatives, ...pseudo];
+  const pseudo = options.classifier ? competitorNegatives(positives, options.classifier, options.competitors ?? 64, options.competitorMix) : [];
+  const background = unlike(positives, options.background ?? []);
+  if (!negatives.length && !pseudo.length && !background.length) {
+    throw new TrainError('no negatives: give "not this" examples, the built-in background or the ImageNet classifier for competitors');
+  }
+  const xs = [...positives, ...negatives, ...background, ...pseudo];
   const n = xs.length;
   const y = xs.map((_, i) => (i < positives.length ? 1 : -1));
   // Per-example weights: each side sums to 1; the negatives split evenly between the user's and the pseudo ones.
-  const negGroups = (negatives.length ? 1 : 0) + (pseudo.length ? 1 : 0);
-  const s = xs.map((_, i) =>
-    i < positives.length
-      ? 1 / positives.length
-      : i < positives.length + negatives.length
-        ? 1 / negatives.length / negGroups
-        : 1 / pseudo.length / negGroups,
-  );
+  const gw = { user: 2, background: 1, competitors: 1, ...options.groupWeights };
+  const groups = [
+    { n: negatives.length, w: gw.user },
+    { n: background.length, w: gw.background },
+    { n: pseudo.length, w: gw.competitors },
+  ];
+  const total = groups.reduce((a, x) => a + (x.n ? x.w : 0), 0);
+  const s = [...positives.map(() => 1 / positives.length), ...groups.flatMap((x) => Array.from({ length: x.n }, () => x.w / total / x.n))];
   // One global scale so the penalty means the same for every backbone.
   const scale = Math.sqrt(xs.reduce((a, x) => a + dot(x, x), 0) / n) || 1;
   const K = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) K[i * n + j] = K[j * n + i] = dot(xs[i], xs[j]) / (scale * scale);
   }
-  const l2 = options.l2 ?? 1e-3;
+  const l2 = options.l2 ?? 1e-2;
   const iterations = options.iterations ?? 400;
   // Step 1/L, L bounding the curvature: the logistic loss's is at most 1/4 per unit weight.
   const sMax = Math.max(...s);
@@ -251,6 +266,7 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
       positives: positives.length,
       negatives: negatives.length,
       competitors: pseudo.length,
+      background: background.length,
       iterations,
       loss: loss / 2,
       positivesRight: posRight / positives.length,
@@ -258,6 +274,17 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
       ms: performance.now() - start,
     },
   };
+}
+
+/** The background vectors less like the positives' mean (cosine) than every positive is. */
+function unlike(positives: readonly Float32Array[], background: readonly Float32Array[]): Float32Array[] {
+  if (!background.length) return [];
+  const F = positives[0].length;
+  const mean = new Float32Array(F);
+  for (const p of positives) for (let f = 0; f < F; f++) mean[f] += p[f] / positives.length;
+  const cos = (x: Float32Array) => dot(x, mean) / (Math.sqrt(dot(x, x) * dot(mean, mean)) || 1);
+  const least = Math.min(...positives.map(cos));
+  return background.filter((b) => b.length === F && cos(b) < least);
 }
 
 /** The largest eigenvalue of a symmetric PSD matrix, by power iteration (an upper estimate suffices). */

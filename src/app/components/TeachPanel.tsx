@@ -218,7 +218,10 @@ export function TeachPanel({ teach, model, numClasses, link, run, onName }: Teac
         )}
       </div>
       {negatives === 0 && positives > 0 && (
-        <p className="teach-note">No &quot;not this&quot; photos: the class is trained against a built-in set of other photos&apos; features.</p>
+        <p className="teach-note">
+          No &quot;not this&quot; photos: the class is trained against built-in photos of everyday things (where this model has them) and the ImageNet
+          classes as competitors.
+        </p>
       )}
       <output className="teach-progress" data-testid="teach-progress">
         {teach.training ?? teach.figures ?? ''}

@@ -145,16 +145,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     const k = filesKey(m.manifest);
     const known = classifiers.get(k);
     if (known) return known;
-    const w = weightSets.get(k);
-    const kernel = w?.get('fc.kernel');
-    const bias = w?.get('fc.bias');
-    if (!kernel || !bias || kernel.shape.length !== 4) throw new Error(`${m.manifest.title} has no 1x1 classifier (fc.kernel) to train against`);
-    const c: Classifier = {
-      features: kernel.shape[2],
-      classes: kernel.shape[3],
-      kernel: (await kernel.data()) as Float32Array,
-      bias: (await bias.data()) as Float32Array,
-    };
+    const c: Classifier = await m.classifierWeights();
     classifiers.set(k, c);
     return c;
   }
@@ -284,7 +275,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
         }
         case 'train': {
           const m = await model(req.args.key);
-          const trained = trainHead(req.args.positives, req.args.negatives, { classifier: await classifierOf(m) });
+          const trained = trainHead(req.args.positives, req.args.negatives, { classifier: await classifierOf(m), background: req.args.background });
           return [trained, [trained.weights.buffer as ArrayBuffer]];
         }
         case 'setHeads': {

@@ -104,9 +104,10 @@ export interface Calls {
   setHeads: { args: { key: string; heads: TaughtHeadWeights[] }; result: number };
   /**
    * Trains a taught class on examples' pooled features (teach/train.ts), here because it uses the
-   * model's own ImageNet classifier as competitors when there are few or no "not this" examples.
+   * model's own ImageNet classifier as competitors when there are few or no "not this" examples;
+   * `background`: the built-in background photos' features (teach/background.ts).
    */
-  train: { args: { key: string; positives: Float32Array[]; negatives: Float32Array[] }; result: TrainedHead };
+  train: { args: { key: string; positives: Float32Array[]; negatives: Float32Array[]; background?: Float32Array[] }; result: TrainedHead };
 }
 export type CallName = keyof Calls;
 
