@@ -7,7 +7,7 @@ import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM, chromiumArgs } from './browser';
 import { fakeCameraFile } from './fake-camera';
-import { dropFile, sampleBytes, waitForResult, type Rect } from './helpers';
+import { downloadJson, dropFile, sampleBytes, waitForResult, type LocateJson, type Rect } from './helpers';
 
 test.use({
   launchOptions: {
@@ -143,6 +143,16 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
   const box = await taughtBox(page);
   expect(box).not.toBeNull();
   expect(iou(box!, heldOut.box)).toBeGreaterThanOrEqual(0.5);
+
+  // The JSON export lists it like any class; with the instances switch, every region's box.
+  await page.getByTestId('instances').check();
+  const json = (await downloadJson(page)) as LocateJson & { classes: { index: number; present?: boolean; boxes?: Rect[] }[] };
+  const mine = json.classes.find((c) => c.index === TAUGHT)!;
+  expect(mine.name).toBe('chelsea the cat');
+  expect(mine.present).toBe(true);
+  expect(mine.boxes!.length).toBeGreaterThanOrEqual(1);
+  expect(mine.boxes![0]).toEqual(mine.box);
+  await page.getByTestId('instances').uncheck();
 
   // Search finds it by name, like any class.
   await page.getByTestId('class-search').fill('chelsea');

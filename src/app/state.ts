@@ -77,6 +77,8 @@ export interface View {
   gt: Box[];
   /** Classes added from the search box: listed below the top ones until removed, shown or not. */
   added: number[];
+  /** (teach) One box per separate region above the threshold, with the count ("3 x dog"). */
+  instances?: boolean;
 }
 
 export interface Notice {
@@ -209,7 +211,8 @@ export type Action =
   // --- teach (issue 18) ---
   | { type: 'teach'; action: TeachAction }
   /** Planes a result holds that are now stale (a retrained taught class), dropped before fresh ones are added. */
-  | { type: 'mapsDropped'; modelKey: string; photoId: number; classes: number[] };
+  | { type: 'mapsDropped'; modelKey: string; photoId: number; classes: number[] }
+  | { type: 'instances'; on: boolean };
 
 let noticeId = 0;
 
@@ -343,6 +346,8 @@ export function reducer(s: State, a: Action): State {
     // --- teach (issue 18) ---
     case 'teach':
       return { ...s, teach: teachReducer(s.teach, a.action) };
+    case 'instances':
+      return { ...s, view: { ...s.view, instances: a.on } };
     case 'mapsDropped': {
       const r = s.results[a.modelKey];
       if (!r || r.photoId !== a.photoId) return s;

@@ -81,3 +81,12 @@ describe('URL state: taught classes (teach)', () => {
     expect(rest).toEqual(view);
   });
 });
+
+describe('URL state: one box per region (teach)', () => {
+  it('carries the switch, and refuses a value other than 0 or 1 by name', () => {
+    expect(decodeView(encodeView({ ...view, instances: true }), known).view.instances).toBe(true);
+    expect(encodeView(view)).not.toContain('inst=');
+    const d = decodeView(`${encodeView(view)}&inst=yes`, known);
+    expect(d.problems).toEqual([expect.stringContaining('"inst=yes"')]);
+  });
+});

@@ -28,6 +28,8 @@ export interface SharedView {
    * is left out of `shown`, the others keep their places).
    */
   heads?: (LinkHead | null)[];
+  /** (teach) One box per separate region. */
+  instances?: boolean;
 }
 
 const num = (v: number) => String(Number(v.toFixed(4)));
@@ -46,6 +48,7 @@ export function encodeView(v: SharedView): string {
   if (v.rawGrid) p.set('raw', '1');
   if (v.compare) p.set('compare', '1');
   if (v.gt.length) p.set('gt', v.gt.map((b) => b.map(num).join(',')).join(';'));
+  if (v.instances) p.set('inst', '1');
   for (const h of v.heads ?? []) if (h) p.append('head', encodeHead(h));
   // Commas and semicolons stay readable: a link people can read and edit by hand.
   return `#${[...p].map(([k, val]) => `${k}=${encodeURIComponent(val).replace(/%2C/g, ',').replace(/%3B/g, ';')}`).join('&')}`;
@@ -76,7 +79,7 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
         : `the link was made by another version of DRN Lens (v=${version.slice(0, 10)}, this is v=${URL_STATE_VERSION}); its fields were read as far as they make sense`,
     );
   }
-  const known01 = (field: 'raw' | 'compare', key: 'rawGrid' | 'compare') => {
+  const known01 = (field: 'raw' | 'compare' | 'inst', key: 'rawGrid' | 'compare' | 'instances') => {
     const s = p.get(field);
     if (s === null) return;
     if (s === '1' || s === '0') view[key] = s === '1';
@@ -130,6 +133,7 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
   }
   known01('raw', 'rawGrid');
   known01('compare', 'compare');
+  known01('inst', 'instances');
   const gt = p.get('gt');
   if (gt !== null) {
     const boxes = gt

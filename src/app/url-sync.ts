@@ -20,6 +20,7 @@ export function sharedViewOf(s: State): SharedView {
     photo: s.photo ? (s.photo.sample ?? 'own') : null,
     shown: linked.shown,
     ...(linked.heads.length ? { heads: linked.heads } : {}),
+    ...(v.instances ? { instances: true } : {}),
     rule: v.rule,
     threshold: v.thresholds[v.rule],
     opacity: v.opacity,
@@ -41,6 +42,7 @@ export function viewOf(d: Partial<SharedView>, current: View): Partial<View> {
   if (d.rawGrid !== undefined) out.rawGrid = d.rawGrid;
   if (d.compare !== undefined) out.compare = d.compare;
   if (d.gt) out.gt = d.gt;
+  if (d.instances !== undefined) out.instances = d.instances;
   return out;
 }
 

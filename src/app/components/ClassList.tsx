@@ -68,7 +68,11 @@ export function ClassList({ state, controller }: { state: State; controller: Con
                 </small>
               )}
               <small className="box" data-testid={isTop ? `class-box-${row}` : `class-added-box-${index}`}>
-                {c?.box ? `box ${c.box.map((v) => Math.round(v)).join(', ')}` : 'no box at this threshold'}
+                {c?.instances && c.instances.length > 1
+                  ? `${c.instances.length} x ${name}: ${c.instances.map((b) => `box ${b.map((v) => Math.round(v)).join(', ')}`).join('; ')}`
+                  : c?.box
+                    ? `box ${c.box.map((v) => Math.round(v)).join(', ')}`
+                    : 'no box at this threshold'}
                 {c && c.iou !== null && (
                   <>
                     {' '}

@@ -115,6 +115,15 @@ export function Controls({ state, controller }: { state: State; controller: Cont
         </label>
       </div>
       <label className="check">
+        <input
+          type="checkbox"
+          checked={view.instances ?? false}
+          data-testid="instances"
+          onChange={(e) => d({ type: 'instances', on: e.target.checked })}
+        />
+        One box per separate region, with the count (&quot;3 x dog&quot;)
+      </label>
+      <label className="check">
         <input type="checkbox" checked={view.rawGrid} data-testid="raw-grid" onChange={(e) => d({ type: 'rawGrid', on: e.target.checked })} />
         Raw grid (map cells unsmoothed)
       </label>
