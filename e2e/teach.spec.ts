@@ -146,7 +146,7 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
 
   // The JSON export lists it like any class; with the instances switch, every region's box.
   await page.getByTestId('instances').check();
-  const json = (await downloadJson(page)) as LocateJson & { classes: { index: number; present?: boolean; boxes?: Rect[] }[] };
+  const json = (await downloadJson(page)) as unknown as { classes: (LocateJson['classes'][number] & { present?: boolean; boxes?: Rect[] })[] };
   const mine = json.classes.find((c) => c.index === TAUGHT)!;
   expect(mine.name).toBe('chelsea the cat');
   expect(mine.present).toBe(true);
