@@ -3,6 +3,7 @@
 // composite and absent from a photo without it; kept over a reload; carried by the share link into
 // a fresh browser; a hand-edited link refused by name; examples from the fake camera; tensors flat
 // over 20 teach-and-locate cycles.
+import { readFileSync } from 'node:fs';
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM, chromiumArgs } from './browser';
@@ -164,6 +165,28 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
   await waitForResult(page, 'coffee.jpg');
   await expect(page.getByTestId(`taught-verdict-${TAUGHT}`)).toContainText('absent');
   await expect(page.getByTestId(`class-added-${TAUGHT}`)).not.toBeChecked();
+
+  // Label a folder with the shown and taught classes: COCO boxes, a bad file listed, never fatal.
+  await page.getByTestId('label-files').setInputFiles([
+    { name: heldOut.name, mimeType: 'image/png', buffer: heldOut.bytes },
+    { name: 'coffee.jpg', mimeType: 'image/jpeg', buffer: sampleBytes('coffee.jpg') },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') },
+  ]);
+  await expect(page.getByTestId('label')).toContainText('3/3 images · done', { timeout: 120_000 });
+  await expect(page.getByTestId('label-problems')).toContainText('notes.txt');
+  const [coco] = await Promise.all([page.waitForEvent('download'), page.getByTestId('label-save-coco').click()]);
+  const labels = JSON.parse(readFileSync(await coco.path(), 'utf8')) as {
+    images: { id: number; file_name: string }[];
+    annotations: { image_id: number; category_id: number; bbox: number[] }[];
+    categories: { id: number; name: string }[];
+  };
+  const cat = labels.categories.find((c) => c.name === 'chelsea the cat')!.id;
+  const onImage = (file: string) =>
+    labels.annotations.filter((a) => a.image_id === labels.images.find((i) => i.file_name === file)!.id && a.category_id === cat);
+  expect(onImage('coffee.jpg')).toEqual([]);
+  const [labelled] = onImage(heldOut.name);
+  const [x, y, w, h] = labelled.bbox;
+  expect(iou([x, y, x + w, y + h], heldOut.box)).toBeGreaterThanOrEqual(0.5);
 
   // A reload keeps it (IndexedDB); the next photo shows it.
   await page.reload();

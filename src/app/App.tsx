@@ -18,6 +18,7 @@ import { FolderPanel } from './components/FolderPanel';
 import { useLens } from './use-lens';
 // --- teach (issue 18) ---
 import { TeachPanel } from './components/TeachPanel';
+import { LabelPanel } from './components/LabelPanel';
 import { linkSize } from './teach/head-link';
 import { encodeView } from './url-state';
 import { sharedViewOf } from './url-sync';
@@ -111,6 +112,7 @@ export function App() {
         onName={(name) => controller.dispatch({ type: 'teach', action: { type: 'name', name } })}
       />
       <FolderPanel state={state} controller={controller} />
+      <LabelPanel label={state.label} classes={[...controller.label.classes().values()]} run={controller.label} />
       <ImportPanel state={state} controller={controller} />
       <footer>
         <p>

@@ -23,6 +23,7 @@ import { decodeExample, frameThumb } from './teach/thumbs';
 import { figuresInWords } from './teach/train-words';
 import { teachBackground } from './teach/background-fetch';
 import { localShown } from './teach/link-heads';
+import { LabelRun } from './teach/label-run';
 
 const TOP_K = 5;
 
@@ -40,6 +41,8 @@ export class Controller {
   private pendingView: Partial<View> | null = null;
   /** (teach) The Teach panel's effects and the taught classes. */
   readonly teach: TeachRun;
+  /** (teach) Labelling a folder with the shown and taught classes (research panel). */
+  readonly label: LabelRun;
 
   constructor(
     readonly dispatch: Dispatch<Action>,
@@ -64,6 +67,16 @@ export class Controller {
       newId: () => `${Date.now().toString(36)}-${(++ids).toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       now: () => new Date().toISOString(),
       rerun: () => this.rerun(),
+    });
+    this.label = new LabelRun({
+      client: this.client,
+      dispatch,
+      state,
+      decode: async (file, name) => {
+        const p = await decodePhoto(file, name);
+        p.bitmap.close();
+        return { image: { width: p.pixels.width, height: p.pixels.height, data: p.pixels.data }, width: p.width, height: p.height };
+      },
     });
     this.client.onBackendChange = (info, reason) => {
       this.loads.clear();

@@ -7,6 +7,7 @@ import type { FaithfulnessCurves } from '../localize/faithfulness';
 import { folderReducer, type FolderAction, type FolderState } from './folder-state';
 import { initialTeach, teachReducer, type TeachAction, type TeachState } from './teach/teach-state';
 import { taughtScore } from './teach/taught-scores';
+import { labelReducer, type LabelAction, type LabelState } from './teach/label-state';
 import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
@@ -128,6 +129,8 @@ export interface State {
   input: { size: number; flip: boolean };
   /** (teach) The Teach panel and the taught classes of the shown model: teach/teach-state.ts. */
   teach: TeachState;
+  /** (teach) Labelling a folder with the shown and taught classes: teach/label-state.ts. */
+  label: LabelState | null;
 }
 
 export const initialView = (): View => ({
@@ -160,6 +163,7 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
   folder: null,
   input: { size: 224, flip: false },
   teach: initialTeach(),
+  label: null,
 });
 
 export type Action =
@@ -212,7 +216,8 @@ export type Action =
   | { type: 'teach'; action: TeachAction }
   /** Planes a result holds that are now stale (a retrained taught class), dropped before fresh ones are added. */
   | { type: 'mapsDropped'; modelKey: string; photoId: number; classes: number[] }
-  | { type: 'instances'; on: boolean };
+  | { type: 'instances'; on: boolean }
+  | { type: 'label'; action: LabelAction };
 
 let noticeId = 0;
 
@@ -346,6 +351,8 @@ export function reducer(s: State, a: Action): State {
     // --- teach (issue 18) ---
     case 'teach':
       return { ...s, teach: teachReducer(s.teach, a.action) };
+    case 'label':
+      return { ...s, label: labelReducer(s.label, a.action) };
     case 'instances':
       return { ...s, view: { ...s.view, instances: a.on } };
     case 'mapsDropped': {
