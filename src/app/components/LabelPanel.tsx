@@ -1,4 +1,3 @@
-import { zipSync, strToU8 } from 'fflate';
 import { labelFiles, type LabelFormat } from '../../localize/label-writers';
 import type { LabelRun } from '../teach/label-run';
 import { labelHandled, type LabelState } from '../teach/label-state';
@@ -27,16 +26,18 @@ export function LabelPanel({ label, classes, run }: { label: LabelState | null; 
     input.value = '';
     if (files.length) void run.start(files);
   };
-  const save = (format: LabelFormat) => {
+  const save = async (format: LabelFormat) => {
     if (!label) return;
     const files = labelFiles(format, label.images, label.classes);
-    if (files.length === 1 && format === 'coco') download(new Blob([files[0].text], { type: 'application/json' }), files[0].path);
-    else
-      download(
-        new Blob([zipSync(Object.fromEntries(files.map((f) => [f.path, strToU8(f.text)])))], { type: 'application/zip' }),
-        `labels-${format}.zip`,
-      );
+    if (files.length === 1 && format === 'coco') return download(new Blob([files[0].text], { type: 'application/json' }), files[0].path);
+    // A chunk of its own: the page's first load does not carry a zip writer it may never use.
+    const { zipSync, strToU8 } = await import('fflate');
+    download(
+      new Blob([zipSync(Object.fromEntries(files.map((f) => [f.path, strToU8(f.text)])))], { type: 'application/zip' }),
+      `labels-${format}.zip`,
+    );
   };
+
   const boxes = label?.images.reduce((n, im) => n + im.objects.length, 0) ?? 0;
   return (
     <section className="folder label-folder" data-testid="label">
@@ -92,7 +93,7 @@ export function LabelPanel({ label, classes, run }: { label: LabelState | null; 
           {label.images.length > 0 && !busy && (
             <div className="folder-pick" role="group" aria-label="Download labels">
               {FORMATS.map(([f, words]) => (
-                <button key={f} type="button" onClick={() => save(f)} data-testid={`label-save-${f}`}>
+                <button key={f} type="button" onClick={() => void save(f)} data-testid={`label-save-${f}`}>
                   {words}
                 </button>
               ))}
