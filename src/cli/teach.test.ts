@@ -98,7 +98,7 @@ describe('teach and use a taught class from the CLI', () => {
     const r = runCli('teach', '--name', 'cat', '--examples', dirs.empty, '--model', MODEL, '--out', join(tmp, 'x.head.json'));
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`error: ${dirs.empty}: no images (PNG or JPEG) for the examples`);
-  });
+  }, 300_000);
 
   it('teaches, then locates, evaluates and labels with the head; refuses bad head files', () => {
     const headFile = join(tmp, 'cat.head.json');
@@ -178,5 +178,5 @@ describe('teach and use a taught class from the CLI', () => {
     expect(o.stderr).toMatch(
       /^error: .*drn\.head\.json: "my cat" was taught on drn-a-50-imagenet \(drn_a_50\), not on resnet-50-imagenet \(resnet_50\)[^\n]*$/,
     );
-  });
+  }, 900_000);
 });

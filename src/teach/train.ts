@@ -4,11 +4,13 @@
 // convolution channel: applied at every cell of the feature map it gives the class's map, whose
 // spatial mean is the logit, exactly as for the ImageNet classes.
 //
-// It works with no "not this" examples: the frozen ImageNet classifier supplies competitors. For
-// each ImageNet class unrelated to the positives (competitorNegatives), a pseudo-example is the
-// positives' mean feature pushed along that class's weight vector until that class wins by a margin:
-// "like the examples, but a cat". The head must then score down the evidence of every other class,
-// which is what keeps it quiet on photos of other things.
+// The negative side has up to three groups, each weighing as set in groupWeights (the positives
+// weigh as much as all of them): the user's "not this" photos; the built-in background (photos of
+// everyday things, src/teach/background.ts; those like the positives left out); and ImageNet
+// competitors, one pseudo-example per ImageNet class unrelated to the positives (the class's weight
+// vector, scaled until the class wins: competitorNegatives). So it works with no "not this" photos.
+// With them, the decision threshold is then calibrated by cross-validation (trainHead). docs/teach.md
+// has the measurements that chose these defaults.
 
 /** The frozen 1x1 classifier: kernel [F][C] (fc.kernel's layout), bias [C]. */
 export interface Classifier {
@@ -19,15 +21,17 @@ export interface Classifier {
 }
 
 export interface TrainOptions {
-  /** L2 penalty on the weights, relative to the examples' feature scale (default 1e-2). */
+  /** L2 penalty on the weights, relative to the examples' feature scale (default 0.1). */
   l2?: number;
+  /** Move the decision threshold to where cross-validation puts it (default true; needs user negatives; see trainHead). */
+  calibrate?: boolean;
   /** Steps of the solver (default 400). */
   iterations?: number;
   /** The ImageNet classifier, for competitor pseudo-negatives (needed when there are no negatives). */
   classifier?: Classifier;
-  /** How many competitor classes become pseudo-negatives (default 64). */
+  /** How many competitor classes become pseudo-negatives (default 32). */
   competitors?: number;
-  /** How much of the positives' mean a pseudo-negative starts from (0-1; default 0.3). */
+  /** How much of the positives' mean a pseudo-negative starts from (0-1; default 0: the class's direction alone). */
   competitorMix?: number;
   /**
    * Photos of everyday things (src/teach/background.ts) used as negatives, except those that look
@@ -46,6 +50,8 @@ export interface TrainFigures {
   /** Built-in background photos used as negatives (those not like the positives). */
   background: number;
   iterations: number;
+  /** The logit the calibration moved the decision to (0: not moved). */
+  threshold: number;
   /** The weighted mean logistic loss at the end (without the penalty). */
   loss: number;
   /** Shares of the examples on the right side of the decision (logit > 0 for positives). */
@@ -115,15 +121,15 @@ export function logitsOf(c: Classifier, x: Float32Array): Float64Array {
  * Of the rest, the closest half of `count` (the hard competitors: cats, wolves) and the others spread
  * evenly over the remaining classes.
  */
-export function competitorNegatives(positives: readonly Float32Array[], c: Classifier, count: number, mix = 0.3): Float32Array[] {
+export function competitorNegatives(positives: readonly Float32Array[], c: Classifier, count: number, mix = 0): Float32Array[] {
   const F = c.features;
   const C = c.classes;
   const mean = new Float64Array(F);
   for (const p of positives) for (let f = 0; f < F; f++) mean[f] += p[f] / positives.length;
   const expected = new Float64Array(C);
   const tops = new Set<number>();
-  // Each positive's logits cost F x C: at most 16 of them, evenly spaced, say which classes they show.
-  const shown = positives.length <= 16 ? positives : Array.from({ length: 16 }, (_, i) => positives[Math.floor((i * positives.length) / 16)]);
+  // Each positive's logits cost F x C: at most 8 of them, evenly spaced, say which classes they show.
+  const shown = positives.length <= 8 ? positives : Array.from({ length: 8 }, (_, i) => positives[Math.floor((i * positives.length) / 8)]);
   for (const p of shown) {
     const z = logitsOf(c, p);
     let max = -Infinity;
@@ -191,7 +197,7 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   const badLength = all.find((x) => x.length !== F);
   if (badLength) throw new TrainError(`examples have different feature lengths (${F} and ${badLength.length})`);
   if (all.some((x) => x.some((v) => !Number.isFinite(v)))) throw new TrainError('an example has a non-finite feature value');
-  const pseudo = options.classifier ? competitorNegatives(positives, options.classifier, options.competitors ?? 64, options.competitorMix) : [];
+  const pseudo = options.classifier ? competitorNegatives(positives, options.classifier, options.competitors ?? 32, options.competitorMix) : [];
   const background = unlike(positives, options.background ?? []);
   if (!negatives.length && !pseudo.length && !background.length) {
     throw new TrainError('no negatives: give "not this" examples, the built-in background or the ImageNet classifier for competitors');
@@ -214,36 +220,39 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) K[i * n + j] = K[j * n + i] = dot(xs[i], xs[j]) / (scale * scale);
   }
-  const l2 = options.l2 ?? 1e-2;
+  const l2 = options.l2 ?? 0.1;
   const iterations = options.iterations ?? 400;
-  // Step 1/L, L bounding the curvature: the logistic loss's is at most 1/4 per unit weight.
-  const sMax = Math.max(...s);
-  const step = 1 / (l2 + 0.25 * sMax * largestEigenvalue(K, n) + 0.25 * 2);
-  // Dual coefficients beta (w = sum beta_i x_i / scale) and bias, with Nesterov momentum.
-  let beta = new Float64Array(n);
-  let prev = new Float64Array(n);
-  let b = 0;
-  let bPrev = 0;
-  const f = new Float64Array(n);
-  const g = new Float64Array(n);
-  const look = new Float64Array(n);
-  for (let t = 0; t < iterations; t++) {
-    const mom = t / (t + 3);
-    for (let i = 0; i < n; i++) look[i] = beta[i] + mom * (beta[i] - prev[i]);
-    const bLook = b + mom * (b - bPrev);
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
-      f[i] = rowDot(K, i, n, look) + bLook;
-      g[i] = (-s[i] * y[i]) / (1 + Math.exp(y[i] * f[i]));
-      gb += g[i];
+  const everyone = xs.map((_, i) => i);
+  const { beta, b: fitted } = solve(K, n, everyone, y, s, l2, iterations);
+  // Calibration: a head fitted on a few photos scores its own examples higher than new photos of
+  // the object (and its own negatives lower than new ones). Cross-validation over the positives and
+  // the user's negatives (4 folds; the built-in ones always train) estimates the held-out scores;
+  // the decision threshold goes halfway between the held-out positives' and negatives' mean scores.
+  let b = fitted;
+  let threshold = 0;
+  const folds = Math.min(4, positives.length);
+  // Only with the user's negatives: the built-in ones' scores are from the fit itself, and a
+  // threshold between them and the positives' let through most photos of other things (dev runs).
+  if ((options.calibrate ?? true) && folds >= 2 && negatives.length) {
+    const held = new Float64Array(n).fill(NaN);
+    const scored = everyone.filter((i) => i < positives.length + negatives.length);
+    for (let k = 0; k < folds; k++) {
+      const out = new Set(scored.filter((_, r) => r % folds === k));
+      const train = everyone.filter((i) => !out.has(i));
+      if (!train.some((i) => y[i] > 0) || !train.some((i) => y[i] < 0)) continue;
+      const fold = solve(K, n, train, y, s, l2, iterations);
+      for (const i of out) held[i] = train.reduce((a, j, r) => a + fold.beta[r] * K[i * n + j], fold.b);
     }
-    const next = new Float64Array(n);
-    // A gradient step in the function space: d/d(f) of the loss plus the penalty's l2 * beta.
-    for (let i = 0; i < n; i++) next[i] = look[i] - step * (g[i] + l2 * look[i]);
-    prev = beta;
-    beta = next;
-    bPrev = b;
-    b = bLook - step * gb;
+    const meanOf = (ids: number[]) => {
+      const v = ids.map((i) => held[i]).filter((x) => !Number.isNaN(x));
+      return v.length ? v.reduce((a, x) => a + x, 0) / v.length : NaN;
+    };
+    const pos = meanOf(scored.filter((i) => i < positives.length));
+    const neg = meanOf(scored.filter((i) => i >= positives.length));
+    if (Number.isFinite(pos) && Number.isFinite(neg) && pos > neg) {
+      threshold = (pos + neg) / 2;
+      b = fitted - threshold;
+    }
   }
   const weights = new Float32Array(F);
   for (let i = 0; i < n; i++) {
@@ -268,12 +277,62 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
       competitors: pseudo.length,
       background: background.length,
       iterations,
+      threshold,
       loss: loss / 2,
       positivesRight: posRight / positives.length,
       negativesRight: negatives.length ? negRight / negatives.length : 1,
       ms: performance.now() - start,
     },
   };
+}
+
+/**
+ * The dual problem on the examples `idx` (rows and columns of the Gram matrix K): coefficients beta
+ * (one per idx entry; w = sum beta_r x_idx[r] / scale) and the bias. Each side's weights are
+ * renormalized to sum to 1 over idx. Nesterov-accelerated gradient steps in the function space.
+ */
+function solve(
+  K: Float64Array,
+  n: number,
+  idx: readonly number[],
+  y: readonly number[],
+  weights: readonly number[],
+  l2: number,
+  iterations: number,
+): { beta: Float64Array; b: number } {
+  const m = idx.length;
+  const sum = { pos: 0, neg: 0 };
+  for (const i of idx) sum[y[i] > 0 ? 'pos' : 'neg'] += weights[i];
+  const s = idx.map((i) => weights[i] / (y[i] > 0 ? sum.pos : sum.neg));
+  const Ks = new Float64Array(m * m);
+  idx.forEach((i, r) => idx.forEach((j, c) => (Ks[r * m + c] = K[i * n + j])));
+  // Step 1/L, L bounding the curvature: the logistic loss's is at most 1/4 per unit weight.
+  const step = 1 / (l2 + 0.25 * Math.max(...s) * largestEigenvalue(Ks, m) + 0.25 * 2);
+  let beta = new Float64Array(m);
+  let prev = new Float64Array(m);
+  let b = 0;
+  let bPrev = 0;
+  const look = new Float64Array(m);
+  const g = new Float64Array(m);
+  for (let t = 0; t < iterations; t++) {
+    const mom = t / (t + 3);
+    for (let r = 0; r < m; r++) look[r] = beta[r] + mom * (beta[r] - prev[r]);
+    const bLook = b + mom * (b - bPrev);
+    let gb = 0;
+    for (let r = 0; r < m; r++) {
+      const yr = y[idx[r]];
+      g[r] = (-s[r] * yr) / (1 + Math.exp(yr * (rowDot(Ks, r, m, look) + bLook)));
+      gb += g[r];
+    }
+    const next = new Float64Array(m);
+    // A gradient step in the function space: d/d(f) of the loss plus the penalty's l2 * beta.
+    for (let r = 0; r < m; r++) next[r] = look[r] - step * (g[r] + l2 * look[r]);
+    prev = beta;
+    beta = next;
+    bPrev = b;
+    b = bLook - step * gb;
+  }
+  return { beta, b };
 }
 
 /** The background vectors less like the positives' mean (cosine) than every positive is. */
