@@ -9,6 +9,7 @@ describe('training figures in words', () => {
       competitors: 64,
       background: 12,
       iterations: 400,
+      threshold: 0,
       loss: 0.0312,
       positivesRight: 1,
       negativesRight: 75 / 76,
@@ -28,13 +29,14 @@ describe('training figures in words', () => {
         competitors: 0,
         background: 0,
         iterations: 10,
+        threshold: 1.234,
         loss: 0.5,
         positivesRight: 1,
         negativesRight: 0,
         ms: 0.2,
       }),
     ).toMatch(
-      /^cat: trained on 1 photo of it against 1 "not this" photo, in 1 ms \(10 steps\)\. 1 of 1 photos of it are scored present, 0 of 1 others absent/,
+      /^cat: trained on 1 photo of it against 1 "not this" photo, in 1 ms \(10 steps\)\. 1 of 1 photos of it are scored present, 0 of 1 others absent; mean logistic loss 0\.500; the decision was moved to logit 1\.23, where cross-validation on your photos puts it\.$/,
     );
   });
 });

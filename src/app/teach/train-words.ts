@@ -18,6 +18,7 @@ export function figuresInWords(name: string, f: TrainFigures): string {
     `${name}: trained on ${plural(f.positives, 'photo')} of it against ${against}, in ${Math.max(1, Math.round(f.ms))} ms (${f.iterations} steps). ` +
     `${right(f.positivesRight, f.positives)} of ${f.positives} photos of it are scored present` +
     (others ? `, ${right(f.negativesRight, others)} of ${others} others absent` : '') +
-    `; mean logistic loss ${f.loss.toFixed(3)}.`
+    `; mean logistic loss ${f.loss.toFixed(3)}` +
+    (f.threshold ? `; the decision was moved to logit ${f.threshold.toFixed(2)}, where cross-validation on your photos puts it.` : '.')
   );
 }
