@@ -7,7 +7,9 @@ import { TeachRun, type TeachClient, type TeachDeps } from './teach-run';
 import type { TaughtClass } from './teach-state';
 
 const F = 4;
+const backbone = { model: DRN_KEY, architecture: 'drn_a_50', weightsSha256: 'a'.repeat(64) };
 const info: ModelInfo = {
+  backbone,
   key: DRN_KEY,
   title: 'DRN-A-50',
   numClasses: 3,
@@ -214,5 +216,32 @@ describe('teaching a class in the page', () => {
     await t.run.load(DRN_KEY);
     expect(classNames(t.get())).toEqual(['a', 'b', 'c', 'kept']);
     expect(t.worker.heads.map((h) => h.name)).toEqual(['kept']);
+  });
+
+  it('exports a class as a head file and imports it back; refuses one of another backbone and a corrupt file by name', async () => {
+    const t = setUp();
+    await t.run.load(DRN_KEY);
+    t.name('mug');
+    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    await t.run.train();
+    const exported = t.run.exportHead(t.get().teach.heads[0].id)!;
+    expect(exported.name).toBe('mug.head.json');
+    await t.run.remove(t.get().teach.heads[0].id);
+    expect(t.get().teach.heads).toEqual([]);
+    const other = JSON.stringify({ ...JSON.parse(exported.text), backbone: { ...backbone, model: 'resnet-50-imagenet', architecture: 'resnet50' } });
+    await t.run.importHeads([
+      new File([exported.text], 'mug.head.json'),
+      new File([other], 'other.head.json'),
+      new File(['{"format":'], 'cut.head.json'),
+    ]);
+    expect(t.get().teach.heads.map((h) => [h.name, h.bias, h.examples.positives])).toEqual([['mug', 1, 1]]);
+    const errors = t
+      .get()
+      .notices.filter((n) => n.kind === 'error')
+      .map((n) => n.text);
+    expect(errors).toEqual([
+      expect.stringMatching(/^other\.head\.json.*resnet-50-imagenet.*not on drn-a-50-imagenet.*nothing was imported from it\.$/),
+      expect.stringMatching(/^cut\.head\.json: not valid JSON.*nothing was imported from it\.$/),
+    ]);
   });
 });

@@ -304,7 +304,8 @@ export class TeachRun {
         ]);
         this.say('info', `${head.name} was imported from ${file.name}.`);
       } catch (e) {
-        this.say('error', `${(e as Error).message}; nothing was imported from it.`);
+        const message = (e as Error).message;
+        this.say('error', `${message.startsWith(file.name) ? message : `${file.name}: ${message}`}; nothing was imported from it.`);
       }
     }
   }
