@@ -88,7 +88,7 @@ async function composites(): Promise<{ train: Composite[]; others: Composite[]; 
     composite('room-2.png', null, grace, { x: 0, y: 0, scale: 1 }),
     composite('room-3.png', null, coffee, { x: 0, y: 0, scale: 1, mirrorBg: true }),
   ];
-  const heldOut = composite('held-out.png', cat, grace, { x: 170, y: 190, scale: 0.55, mirrorCat: true });
+  const heldOut = composite('held-out.png', cat, grace, { x: 110, y: 120, scale: 0.7, mirrorCat: true });
   return { train, others, heldOut };
 }
 
