@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ClassList } from './components/ClassList';
 import { Camera } from './components/Camera';
 import { Compare } from './components/Compare';
@@ -18,6 +18,12 @@ import { FolderPanel } from './components/FolderPanel';
 import type { LensSession } from './lens-session';
 import { classNames } from './state';
 import { useLens } from './use-lens';
+// --- teach (issue 18) ---
+import { TeachPanel } from './components/TeachPanel';
+import { LabelPanel } from './components/LabelPanel';
+import { linkSize } from './teach/head-link';
+import { encodeView } from './url-state';
+import { sharedViewOf } from './url-sync';
 
 export function App({ session }: { session: LensSession }) {
   const { state, lens } = useLens(session);
@@ -27,6 +33,12 @@ export function App({ session }: { session: LensSession }) {
   const { view } = state;
   const names = classNames(state);
   const [drawingGt, setDrawingGt] = useState(false);
+  // (teach) The share link's size, said in the Teach panel: taught classes make it kilobytes long.
+  const link = useMemo(() => {
+    const shared = sharedViewOf(state);
+    return { words: linkSize(`${location.origin}${location.pathname}${encodeView(shared)}`).words, heads: shared.heads?.length ?? 0 };
+  }, [state]);
+  const load = state.loads[state.modelKey];
   // A dropped checkpoint is imported; anything else is treated as a photo (and refused in words if it is not one).
   const onFile = useCallback(
     (f: File) => void (isCheckpointName(f.name) ? lens.models.importWeights(f) : lens.analysis.openFile(f, f.name || 'pasted image')),
@@ -147,6 +159,14 @@ export function App({ session }: { session: LensSession }) {
         onRerun={() => void lens.analysis.rerun()}
       />
       <Compare photo={state.photo} view={view} results={state.results} modelKey={state.modelKey} namesOf={(key) => classNames(state, key)} />
+      <TeachPanel
+        teach={state.teach}
+        model={load?.status === 'ready' ? load.info.title : null}
+        numClasses={load?.status === 'ready' ? load.info.numClasses : 0}
+        link={link}
+        run={lens.teach.run}
+        onName={(name) => lens.teach.run.setName(name)}
+      />
       <FolderPanel
         folder={state.folder}
         view={view}
@@ -154,6 +174,7 @@ export function App({ session }: { session: LensSession }) {
         backendName={state.backend?.name}
         runner={lens.folder}
       />
+      <LabelPanel label={state.label} classes={[...lens.teach.label.classes().values()]} run={lens.teach.label} />
       <ImportPanel
         models={state.models}
         importing={state.importing}

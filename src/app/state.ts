@@ -7,6 +7,9 @@ import { DEFAULT_RULE, DEFAULT_THRESHOLD, type Box, type BoxRule } from '../loca
 import type { Inference } from '../models/class-maps';
 import type { FaithfulnessCurves } from '../localize/faithfulness';
 import { folderReducer, type FolderAction, type FolderState } from './folder-state';
+import { initialTeach, teachReducer, type TeachAction, type TeachState } from './teach/teach-state';
+import { taughtScore } from './teach/taught-scores';
+import { labelReducer, type LabelAction, type LabelState } from './teach/label-state';
 import { BUILTIN_MODELS as BUILTIN, DRN_A_50_IMAGENET, RESNET_50_IMAGENET, manifestPath } from '../models/registry';
 import type { ImportStage } from '../weights/import-messages';
 import type { BackendChoice, BackendInfo, MemoryInfo, ModelInfo, ModelSource } from './worker/protocol';
@@ -77,6 +80,8 @@ export interface View {
   gt: Box[];
   /** Classes added from the search box: listed below the top ones until removed, shown or not. */
   added: number[];
+  /** (teach) One box per separate region above the threshold, with the count ("3 x dog"). */
+  instances?: boolean;
 }
 
 export interface Notice {
@@ -124,6 +129,10 @@ export interface State {
   folder: FolderState | null;
   /** Network input side and flip averaging for every run. */
   input: { size: number; flip: boolean };
+  /** (teach) The Teach panel and the taught classes of the shown model: teach/teach-state.ts. */
+  teach: TeachState;
+  /** (teach) Labelling a folder with the shown and taught classes: teach/label-state.ts. */
+  label: LabelState | null;
 }
 
 export const initialView = (): View => ({
@@ -155,6 +164,8 @@ export const initialState = (backendChoice: BackendChoice = 'auto', modelKey = D
   faith: null,
   folder: null,
   input: { size: 224, flip: false },
+  teach: initialTeach(),
+  label: null,
 });
 
 export type Action =
@@ -203,7 +214,13 @@ export type Action =
   | { type: 'faithDone'; result: FaithfulnessCurves }
   /** A run failed or was cancelled: its partial state goes. */
   | { type: 'faithEnd' }
-  | { type: 'folder'; action: FolderAction };
+  | { type: 'folder'; action: FolderAction }
+  // --- teach (issue 18) ---
+  | { type: 'teach'; action: TeachAction }
+  /** Planes a result holds that are now stale (a retrained taught class), dropped before fresh ones are added. */
+  | { type: 'mapsDropped'; modelKey: string; photoId: number; classes: number[] }
+  | { type: 'instances'; on: boolean }
+  | { type: 'label'; action: LabelAction };
 
 export function reducer(s: State, a: Action): State {
   switch (a.type) {
@@ -248,7 +265,14 @@ export function reducer(s: State, a: Action): State {
       const primary = a.result.modelKey === s.modelKey;
       const shownValid = s.view.shown.filter((c) => a.result.inference.maps.classes.includes(c));
       const shown = !primary ? s.view.shown : shownValid.length ? shownValid : top ? [top.index] : [];
-      return { ...s, results, view: { ...s.view, shown } };
+      // (teach) A taught class present in the photo is shown with the rest: the person taught it to find it.
+      const load = s.loads[s.modelKey];
+      const maps = a.result.inference.maps;
+      const present =
+        primary && load?.status === 'ready'
+          ? maps.classes.filter((c) => c >= load.info.numClasses && !shown.includes(c) && taughtScore(maps, c)?.present)
+          : [];
+      return { ...s, results, view: { ...s.view, shown: [...shown, ...present] } };
     }
     case 'showClass': {
       const v = s.view;
@@ -318,6 +342,25 @@ export function reducer(s: State, a: Action): State {
       return s.faith && !s.faith.result ? { ...s, faith: null } : s;
     case 'folder':
       return { ...s, folder: folderReducer(s.folder, a.action) };
+    // --- teach (issue 18) ---
+    case 'teach':
+      return { ...s, teach: teachReducer(s.teach, a.action) };
+    case 'label':
+      return { ...s, label: labelReducer(s.label, a.action) };
+    case 'instances':
+      return { ...s, view: { ...s.view, instances: a.on } };
+    case 'mapsDropped': {
+      const r = s.results[a.modelKey];
+      if (!r || r.photoId !== a.photoId) return s;
+      const maps = r.inference.maps;
+      const n = maps.width * maps.height;
+      const keep = maps.classes.map((c, i) => [c, i] as const).filter(([c]) => !a.classes.includes(c));
+      if (keep.length === maps.classes.length) return s;
+      const data = new Float32Array(keep.length * n);
+      keep.forEach(([, i], k) => data.set(maps.data.subarray(i * n, (i + 1) * n), k * n));
+      const inference = { ...r.inference, maps: { ...maps, classes: keep.map(([c]) => c), data } };
+      return { ...s, results: { ...s.results, [a.modelKey]: { ...r, inference } } };
+    }
     case 'modelRemoved': {
       const models = s.models.filter((m) => m.key !== a.key);
       const { [a.key]: _gone, ...results } = s.results;
@@ -327,9 +370,20 @@ export function reducer(s: State, a: Action): State {
 }
 
 const NO_NAMES: readonly string[] = [];
+/** The names with taught classes, per taught-class list, so that they stay the same array while nothing changes. */
+const withTaught = new WeakMap<object, { classes: readonly string[]; names: readonly string[] }>();
 
-/** The class names of a loaded model (empty until it has loaded); the same array while it stays loaded. */
+/**
+ * The class names of a loaded model (empty until it has loaded), its taught classes' after its own
+ * (head j is class numClasses + j); the same array while neither changes.
+ */
 export function classNames(s: State, key: string = s.modelKey): readonly string[] {
   const load = s.loads[key];
-  return load?.status === 'ready' ? load.info.classes : NO_NAMES;
+  if (load?.status !== 'ready') return NO_NAMES;
+  if (s.teach.modelKey !== key || !s.teach.heads.length) return load.info.classes;
+  const known = withTaught.get(s.teach.heads);
+  if (known?.classes === load.info.classes) return known.names;
+  const names = [...load.info.classes, ...s.teach.heads.map((h) => h.name)];
+  withTaught.set(s.teach.heads, { classes: load.info.classes, names });
+  return names;
 }

@@ -93,3 +93,35 @@ describe('URL state: limits and strangers', () => {
     expect(decodeView('#v=x&t=0.3', known).problems[0]).toMatch(/"v=x" is not one DRN Lens writes/);
   });
 });
+
+describe('URL state: taught classes (teach)', () => {
+  const head = (name: string, seed: number) => ({ name, weights: Float32Array.from({ length: 8 }, (_, i) => Math.sin(seed + i) / 4), bias: 0.5 });
+
+  it('carries taught classes beside the other fields', () => {
+    const d = decodeView(encodeView({ ...view, shown: [285, 1000, 1001], heads: [head('my mug', 1), head('my dog', 2)] }), known);
+    expect(d.problems).toEqual([]);
+    expect(d.view.shown).toEqual([285, 1000, 1001]);
+    expect(d.view.heads?.map((h) => h?.name)).toEqual(['my mug', 'my dog']);
+    expect(d.view.heads?.[1]?.weights[0]).toBeCloseTo(Math.sin(2) / 4, 3);
+  });
+
+  it('refuses a hand-edited taught class by name, keeping its place and every other field', () => {
+    const hash = encodeView({ ...view, heads: [head('my mug', 1), head('my dog', 2)] });
+    const edited = hash.replace(/(head=my%20mug~.{10})(.)/, (_, a: string, c: string) => a + (c === 'Q' ? 'R' : 'Q'));
+    expect(edited).not.toBe(hash);
+    const d = decodeView(edited, known);
+    expect(d.problems).toEqual([expect.stringMatching(/^the taught class "my mug" in the link was refused: .*checksum/)]);
+    expect(d.view.heads?.map((h) => h?.name ?? null)).toEqual([null, 'my dog']);
+    const { heads: _, ...rest } = d.view;
+    expect(rest).toEqual(view);
+  });
+});
+
+describe('URL state: one box per region (teach)', () => {
+  it('carries the switch, and refuses a value other than 0 or 1 by name', () => {
+    expect(decodeView(encodeView({ ...view, instances: true }), known).view.instances).toBe(true);
+    expect(encodeView(view)).not.toContain('inst=');
+    const d = decodeView(`${encodeView(view)}&inst=yes`, known);
+    expect(d.problems).toEqual([expect.stringContaining('"inst=yes"')]);
+  });
+});

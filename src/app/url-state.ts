@@ -4,6 +4,7 @@
 import type { Box, BoxRule } from '../localize/boxes';
 import type { ColorScale } from '../draw/composite';
 import { BACKENDS, type BackendChoice } from './worker/protocol';
+import { decodeHead, encodeHead, type LinkHead } from './teach/head-link';
 
 /** Bumped when a field changes meaning; older links are read field by field. */
 export const URL_STATE_VERSION = 1;
@@ -21,6 +22,14 @@ export interface SharedView {
   rawGrid: boolean;
   compare: boolean;
   gt: Box[];
+  /**
+   * (teach) Taught classes the link carries, float16 (head-link.ts). In `shown`, numClasses + k is
+   * the k-th of these, whatever index the sender's page gave it; a refused one is null (its class
+   * is left out of `shown`, the others keep their places).
+   */
+  heads?: (LinkHead | null)[];
+  /** (teach) One box per separate region. */
+  instances?: boolean;
 }
 
 const num = (v: number) => String(Number(v.toFixed(4)));
@@ -68,6 +77,8 @@ export function encodeView(v: SharedView): string {
         .map((b) => b.map(num).join(','))
         .join(';'),
     );
+  if (v.instances) p.set('inst', '1');
+  for (const h of v.heads ?? []) if (h) p.append('head', encodeHead(h));
   // Commas and semicolons stay readable: a link people can read and edit by hand.
   return `#${[...p].map(([k, val]) => `${k}=${encodeURIComponent(val).replace(/%2C/g, ',').replace(/%3B/g, ';')}`).join('&')}`;
 }
@@ -111,7 +122,7 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
       `the link has field${unknown.length === 1 ? '' : 's'} DRN Lens does not know (${names.join(', ')}${unknown.length > 5 ? `, and ${unknown.length - 5} more` : ''}); ignored`,
     );
   }
-  const known01 = (field: 'raw' | 'compare', key: 'rawGrid' | 'compare') => {
+  const known01 = (field: 'raw' | 'compare' | 'inst', key: 'rawGrid' | 'compare' | 'instances') => {
     const s = p.get(field);
     if (s === null) return;
     if (s === '1' || s === '0') view[key] = s === '1';
@@ -170,6 +181,7 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
   }
   known01('raw', 'rawGrid');
   known01('compare', 'compare');
+  known01('inst', 'instances');
   const gt = p.get('gt');
   if (gt !== null) {
     const boxes = gt
@@ -183,6 +195,20 @@ export function decodeView(hash: string, known: { models: readonly string[]; sam
           `the link has ${boxes.length} ground-truth boxes; only the first ${LINK_LIMITS.boxes} were kept (a link carries at most ${LINK_LIMITS.boxes}; load more from a file)`,
         );
     } else bad('gt', gt, 'expected boxes x0,y0,x1,y1 separated by ";" with x1 > x0 and y1 > y0');
+  }
+  // (teach) A refused taught class is named with its problem; the rest of the view still opens.
+  const heads = p.getAll('head');
+  if (heads.length) {
+    view.heads = [];
+    for (const value of heads) {
+      try {
+        view.heads.push(decodeHead(value));
+      } catch (e) {
+        const name = value.includes('~') ? value.slice(0, value.lastIndexOf('~')).slice(0, 40) : value.slice(0, 20);
+        problems.push(`the taught class "${name}" in the link was refused: ${(e as Error).message}`);
+        view.heads.push(null);
+      }
+    }
   }
   return { view, problems };
 }

@@ -4,14 +4,23 @@ import type { Decoded, SharedView } from './url-state';
 import { decodeView, encodeView } from './url-state';
 import { SAMPLE_FILES } from './samples';
 import type { State, View } from './state';
+import { linkedHeads } from './teach/link-heads';
 
 export function sharedViewOf(s: State): SharedView {
   const v = s.view;
+  // (teach) The shown taught classes travel in the link itself.
+  const load = s.loads[s.modelKey];
+  const linked =
+    load?.status === 'ready' && s.teach.modelKey === s.modelKey && s.teach.heads.length
+      ? linkedHeads(v.shown, load.info.numClasses, s.teach.heads)
+      : { shown: v.shown, heads: [] };
   return {
     model: s.modelKey,
     backend: s.backendChoice,
     photo: s.photo ? (s.photo.sample ?? 'own') : null,
-    shown: v.shown,
+    shown: linked.shown,
+    ...(linked.heads.length ? { heads: linked.heads } : {}),
+    ...(v.instances ? { instances: true } : {}),
     rule: v.rule,
     threshold: v.thresholds[v.rule],
     opacity: v.opacity,
@@ -33,6 +42,7 @@ export function viewOf(d: Partial<SharedView>, current: View): Partial<View> {
   if (d.rawGrid !== undefined) out.rawGrid = d.rawGrid;
   if (d.compare !== undefined) out.compare = d.compare;
   if (d.gt) out.gt = d.gt;
+  if (d.instances !== undefined) out.instances = d.instances;
   return out;
 }
 

@@ -83,6 +83,16 @@ export function classColors(shown: readonly number[], top: readonly number[]): M
   return colors;
 }
 
+/**
+ * (teach) A taught class's score, beyond the softmax's classes: the sigmoid of its logit, which is
+ * the mean of its map (its head is linear).
+ */
+function ownScore(plane: Float32Array): number {
+  let sum = 0;
+  for (const v of plane) sum += v;
+  return 1 / (1 + Math.exp(-sum / Math.max(1, plane.length)));
+}
+
 export function buildScene(inf: Inference, o: SceneOptions): Scene {
   const probs = softmax(inf.logits);
   const colors = classColors(
@@ -101,8 +111,9 @@ export function buildScene(inf: Inference, o: SceneOptions): Scene {
       return {
         index,
         name: o.names[index] ?? `class ${index}`,
-        // A taught class's probability is its own sigmoid; it is not among the softmax's classes.
-        probability: probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? 0,
+        // A taught class's probability is its own sigmoid; it is not among the softmax's classes (a head
+        // set after the photo ran has no entry in `taught`: its score comes from its map).
+        probability: probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? ownScore(mapOf(inf.maps, index)),
         color: colors.get(index)!,
         plane: mapOf(inf.maps, index),
         // Only the classes drawn with contours need it (of a thousand shown, MAX_LABELS): made when first read.

@@ -64,6 +64,20 @@ function griddingOf(inf: Inference, classIndex: number): number | null {
   return g ? round(g.score, 4) : null;
 }
 
+/**
+ * A class's probability and logit: the softmax's for the model's own classes; for a taught class
+ * (an index past them) its own, the logit being the mean of its map (a linear head) and the
+ * probability its sigmoid.
+ */
+function scoreOf(inf: Inference, probs: Float32Array, index: number): { probability: number; logit: number } {
+  if (index < inf.logits.length) return { probability: probs[index], logit: inf.logits[index] };
+  const plane = mapOf(inf.maps, index);
+  let sum = 0;
+  for (const v of plane) sum += v;
+  const logit = sum / plane.length;
+  return { probability: 1 / (1 + Math.exp(-logit)), logit };
+}
+
 export interface ReportOptions {
   withLogits?: boolean;
   /** Classes to report besides the top ones (their maps must be in the inference). */
@@ -85,6 +99,11 @@ export function locateResult(image: string, model: string, inf: Inference, opts:
     ...extra.map((index) => {
       const taught = inf.taught?.find((t) => t.index === index);
       if (taught) return { index, name: taught.name, probability: taught.probability, logit: taught.logit, present: taught.present };
+      // (teach-page) A head set after the photo ran has no entry in `taught`: scored from its map.
+      if (index >= inf.logits.length) {
+        const own = scoreOf(inf, probs, index);
+        return { index, name: report.names?.[index] ?? `class ${index}`, ...own, present: own.logit > 0 };
+      }
       return { index, name: report.names?.[index] ?? `class ${index}`, probability: probs[index], logit: inf.logits[index] };
     }),
   ];

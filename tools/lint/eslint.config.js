@@ -52,6 +52,7 @@ const TFJS_FREE = {
   draw: ['src/draw/*.ts'],
   models: ['src/models/class-maps.ts', 'src/models/registry.ts', 'src/models/architectures.ts'],
   weights: ['src/weights/manifest.ts'],
+  teach: ['src/teach/*.ts'],
 };
 
 export default tseslint.config(

@@ -4,6 +4,7 @@ import type { View } from '../state';
 import { softmax, type Inference } from '../../models/class-maps';
 import { classColors } from '../../draw/scene';
 import { ClassSearch } from './ClassSearch';
+import { classProbability, taughtScore } from '../teach/taught-scores';
 
 const css = (c: readonly number[]) => `rgb(${c.join(',')})`;
 
@@ -24,7 +25,11 @@ export function ClassList({ inference: inf, view, names, modelTitle, onShow, onH
   const probs = useMemo(() => (inf ? softmax(inf.logits) : null), [inf]);
   if (!inf || !probs) return null;
   const top = inf.top.map((p) => p.index);
-  const extra = [...new Set([...view.added, ...view.shown])].filter((c) => !top.includes(c));
+  // Taught classes (head j is class numClasses + j; the logits are the model's own classes') are
+  // always listed, after the top ones, with their own score and verdict.
+  const numClasses = inf.logits.length;
+  const taught = Array.from({ length: names.length - numClasses }, (_, j) => numClasses + j).filter((c) => inf.maps.classes.includes(c));
+  const extra = [...new Set([...taught, ...view.added, ...view.shown])].filter((c) => !top.includes(c));
   const rows = [...top, ...extra];
   // Boxes and IoUs for every listed class, shown or not, by the current rule.
   const scene = sceneFor(
@@ -47,6 +52,8 @@ export function ClassList({ inference: inf, view, names, modelTitle, onShow, onH
           const on = view.shown.includes(index);
           const color = colors.get(index) ?? classColors([index], top).get(index)!;
           const name = names[index] ?? inf.top.find((p) => p.index === index)?.name ?? `class ${index}`;
+          const p = classProbability(inf.maps, probs, index);
+          const verdict = index >= numClasses ? taughtScore(inf.maps, index) : null;
           return (
             <li key={index} className={isTop ? undefined : 'added'}>
               <label>
@@ -60,11 +67,20 @@ export function ClassList({ inference: inf, view, names, modelTitle, onShow, onH
                 <span className="name" data-testid={isTop ? `class-name-${row}` : `class-added-name-${index}`}>
                   {name}
                 </span>
-                <span className="prob">{(100 * probs[index]).toFixed(probs[index] < 0.001 ? 3 : 1)}%</span>
+                <span className="prob">{(100 * p).toFixed(p < 0.001 ? 3 : 1)}%</span>
               </label>
-              <meter min={0} max={1} value={probs[index]} aria-hidden="true" />
+              <meter min={0} max={1} value={p} aria-hidden="true" />
+              {verdict && (
+                <small className={verdict.present ? 'verdict present' : 'verdict'} data-testid={`taught-verdict-${index}`}>
+                  {verdict.present ? `${name}: present in this photo` : `${name}: absent from this photo`} (logit {verdict.logit.toFixed(2)})
+                </small>
+              )}
               <small className="box" data-testid={isTop ? `class-box-${row}` : `class-added-box-${index}`}>
-                {c?.box ? `box ${c.box.map((v) => Math.round(v)).join(', ')}` : 'no box at this threshold'}
+                {c?.instances && c.instances.length > 1
+                  ? `${c.instances.length} x ${name}: ${c.instances.map((b) => `box ${b.map((v) => Math.round(v)).join(', ')}`).join('; ')}`
+                  : c?.box
+                    ? `box ${c.box.map((v) => Math.round(v)).join(', ')}`
+                    : 'no box at this threshold'}
                 {c && c.iou !== null && (
                   <>
                     {' '}
@@ -74,7 +90,7 @@ export function ClassList({ inference: inf, view, names, modelTitle, onShow, onH
                     </span>
                   </>
                 )}
-                {!isTop && (
+                {!isTop && !verdict && (
                   <button
                     type="button"
                     className="link"

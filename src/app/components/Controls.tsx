@@ -27,7 +27,7 @@ export interface ControlsProps {
   inference: Inference | undefined;
   view: View;
   input: State['input'];
-  settings: Pick<ViewSettings, 'setOpacity' | 'setRule' | 'setThreshold' | 'setScale' | 'setRawGrid'>;
+  settings: Pick<ViewSettings, 'setOpacity' | 'setRule' | 'setThreshold' | 'setScale' | 'setRawGrid' | 'setInstances'>;
   onInput(size: number, flip: boolean): void;
   onCompare(on: boolean): void;
 }
@@ -105,6 +105,10 @@ export function Controls({ inference, view, input, settings, onInput, onCompare 
           Average with a horizontal flip (two passes)
         </label>
       </div>
+      <label className="check">
+        <input type="checkbox" checked={view.instances ?? false} data-testid="instances" onChange={(e) => settings.setInstances(e.target.checked)} />
+        One box per separate region, with the count (&quot;3 x dog&quot;)
+      </label>
       <label className="check">
         <input type="checkbox" checked={view.rawGrid} data-testid="raw-grid" onChange={(e) => settings.setRawGrid(e.target.checked)} />
         Raw grid (map cells unsmoothed)

@@ -6,6 +6,7 @@ import { toOriginalPixels } from '../photo';
 import { DRN_KEY, RESNET_KEY, type Photo, type View } from '../state';
 import { mark } from '../timeline';
 import { inferRequest } from './infer-request';
+import { NO_TAUGHT, type TaughtClasses } from './lens-client';
 import type { ModelLoader } from './model-loader';
 import type { Page } from './page';
 
@@ -31,6 +32,7 @@ export class Analysis {
     private readonly loader: Pick<ModelLoader, 'ensureLoaded' | 'warmUp'>,
     private readonly photos: PhotoSource,
     private readonly takePendingView: () => Partial<View> | null,
+    private readonly taught: TaughtClasses = NO_TAUGHT,
   ) {}
 
   /**
@@ -164,9 +166,12 @@ export class Analysis {
         } catch {
           continue;
         }
+        if (key === s.modelKey) await this.taught.ensureHeads();
         const t0 = performance.now();
-        // Classes switched on (from the search box, or a shared link) keep their maps on every run.
-        const req = inferRequest(key, photo.pixels, s.input, { extraClasses: [...new Set([...s.view.shown, ...extra])] });
+        // Classes switched on (from the search box, or a shared link) keep their maps on every run,
+        // and the taught classes are always asked for, so they are listed and scored.
+        const extraClasses = [...new Set([...s.view.shown, ...extra, ...this.taught.taughtIndices(key)])];
+        const req = inferRequest(key, photo.pixels, s.input, { extraClasses });
         mark('infer-start', { key });
         const inference = await page.client.call('infer', req.args, { transfer: req.transfer });
         inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);

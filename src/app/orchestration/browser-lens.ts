@@ -6,6 +6,9 @@ import { stillOf } from '../camera';
 import { decodePhoto } from '../photo';
 import type { Action, State } from '../state';
 import { rewriteHash } from '../url-sync';
+import { teachBackground } from '../teach/background-fetch';
+import { browserHeadStore } from '../teach/head-store';
+import { decodeExample, frameThumb } from '../teach/thumbs';
 import { WorkerLensClient } from '../worker/client';
 import { createLens, type Lens } from './lens';
 
@@ -22,6 +25,17 @@ export function createBrowserLens(dispatch: (a: Action) => void, state: () => St
       },
       photos: { decode: decodePhoto, fetch: (url) => fetch(url), baseUrl: document.baseURI },
       stillOf,
+      teach: {
+        store: browserHeadStore,
+        decodeExample,
+        thumbOf: frameThumb,
+        background: teachBackground,
+        decodeForLabel: async (file, name) => {
+          const p = await decodePhoto(file, name);
+          p.bitmap.close();
+          return { image: { width: p.pixels.width, height: p.pixels.height, data: p.pixels.data }, width: p.width, height: p.height };
+        },
+      },
       rewriteUrl: (pending) => rewriteHash(state(), pending),
     },
     dispatch,

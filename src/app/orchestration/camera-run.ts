@@ -1,6 +1,7 @@
 // Camera: one frame at a time through the shown model (camera.ts's loop decides when).
 import type { RGBAImage } from '../../image/geometry';
 import { inferRequest } from './infer-request';
+import { NO_TAUGHT, type TaughtClasses } from './lens-client';
 import type { ModelLoader } from './model-loader';
 import type { Page } from './page';
 
@@ -15,6 +16,7 @@ export class CameraRun {
     private readonly page: Page,
     private readonly loader: Pick<ModelLoader, 'ensureLoaded'>,
     private readonly stillOf: StillOf,
+    private readonly taught: TaughtClasses = NO_TAUGHT,
   ) {}
 
   /**
@@ -26,9 +28,10 @@ export class CameraRun {
     const s = page.state();
     const key = s.modelKey;
     await this.loader.ensureLoaded(key);
+    await this.taught.ensureHeads();
     const still = await this.stillOf(frame);
     const t0 = performance.now();
-    const req = inferRequest(key, frame, s.input);
+    const req = inferRequest(key, frame, s.input, { extraClasses: this.taught.taughtIndices(key) });
     const inference = await page.client.call('infer', req.args, { transfer: req.transfer });
     const photo = { id: this.frameId++, name: 'camera', ...still, note: null, sample: null, fromCamera: true };
     page.dispatch({ type: 'photo', photo });

@@ -73,6 +73,11 @@ export class FakeClient implements LensClient {
     infer: (args) => fakeInference(args),
     maps: ({ classes }) => ({ classes, data: new Float32Array(classes.length * 4) }),
     memory: () => ({ numTensors: 7, numBytes: 70 }),
+    embed: () => new Float32Array(4),
+    setHeads: ({ heads }) => heads.length,
+    train: () => {
+      throw new Error('the fake client does not train');
+    },
     faithfulness: ({ classIndex, steps }, opts) => {
       opts.onProgress?.(1, 2 * steps - 1);
       return {

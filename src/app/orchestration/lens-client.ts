@@ -18,6 +18,18 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The shown model's taught classes as the runs see them (orchestration/teach.ts): the indices to ask
+ * maps for on every run, and a way to make sure they were read from storage and set in the worker.
+ */
+export interface TaughtClasses {
+  taughtIndices(key: string): number[];
+  ensureHeads(): Promise<void>;
+}
+
+/** For pages and tests without taught classes. */
+export const NO_TAUGHT: TaughtClasses = { taughtIndices: () => [], ensureHeads: async () => {} };
+
 export interface LensClient {
   call<K extends CallName>(call: K, args: Calls[K]['args'], opts?: CallOptions): Promise<Calls[K]['result']>;
   /** The backend changed without being asked (the WebGPU device was lost). One listener. */

@@ -1,11 +1,8 @@
 // The page's orchestration assembled: one module per concern, each given the shared Page (client,
 // dispatch, state, notices) and the few others it calls. Components receive these modules (or
 // single methods of them), never the store's dispatch.
-//
-// Where taught classes (issue 18) plug in: a `teach` module built like the others, e.g.
-// `new Teach(page, loader, analysis)` — the worker client for its calls, the loader to make sure
-// the model is in, and analysis.rerun / analysis.showClass to show a taught class on the current
-// photo — added to Lens below and given to its panel. Nothing else here needs to change for it.
+// Taught classes (teach.ts) reach the others through two narrow seams: the runs (analysis, camera)
+// ask for their maps, and the share link adopts a link's taught classes.
 import { Analysis, type PhotoSource } from './analysis';
 import { CameraRun, type StillOf } from './camera-run';
 import { FolderRunner } from './folder-run';
@@ -15,6 +12,7 @@ import { ModelLoader, type ModelStorage } from './model-loader';
 import { createPage, type Page } from './page';
 import { Research } from './research';
 import { ShareLink } from './share-link';
+import { Teach, type TeachSource } from './teach';
 import { ViewSettings } from './view-settings';
 import type { Action, State, View } from '../state';
 
@@ -24,6 +22,7 @@ export interface LensDeps {
   storage: ModelStorage;
   photos: PhotoSource;
   stillOf: StillOf;
+  teach: TeachSource;
   /** Rewrites the URL's view to the page's (or to a view waiting for the user's photo), in place (url-sync.ts). */
   rewriteUrl(pending?: Partial<View>): void;
 }
@@ -38,6 +37,7 @@ export interface Lens {
   readonly folder: FolderRunner;
   readonly groundTruth: GroundTruthEditor;
   readonly view: ViewSettings;
+  readonly teach: Teach;
   /** Lists imported models and starts the chosen backend and model. */
   start(): Promise<void>;
   /** The page is going: an import stops, the worker ends. */
@@ -48,19 +48,22 @@ export function createLens(deps: LensDeps, dispatch: (a: Action) => void, state:
   const page = createPage(deps.client, dispatch, state);
   // The loader reruns the analysis and the analysis takes the link's waiting view: both only in
   // calls made after all three exist.
-  const models = new ModelLoader(page, deps.storage, (opts) => analysis.rerun(opts), deps.photos.baseUrl);
-  const analysis = new Analysis(page, models, deps.photos, () => link.takePending());
-  const link = new ShareLink(page, models, analysis, deps.rewriteUrl);
+  // The stored taught classes are read as soon as a model is in, with a photo or not.
+  const models = new ModelLoader(page, deps.storage, (opts) => teach.ensureHeads().then(() => analysis.rerun(opts)), deps.photos.baseUrl);
+  const teach: Teach = new Teach(page, deps.teach, () => analysis.rerun());
+  const analysis = new Analysis(page, models, deps.photos, () => link.takePending(), teach);
+  const link = new ShareLink(page, models, analysis, deps.rewriteUrl, teach);
   return {
     page,
     models,
     analysis,
     link,
-    camera: new CameraRun(page, models, deps.stillOf),
+    camera: new CameraRun(page, models, deps.stillOf, teach),
     research: new Research(page, () => analysis.rerun()),
     folder: new FolderRunner(page, models, deps.photos, (file, name, opts) => analysis.openFile(file, name, opts)),
     groundTruth: new GroundTruthEditor(page),
     view: new ViewSettings(page),
+    teach,
     start: () => models.start(),
     dispose() {
       models.dispose();

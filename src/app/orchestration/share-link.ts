@@ -6,6 +6,7 @@ import { viewOf } from '../url-sync';
 import type { Analysis } from './analysis';
 import type { ModelLoader } from './model-loader';
 import type { Page } from './page';
+import type { Teach } from './teach';
 
 export class ShareLink {
   /** A shared link's view waiting for the user's own photo, which no link can carry. */
@@ -21,6 +22,7 @@ export class ShareLink {
     private readonly loader: Pick<ModelLoader, 'chooseBackend' | 'chooseModel'>,
     private readonly analysis: Pick<Analysis, 'openSample' | 'fetchMissingMaps'>,
     private readonly rewriteUrl: (pending?: Partial<View>) => void,
+    private readonly taught: Pick<Teach, 'adoptFromLink'> | null = null,
   ) {}
 
   /** The waiting view, handed over once (to the next photo the user opens). */
@@ -43,8 +45,12 @@ export class ShareLink {
     if (!initial && v.model && v.model !== page.state().modelKey) await this.loader.chooseModel(v.model);
     const view = viewOf(v, page.state().view);
     const load = page.state().loads[page.state().modelKey];
+    // The link's taught classes are adopted, and its indices for them renumbered to this page's.
+    if (v.heads?.length && load?.status === 'ready' && this.taught) {
+      view.shown = await this.taught.adoptFromLink(v.heads, view.shown ?? [], load.info.numClasses);
+    }
     if (view.shown && load?.status === 'ready') {
-      const n = load.info.numClasses;
+      const n = load.info.numClasses + (page.state().teach.modelKey === page.state().modelKey ? page.state().teach.heads.length : 0);
       const bad = view.shown.filter((c) => c >= n);
       if (bad.length) {
         page.say('error', `Shared view: class ${bad.join(', ')} does not exist in this model (0-${n - 1}); left out.`);

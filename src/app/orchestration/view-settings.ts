@@ -23,6 +23,10 @@ export class ViewSettings {
   setRawGrid(on: boolean): void {
     this.page.dispatch({ type: 'rawGrid', on });
   }
+  /** One box per separate region above the threshold, with the count, instead of one around them all. */
+  setInstances(on: boolean): void {
+    this.page.dispatch({ type: 'instances', on });
+  }
   /** Stops drawing a class; it stays listed. */
   hideClass(index: number): void {
     this.page.dispatch({ type: 'hideClass', index });

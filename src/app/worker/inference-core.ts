@@ -8,7 +8,20 @@ import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage, type LoadTimes } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import type { LosableDevice } from './backends';
-import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, PageMessage, Request, WorkerMessage } from './protocol';
+import { backboneOf } from '../../teach/head-file';
+import { trainHead, type Classifier } from '../../teach/train';
+import type {
+  BackendChoice,
+  BackendInfo,
+  BackendName,
+  Calls,
+  ModelInfo,
+  ModelSource,
+  PageMessage,
+  Request,
+  TaughtHeadWeights,
+  WorkerMessage,
+} from './protocol';
 
 /** A package's bytes, with the browser cache's extras where there is one (fetch-source.ts). */
 export interface ModelBytes extends ByteSource {
@@ -116,6 +129,13 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
 
   const sources = new Map<string, ModelSource>();
   const models = new Map<string, LensModel>();
+  /** (teach) Taught heads per model key, set again on every new LensModel of that key (a reload after a backend switch). */
+  const heads = new Map<string, TaughtHeadWeights[]>();
+  const withHeads = (key: string, m: LensModel): LensModel => {
+    const h = heads.get(key);
+    if (h?.length) m.setHeads(h);
+    return m;
+  };
   /**
    * Weights by the identity of their files: DRN-A-50 and ResNet-50 are the same tensors in two
    * topologies, so the second model costs neither a download nor memory.
@@ -168,7 +188,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
     let cachedBytes = total;
     let times: LoadTimes = { bytesMs: 0, sha256Ms: 0, tensorsMs: 0 };
     if (shared) {
-      models.set(key, new LensModel({ manifest, weights: shared }));
+      models.set(key, withHeads(key, new LensModel({ manifest, weights: shared })));
     } else {
       let pkg: LoadedPackage & { times: LoadTimes };
       try {
@@ -185,7 +205,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       // The manifest read above, and a stale cache's failed first try, count as reading too.
       times = { ...pkg.times, bytesMs: performance.now() - start - pkg.times.tensorsMs };
       weightSets.set(filesKey(manifest), pkg.weights);
-      models.set(key, new LensModel(pkg));
+      models.set(key, withHeads(key, new LensModel(pkg)));
     }
     let warmUpMs = 0;
     if (warm) {
@@ -202,7 +222,20 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
       ms: performance.now() - start,
       ...times,
       warmUpMs,
+      features: models.get(key)!.plan.features,
+      backbone: await backboneOf(manifest),
     };
+  }
+
+  /** (teach) Each weight set's ImageNet classifier as plain numbers, read once, for training's competitors. */
+  const classifiers = new Map<string, Classifier>();
+  async function classifierOf(m: LensModel): Promise<Classifier> {
+    const k = filesKey(m.manifest);
+    const known = classifiers.get(k);
+    if (known) return known;
+    const c: Classifier = await m.classifierWeights();
+    classifiers.set(k, c);
+    return c;
   }
 
   async function model(key: string): Promise<LensModel> {
@@ -320,6 +353,7 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
           m?.releaseMaps();
           models.delete(req.args.key);
           sources.delete(req.args.key);
+          heads.delete(req.args.key);
           // Weights go once no other loaded model shares them.
           const k = m && filesKey(m.manifest);
           const w = k ? weightSets.get(k) : undefined;
@@ -328,6 +362,25 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
             weightSets.delete(k);
           }
           return [m !== undefined, []];
+        }
+        // --- teach (issue 18) ---
+        case 'embed': {
+          if (!backend) await init(choice);
+          const m = await model(req.args.key);
+          const { image, size, flip } = req.args;
+          const inf = await m.infer(image, { topK: 1, extraClasses: [], size, flip, winner: false, keepMaps: false, pooled: true });
+          if (!inf.pooled) throw new Error(`${m.manifest.title} gave no pooled features`);
+          return [inf.pooled, [inf.pooled.buffer as ArrayBuffer]];
+        }
+        case 'train': {
+          const m = await model(req.args.key);
+          const trained = trainHead(req.args.positives, req.args.negatives, { classifier: await classifierOf(m), background: req.args.background });
+          return [trained, [trained.weights.buffer as ArrayBuffer]];
+        }
+        case 'setHeads': {
+          heads.set(req.args.key, req.args.heads);
+          models.get(req.args.key)?.setHeads(req.args.heads);
+          return [req.args.heads.length, []];
         }
         case 'loseDevice': {
           const device = deps.webgpuDevice();

@@ -118,6 +118,9 @@ const RESULTS: Record<CallName, Check> = {
   faithfulness: curves,
   unload: boolean,
   loseDevice: boolean,
+  embed: (v) => (v instanceof Float32Array ? null : 'the pooled features are not a Float32Array'),
+  setHeads: (v) => (isInt(v) ? null : 'not a whole number'),
+  train: fields('the trained head', { weights: (x) => x instanceof Float32Array, bias: isNum, figures: isObj }),
 };
 
 /** What is wrong with a result of `call`, or null when it is what the protocol says. */

@@ -1,8 +1,10 @@
 // The typed message interface between the page and the inference worker. Every request carries
 // an id; the worker answers it once (ok or error) and may send progress for it before that.
 import type { RGBAImage } from '../../image/geometry';
-import type { Inference, MapPlanes } from '../../models/class-maps';
+import type { HeadWeights, Inference, MapPlanes } from '../../models/class-maps';
 import type { FaithfulnessCurves } from '../../localize/faithfulness';
+import type { Backbone } from '../../teach/head-file';
+import type { TrainedHead } from '../../teach/train';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -45,7 +47,14 @@ export interface ModelInfo {
   tensorsMs: number;
   /** The warm-up (shader compilation or a first run): inside `ms`, or after it when done on its own. */
   warmUpMs: number;
+  /** (teach) Length of the pooled feature vector a taught head weighs. */
+  features?: number;
+  /** (teach) What a taught head is only meaningful on (head files name it, imports are checked against it). */
+  backbone?: Backbone;
 }
+
+/** (teach) A taught class's head as the worker needs it: one 1x1 conv output channel on the final features. */
+export type TaughtHeadWeights = HeadWeights;
 
 export interface MemoryInfo {
   numTensors: number;
@@ -87,6 +96,24 @@ export interface Calls {
   unload: { args: { key: string }; result: boolean };
   /** Destroys the WebGPU device, as a driver reset would (for testing the fallback). */
   loseDevice: { args: Record<string, never>; result: boolean };
+  // --- teach (issue 18) ---
+  /**
+   * One forward pass of a taught example: its pooled final features (the vector a head weighs).
+   * Leaves the kept maps of `maps` alone.
+   */
+  embed: { args: { key: string; image: RGBAImage; size?: number; flip?: boolean }; result: Float32Array };
+  /**
+   * The taught classes of a model: head j becomes class numClasses + j in infer, maps and
+   * mapsFor, also for the photo already inferred (no new forward pass). Kept across reloads of
+   * the model's weights (a backend switch). Answers how many heads are set.
+   */
+  setHeads: { args: { key: string; heads: TaughtHeadWeights[] }; result: number };
+  /**
+   * Trains a taught class on examples' pooled features (teach/train.ts), here because it uses the
+   * model's own ImageNet classifier as competitors when there are few or no "not this" examples;
+   * `background`: the built-in background photos' features (teach/background.ts).
+   */
+  train: { args: { key: string; positives: Float32Array[]; negatives: Float32Array[]; background?: Float32Array[] }; result: TrainedHead };
 }
 export type CallName = keyof Calls;
 
