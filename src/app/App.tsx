@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { ClassList } from './components/ClassList';
 import { Camera } from './components/Camera';
 import { Compare } from './components/Compare';
@@ -14,16 +14,19 @@ import { Viewer } from './components/Viewer';
 import { GroundTruth } from './components/GroundTruth';
 import { GriddingNote } from './components/GriddingNote';
 import { FaithfulnessChart } from './components/FaithfulnessChart';
-import { FolderPanel } from './components/FolderPanel';
 import type { LensSession } from './lens-session';
 import { classNames } from './state';
 import { useLens } from './use-lens';
 // --- teach (issue 18) ---
-import { TeachPanel } from './components/TeachPanel';
-import { LabelPanel } from './components/LabelPanel';
 import { linkSize } from './teach/head-link';
 import { encodeView } from './url-state';
 import { sharedViewOf } from './url-sync';
+
+// The panels below the result load on their own, after the first paint: a visitor's first minute
+// needs the photo and its classes, and the page's entry chunk stays small (scripts/check-bundle.ts).
+const TeachPanel = lazy(() => import('./components/TeachPanel').then((m) => ({ default: m.TeachPanel })));
+const FolderPanel = lazy(() => import('./components/FolderPanel').then((m) => ({ default: m.FolderPanel })));
+const LabelPanel = lazy(() => import('./components/LabelPanel').then((m) => ({ default: m.LabelPanel })));
 
 export function App({ session }: { session: LensSession }) {
   const { state, lens } = useLens(session);
@@ -159,22 +162,24 @@ export function App({ session }: { session: LensSession }) {
         onRerun={() => void lens.analysis.rerun()}
       />
       <Compare photo={state.photo} view={view} results={state.results} modelKey={state.modelKey} namesOf={(key) => classNames(state, key)} />
-      <TeachPanel
-        teach={state.teach}
-        model={load?.status === 'ready' ? load.info.title : null}
-        numClasses={load?.status === 'ready' ? load.info.numClasses : 0}
-        link={link}
-        run={lens.teach.run}
-        onName={(name) => lens.teach.run.setName(name)}
-      />
-      <FolderPanel
-        folder={state.folder}
-        view={view}
-        names={classNames(state, state.folder?.modelKey)}
-        backendName={state.backend?.name}
-        runner={lens.folder}
-      />
-      <LabelPanel label={state.label} classes={[...lens.teach.label.classes().values()]} run={lens.teach.label} />
+      <Suspense fallback={null}>
+        <TeachPanel
+          teach={state.teach}
+          model={load?.status === 'ready' ? load.info.title : null}
+          numClasses={load?.status === 'ready' ? load.info.numClasses : 0}
+          link={link}
+          run={lens.teach.run}
+          onName={(name) => lens.teach.run.setName(name)}
+        />
+        <FolderPanel
+          folder={state.folder}
+          view={view}
+          names={classNames(state, state.folder?.modelKey)}
+          backendName={state.backend?.name}
+          runner={lens.folder}
+        />
+        <LabelPanel label={state.label} classes={[...lens.teach.label.classes().values()]} run={lens.teach.label} />
+      </Suspense>
       <ImportPanel
         models={state.models}
         importing={state.importing}
