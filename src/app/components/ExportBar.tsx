@@ -2,16 +2,7 @@ import type { Inference } from '../../models/class-maps';
 import { exportResult, sceneFor } from '../overlay-view';
 import { renderPhoto } from '../render';
 import type { Notice, Photo, View } from '../state';
-
-function download(blob: Blob, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
+import { download } from './download';
 
 const stem = (name: string) => name.replace(/\.[^.]*$/, '') || 'photo';
 

@@ -5,16 +5,9 @@ import type { FolderState } from '../folder-state';
 import type { FolderFile, FolderRunner } from '../orchestration/folder-run';
 import type { View } from '../state';
 import { LineChart } from './LineChart';
+import { download } from './download';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-
-function download(text: string, type: string, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
 
 /** Files of a dropped folder, with their paths inside it (webkitGetAsEntry). */
 async function droppedFiles(e: DragEvent): Promise<FolderFile[]> {
@@ -248,7 +241,7 @@ export function FolderPanel({ folder: f, view, names, backendName, runner }: Fol
                   data-testid="folder-export-json"
                   onClick={() => {
                     const r = report();
-                    if (r) download(JSON.stringify(r, null, 1), 'application/json', `folder-${f.modelKey}.json`);
+                    if (r) download(new Blob([JSON.stringify(r, null, 1)], { type: 'application/json' }), `folder-${f.modelKey}.json`);
                   }}
                 >
                   Export JSON
@@ -258,7 +251,7 @@ export function FolderPanel({ folder: f, view, names, backendName, runner }: Fol
                   data-testid="folder-export-csv"
                   onClick={() => {
                     const r = report();
-                    if (r) download(rowsCsv(r.perImage), 'text/csv', `folder-${f.modelKey}.csv`);
+                    if (r) download(new Blob([rowsCsv(r.perImage)], { type: 'text/csv' }), `folder-${f.modelKey}.csv`);
                   }}
                 >
                   Export CSV

@@ -1,16 +1,7 @@
 import { labelFiles, type LabelFormat } from '../../localize/label-writers';
 import type { LabelRun } from '../teach/label-run';
 import { labelHandled, type LabelState } from '../teach/label-state';
-
-function download(blob: Blob, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
+import { download } from './download';
 
 const FORMATS: [LabelFormat, string][] = [
   ['voc', 'Pascal VOC XML (zip, one per image)'],

@@ -3,19 +3,10 @@ import type { RGBAImage } from '../../image/geometry';
 import { CameraError, VideoFrames, openCamera, stopCamera } from '../camera';
 import type { TeachRun } from '../teach/teach-run';
 import { pendingExamples, type TeachExample, type TeachState } from '../teach/teach-state';
+import { download } from './download';
 
 /** A camera frame is sampled this often while the record button is held. */
 const SAMPLE_MS = 300;
-
-function download(text: string, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
 
 const imagesOf = (list: FileList | null | undefined): File[] => [...(list ?? [])].filter((f) => !f.name.startsWith('.'));
 
@@ -249,7 +240,7 @@ function TaughtList({ teach, numClasses, link, run }: { teach: TeachState; numCl
                 data-testid={`taught-export-${j}`}
                 onClick={() => {
                   const file = run.exportHead(h.id);
-                  if (file) download(file.text, file.name);
+                  if (file) download(new Blob([file.text], { type: 'application/json' }), file.name);
                 }}
               >
                 export
