@@ -43,3 +43,13 @@ export function toFloat16(data: Float32Array): Uint16Array<ArrayBuffer> {
   for (let i = 0; i < data.length; i++) out[i] = float16Bits(data[i]);
   return out;
 }
+
+/** IEEE half to float: exact, including subnormals, infinities and NaN. */
+export function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHead, encodeHead, fromHalf, HeadLinkError, linkSize, toHalf } from './head-link';
+import { float16Bits as toHalf, halfToFloat as fromHalf } from '../../weights/float16';
+import { decodeHead, encodeHead, HeadLinkError, linkSize } from './head-link';
 
 function head(n = 2048, seed = 3) {
   const weights = Float32Array.from({ length: n }, (_, i) => 0.05 * Math.sin(seed * 7 + i * 1.3));

@@ -4,6 +4,7 @@
 //
 // float16 keeps ~3 significant digits; a head's map is a sum of 2048 products, so the rounding
 // errors mostly cancel: the tests bound the change of a map against the float32 head.
+import { float16Bits, halfToFloat } from '../../weights/float16';
 
 export interface LinkHead {
   name: string;
@@ -19,51 +20,6 @@ export class HeadLinkError extends Error {
 const SEP = '~';
 const MAX_NAME = 100;
 const CHECK_BYTES = 4;
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The nearest float16 (round to nearest even), as its 16 bits; beyond ±65504 it saturates to ±Infinity. */
-export function toHalf(v: number): number {
-  f32[0] = v;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    let m = mant >>> shift;
-    const rest = mant & ((1 << shift) - 1);
-    if (rest > half || (rest === half && m & 1)) m++;
-    return sign | m;
-  }
-  let m = mant >>> 13;
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
-    m++;
-    if (m === 0x400) {
-      m = 0;
-      e++;
-      if (e >= 0x1f) return sign | 0x7c00;
-    }
-  }
-  return sign | (e << 10) | m;
-}
-
-export function fromHalf(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
 
 /** FNV-1a over the bytes: enough to catch an edit or a cut, not meant against forgery. */
 function checksum(bytes: Uint8Array): number {
@@ -91,8 +47,8 @@ export function encodeHead(h: LinkHead): string {
   const n = h.weights.length + 1;
   const bytes = new Uint8Array(2 * n + CHECK_BYTES);
   const view = new DataView(bytes.buffer);
-  h.weights.forEach((w, i) => view.setUint16(2 * i, toHalf(w), true));
-  view.setUint16(2 * h.weights.length, toHalf(h.bias), true);
+  h.weights.forEach((w, i) => view.setUint16(2 * i, float16Bits(w), true));
+  view.setUint16(2 * h.weights.length, float16Bits(h.bias), true);
   view.setUint32(2 * n, checksum(bytes.subarray(0, 2 * n)), true);
   return `${h.name}${SEP}${toBase64Url(bytes)}`;
 }
@@ -114,7 +70,7 @@ export function decodeHead(value: string, features?: number): LinkHead {
   const view = new DataView(bytes.buffer);
   if (view.getUint32(2 * n, true) !== checksum(bytes.subarray(0, 2 * n)))
     throw new HeadLinkError('its numbers do not match their checksum (the link was edited or cut short)');
-  const values = Float32Array.from({ length: n }, (_, i) => fromHalf(view.getUint16(2 * i, true)));
+  const values = Float32Array.from({ length: n }, (_, i) => halfToFloat(view.getUint16(2 * i, true)));
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new HeadLinkError(`number ${bad + 1} of ${n} is not finite`);
   if (features !== undefined && n - 1 !== features)

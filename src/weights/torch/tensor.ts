@@ -2,6 +2,7 @@
 // pickle's rebuild functions produce, checked against the storage before a byte is read.
 import type { Opaque, PyValue } from './pickle';
 import { PyTuple, describe } from './pickle';
+import { halfToFloat } from '../float16';
 
 export type DType = 'float32' | 'float16' | 'float64' | 'int64';
 
@@ -84,16 +85,6 @@ export function rebuildTensor(args: PyValue[]): TensorRef {
     }
   }
   return t;
-}
-
-/** IEEE half to float: exact, including subnormals, infinities and NaN. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 let HALF_TABLE: Float32Array | null = null;
