@@ -69,7 +69,7 @@ test('faithfulness curves run in the worker with progress, can be cancelled, and
 
 // The shared dev set, or on a fresh clone without it a set made from the samples (dev-set.testkit.ts).
 const DEV = testDevSet().dir;
-/** The images the page and the CLI evaluate: 12 of the dev set, or all but one sample (one stays out, to be listed). */
+/** The images the page and the CLI evaluate: 12 of the dev set, or 11 of the 12 sample images (one stays out, to be listed). */
 const N = Math.min(12, testDevSet().images - 1);
 
 async function folderReport(p: Page): Promise<FolderJson> {

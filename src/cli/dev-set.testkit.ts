@@ -35,14 +35,19 @@ export function testDevSet(): TestDevSet {
   const dir = mkdtempSync(join(tmpdir(), 'drn-lens-samples-'));
   mkdirSync(join(dir, 'images'));
   const samples = join(REPO_ROOT, 'public', 'samples');
-  const images = SAMPLES.map((s) => {
-    copyFileSync(join(samples, s.file), join(dir, 'images', s.file));
-    const { boxes } = JSON.parse(readFileSync(join(samples, s.file.replace(/\.[^.]+$/, '.gt.json')), 'utf8')) as { boxes: number[][] };
-    return { ...s, boxes };
-  });
+  // Each sample four times under its own name: twelve images, as many as the tests take of the dev
+  // set, so that a run lasts long enough to be paused and resumed, as on the dev set.
+  const images = [1, 2, 3, 4].flatMap((copy) =>
+    SAMPLES.map((s) => {
+      const file = s.file.replace(/\.([^.]+)$/, `-${copy}.$1`);
+      copyFileSync(join(samples, s.file), join(dir, 'images', file));
+      const { boxes } = JSON.parse(readFileSync(join(samples, s.file.replace(/\.[^.]+$/, '.gt.json')), 'utf8')) as { boxes: number[][] };
+      return { ...s, file, boxes };
+    }),
+  );
   writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ format: 'drn-lens samples', images }));
   console.warn(
-    `the shared dev set is missing at ${DEV_SET} (set DRN_LENS_DEV_SET): the eval tests run on the ${images.length} sample photos instead`,
+    `the shared dev set is missing at ${DEV_SET} (set DRN_LENS_DEV_SET): the eval tests run on the 3 sample photos instead (${images.length} images, four of each)`,
   );
   made = { dir, source: 'samples', images: images.length };
   return made;
