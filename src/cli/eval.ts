@@ -118,6 +118,29 @@ export interface EvalOptions {
   faithfulnessSteps?: number;
 }
 
+/** What every eval report says of its run, and the figures of its samples. */
+function reportOf(
+  opts: EvalOptions,
+  run: { model: string; backend: string; jobs: number; samples: EvalSample[]; imageSeconds: number[]; loadSeconds: number; wallSeconds: number },
+) {
+  const { samples, imageSeconds, wallSeconds } = run;
+  return {
+    data: opts.data,
+    model: run.model,
+    images: samples.length,
+    backend: run.backend,
+    jobs: run.jobs,
+    inputSize: samples[0]?.transform.inputSize ?? opts.size ?? 0,
+    mapSize: samples[0] ? `${samples[0].maps.width}x${samples[0].maps.height}` : '',
+    flip: opts.flip ?? false,
+    loadSeconds: run.loadSeconds,
+    wallSeconds,
+    secondsPerImage: wallSeconds / Math.max(1, samples.length),
+    jobSecondsPerImage: imageSeconds.reduce((a, b) => a + b, 0) / Math.max(1, imageSeconds.length),
+    ...setFigures(samples),
+  };
+}
+
 /**
  * eval --head: every image through the model in this thread with the taught class's map; the
  * sample's class is the taught one, and its "top class" is it when present (so Top-1 Cls is the detection rate).
@@ -158,19 +181,7 @@ async function evaluateHead(opts: EvalOptions & { head: string; absent: boolean 
     }
     const wallSeconds = (performance.now() - start) / 1000;
     return {
-      data: opts.data,
-      model: model.manifest.id,
-      images: samples.length,
-      backend,
-      jobs: 1,
-      inputSize: samples[0]?.transform.inputSize ?? opts.size ?? 0,
-      mapSize: samples[0] ? `${samples[0].maps.width}x${samples[0].maps.height}` : '',
-      flip: opts.flip ?? false,
-      loadSeconds,
-      wallSeconds,
-      secondsPerImage: wallSeconds / Math.max(1, samples.length),
-      jobSecondsPerImage: imageSeconds.reduce((a, b) => a + b, 0) / Math.max(1, imageSeconds.length),
-      ...setFigures(samples),
+      ...reportOf(opts, { model: model.manifest.id, backend, jobs: 1, samples, imageSeconds, loadSeconds, wallSeconds }),
       head: { file: opts.head, name: head.head.name, absent: opts.absent },
       detectionRate: present / Math.max(1, samples.length),
       // A taught class's evaluation reads the set strictly (readDevSet stops at the first problem).
@@ -215,19 +226,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalReport> {
     }
   }
   return {
-    data: opts.data,
-    model: modelId,
-    images: samples.length,
-    backend,
-    jobs,
-    inputSize: samples[0]?.transform.inputSize ?? opts.size ?? 0,
-    mapSize: samples[0] ? `${samples[0].maps.width}x${samples[0].maps.height}` : '',
-    flip: opts.flip ?? false,
-    loadSeconds,
-    wallSeconds,
-    secondsPerImage: wallSeconds / Math.max(1, samples.length),
-    jobSecondsPerImage: imageSeconds.reduce((a, b) => a + b, 0) / Math.max(1, imageSeconds.length),
-    ...setFigures(samples),
+    ...reportOf(opts, { model: modelId, backend, jobs, samples, imageSeconds, loadSeconds, wallSeconds }),
     ...(faithfulness ? { faithfulness } : {}),
     problems,
   };
