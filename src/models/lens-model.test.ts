@@ -6,6 +6,7 @@ import { ARCHITECTURES, narrowed } from './architectures';
 import { mapOf } from './class-maps';
 import { LensModel } from './lens-model';
 import { randomWeights } from './random-weights';
+import { patternImage as photo } from '../image/test-images.testkit';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -32,14 +33,6 @@ function tinyModel(seed = 3, drop?: string): LensModel {
 }
 
 /** A photo with structure on both axes, so a mirror or a crop changes what the network sees. */
-function photo(w: number, h: number, seed = 1): RGBAImage {
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const p = 4 * (y * w + x);
-    data[p] = (x * 7 + y * 3 * seed) % 256; data[p + 1] = (x * y + seed * 40) % 256; data[p + 2] = (255 * Math.abs(Math.sin(x / 9 + y / 17 + seed))) | 0; data[p + 3] = 255;
-  }
-  return { width: w, height: h, data };
-}
 
 function mirror(img: RGBAImage): RGBAImage {
   const out = new Uint8Array(img.data.length);

@@ -13,6 +13,7 @@ import { LensModel } from './lens-model';
 import { randomWeights } from './random-weights';
 import { startDawn } from './dawn.testkit';
 import { capture, ReplayArena, replayUnsupported } from './webgpu-replay';
+import { patternImage as photo } from '../image/test-images.testkit';
 
 const dawn = (await startDawn('the WebGPU replay tests')).ok;
 
@@ -35,15 +36,6 @@ function tinyModel(): LensModel {
   return new LensModel({ manifest, weights: randomWeights(arch, 5) });
 }
 
-function photo(w: number, h: number, seed: number): RGBAImage {
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const p = 4 * (y * w + x);
-      data.set([(x * 7 + y * 3 * seed) % 256, (x * y + seed * 40) % 256, (255 * Math.abs(Math.sin(x / 9 + y / 17 + seed))) | 0, 255], p);
-    }
-  return { width: w, height: h, data };
-}
 
 function same(a: Inference, b: Inference): void {
   expect(a.top.map((t) => t.index)).toEqual(b.top.map((t) => t.index));

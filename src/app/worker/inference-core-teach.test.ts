@@ -10,6 +10,7 @@ import { randomWeights } from '../../models/random-weights';
 import { memorySource, pack, type NamedArray, type PackedModel } from '../../weights/pack';
 import { createInferenceCore } from './inference-core';
 import type { CallName, Calls, Request, WorkerMessage } from './protocol';
+import { patternImage } from '../../image/test-images.testkit';
 
 const CLASSES = 6;
 const arch = narrowed({ ...ARCHITECTURES.drn_c_26, numClasses: CLASSES }, 8);
@@ -34,20 +35,7 @@ beforeAll(async () => {
   );
 });
 
-function photo(seed: number): RGBAImage {
-  const w = 96,
-    h = 80;
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const p = 4 * (y * w + x);
-      data[p] = (x * 7 + y * 3 * seed) % 256;
-      data[p + 1] = (x * y + seed * 40) % 256;
-      data[p + 2] = (255 * Math.abs(Math.sin(x / 9 + y / 17 + seed))) | 0;
-      data[p + 3] = 255;
-    }
-  return { width: w, height: h, data };
-}
+const photo = (seed: number): RGBAImage => patternImage(96, 80, seed);
 
 function harness() {
   const messages: WorkerMessage[] = [];

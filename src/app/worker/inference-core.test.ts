@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TORCH_IMAGENET, type RGBAImage } from '../../image/geometry';
+import { TORCH_IMAGENET } from '../../image/geometry';
 import { ARCHITECTURES, narrowed } from '../../models/architectures';
 import { mapOf, type Inference, type MapPlanes } from '../../models/class-maps';
 import { LensModel } from '../../models/lens-model';
@@ -9,6 +9,7 @@ import { memorySource, pack, type NamedArray, type PackageMeta, type PackedModel
 import type { LosableDevice } from './backends';
 import { createInferenceCore, type InferenceCore, type ModelBytes } from './inference-core';
 import type { BackendChoice, BackendInfo, BackendName, CallName, Calls, ModelInfo, ModelSource, Request, WorkerMessage } from './protocol';
+import { patternImage as photo } from '../../image/test-images.testkit';
 
 const CLASSES = 6;
 const arch = narrowed({ ...ARCHITECTURES.drn_c_26, numClasses: CLASSES }, 8);
@@ -31,18 +32,6 @@ async function tinyPackage(id: string, title: string, seed: number): Promise<Pac
 }
 
 /** A photo with structure on both axes. */
-function photo(w: number, h: number, seed = 1): RGBAImage {
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const p = 4 * (y * w + x);
-      data[p] = (x * 7 + y * 3 * seed) % 256;
-      data[p + 1] = (x * y + seed * 40) % 256;
-      data[p + 2] = (255 * Math.abs(Math.sin(x / 9 + y / 17 + seed))) | 0;
-      data[p + 3] = 255;
-    }
-  return { width: w, height: h, data };
-}
 
 interface FakeDevice extends LosableDevice {
   lose(reason: string, message: string): void;
