@@ -347,6 +347,25 @@ describe('the inference core (the worker without the Worker)', () => {
     }
   });
 
+  it("answers a request that is not the protocol's with the problem named, and never runs it", async () => {
+    const h = open();
+    const spy = vi.spyOn(LensModel.prototype, 'infer');
+    await h.core.receive({ id: 901, call: 'infer', args: { key: 'a', topK: 3, extraClasses: [] } });
+    await h.core.receive({ id: 902, call: 'teleport', args: {} });
+    await h.core.receive({ id: 903, call: 'maps', args: 'all' });
+    await h.core.receive({ call: 'memory', args: {} });
+    await h.core.receive('hello');
+    expect(h.error(901)).toBe('the worker was sent the arguments of infer.image is missing or of the wrong type');
+    expect(h.error(902)).toBe('the worker was sent a request for an unknown call "teleport"');
+    expect(h.error(903)).toBe('the worker was sent the arguments of maps are not an object');
+    // Without an id there is no request to answer.
+    expect(h.messages.filter((m) => m.type === 'error')).toHaveLength(3);
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    // The queue goes on.
+    expect(await h.tensors()).toBeGreaterThanOrEqual(0);
+  });
+
   it('a cancel drops a queued request before it runs and stops a running faithfulness call; both are answered as aborted', async () => {
     const h = open();
     await h.call('init', { backend: 'wasm' });

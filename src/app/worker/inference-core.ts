@@ -8,6 +8,7 @@ import { type Inference } from '../../models/class-maps';
 import { loadPackage, readManifest, type ByteSource, type LoadedPackage, type LoadTimes } from '../../weights/load-package';
 import { ManifestError, type ModelManifest } from '../../weights/manifest';
 import type { LosableDevice } from './backends';
+import { readPageMessage } from './protocol-check';
 import { backboneOf } from '../../teach/head-file';
 import { trainHead, type Classifier } from '../../teach/train';
 import type {
@@ -56,9 +57,11 @@ export interface InferenceCore {
   /**
    * Queues a request; resolves once it is answered (ok or error). Never rejects for a failed request.
    * A cancel aborts that request at once: dropped if still queued, stopped between passes if
-   * running (faithfulness), and answered with an 'aborted' error either way.
+   * running (faithfulness), and answered with an 'aborted' error either way. A message that is not
+   * the protocol's is answered with an error naming the problem (when it has a request id) and
+   * never run.
    */
-  receive(msg: PageMessage): Promise<void>;
+  receive(raw: unknown): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -417,7 +420,14 @@ export function createInferenceCore(deps: InferenceDeps): InferenceCore {
   const aborts = new Map<number, AbortController>();
   let queue: Promise<void> = Promise.resolve();
   return {
-    receive(msg) {
+    receive(raw) {
+      // Checked as the page checks replies: the page is trusted code, but a malformed request must
+      // fail in words, not deep inside a model.
+      const msg = readPageMessage(raw);
+      if ('problem' in msg) {
+        if (msg.id !== null) post({ type: 'error', id: msg.id, message: `the worker was sent ${msg.problem}` }, []);
+        return queue;
+      }
       // A cancel must not wait behind the run it cancels; one for an answered request is moot.
       if ('cancel' in msg) {
         aborts.get(msg.cancel)?.abort();

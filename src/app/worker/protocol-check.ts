@@ -1,7 +1,7 @@
 // Worker replies read against the protocol at run time: TypeScript types both sides, but a reply
 // crosses a structured clone, so the page checks what arrives (its shape and each call's result)
 // before it trusts it. A malformed reply rejects that one call with a message naming what is wrong.
-import { BACKENDS, type CallName, type WorkerMessage } from './protocol';
+import { BACKENDS, type CallName, type PageMessage, type WorkerMessage } from './protocol';
 
 type Obj = Record<string, unknown>;
 /** A problem in words, or null when the value fits. */
@@ -145,4 +145,35 @@ export function readWorkerMessage(m: unknown): WorkerMessage | string {
     default:
       return `a message of unknown type ${JSON.stringify(m.type)}`;
   }
+}
+
+const isArr = Array.isArray;
+/** Each call's arguments that a request must carry, with their tests (the optional ones are checked where they are used). */
+const ARGS: Record<CallName, Record<string, (v: unknown) => boolean>> = {
+  init: { backend: isStr },
+  load: { key: isStr, source: isObj },
+  warmUp: { key: isStr },
+  infer: { key: isStr, image: isObj, topK: isInt, extraClasses: isArr },
+  maps: { key: isStr, classes: isArr },
+  memory: {},
+  faithfulness: { key: isStr, image: isObj, classIndex: isInt, steps: isInt },
+  unload: { key: isStr },
+  loseDevice: {},
+  embed: { key: isStr, image: isObj },
+  setHeads: { key: isStr, heads: isArr },
+  train: { key: isStr, positives: isArr, negatives: isArr },
+};
+
+/**
+ * A message from the page if it has one of the protocol's shapes, else what is wrong with it (and
+ * the request id, when it has one, so that the request can be answered with the problem).
+ */
+export function readPageMessage(m: unknown): PageMessage | { problem: string; id: number | null } {
+  if (!isObj(m)) return { problem: 'a message that is not an object', id: null };
+  if ('cancel' in m) return isInt(m.cancel) ? { cancel: m.cancel } : { problem: 'a cancel without a request id', id: null };
+  const id = isInt(m.id) ? m.id : null;
+  if (id === null) return { problem: 'a request without an id', id };
+  if (!isStr(m.call) || !Object.hasOwn(ARGS, m.call)) return { problem: `a request for an unknown call ${JSON.stringify(m.call)}`, id };
+  const bad = isObj(m.args) ? fields(`the arguments of ${m.call}`, ARGS[m.call as CallName])(m.args) : `the arguments of ${m.call} are not an object`;
+  return bad ? { problem: bad, id } : (m as unknown as PageMessage);
 }
