@@ -18,7 +18,6 @@ import type {
   Calls,
   ModelInfo,
   ModelSource,
-  PageMessage,
   Request,
   TaughtHeadWeights,
   WorkerMessage,
