@@ -11,17 +11,7 @@ import type { LosableDevice } from './backends';
 import { readPageMessage } from './protocol-check';
 import { backboneOf } from '../../teach/head-file';
 import { trainHead, type Classifier } from '../../teach/train';
-import type {
-  BackendChoice,
-  BackendInfo,
-  BackendName,
-  Calls,
-  ModelInfo,
-  ModelSource,
-  Request,
-  TaughtHeadWeights,
-  WorkerMessage,
-} from './protocol';
+import type { BackendChoice, BackendInfo, BackendName, Calls, ModelInfo, ModelSource, Request, TaughtHeadWeights, WorkerMessage } from './protocol';
 
 /** A package's bytes, with the browser cache's extras where there is one (fetch-source.ts). */
 export interface ModelBytes extends ByteSource {
