@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Analysis } from './analysis';
-import { fakePhotos, testPage, type TestPage } from './fake-client.testkit';
+import { fakePhotos, testPage, type TestPage, noStorage } from './fake-client.testkit';
 import { ModelLoader } from './model-loader';
 
 function setup() {
   const t = testPage();
   const photos = fakePhotos((name) => (name.endsWith('.txt') ? `${name} is not an image: text.` : null));
-  const storage = {
-    list: async () => [],
-    remove: async () => {},
-    importCheckpoint: async () => Promise.reject(new Error('no')),
-    imagenetClasses: async () => [],
-  };
+  const storage = noStorage();
   const loader = new ModelLoader(t.page, storage, () => analysis.rerun(), photos.baseUrl);
   const analysis = new Analysis(t.page, loader, photos, () => null);
   return { ...t, analysis, loader, photos };

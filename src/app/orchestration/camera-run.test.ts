@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CameraRun } from './camera-run';
-import { testPage } from './fake-client.testkit';
+import { testPage, noStorage } from './fake-client.testkit';
 import { ModelLoader } from './model-loader';
 
 describe('camera', () => {
   it('analyses a frame, then shows it with its result in one go; the frame keeps its pixels', async () => {
     const t = testPage();
-    const storage = {
-      list: async () => [],
-      remove: async () => {},
-      importCheckpoint: () => Promise.reject(new Error('no')),
-      imagenetClasses: async () => [],
-    };
+    const storage = noStorage();
     const loader = new ModelLoader(t.page, storage, async () => {}, 'https://lens.test/');
     await loader.start();
     const camera = new CameraRun(t.page, loader, async (f) => ({

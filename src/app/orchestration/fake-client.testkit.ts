@@ -7,6 +7,7 @@ import { Store } from '../store';
 import type { BackendInfo, CallName, Calls, ModelInfo } from '../worker/protocol';
 import type { PhotoSource } from './analysis';
 import { abortError, type CallOptions, type LensClient } from './lens-client';
+import type { ModelStorage } from './model-loader';
 import { createPage, type Page } from './page';
 
 export const NAMES = ['apple', 'banana', 'cherry', 'damson', 'elder', 'fig', 'grape', 'hazel'];
@@ -195,3 +196,11 @@ export function fakePhotos(fail: (name: string) => string | null = () => null): 
     },
   };
 }
+
+/** Storage with no imported models, where an import fails. */
+export const noStorage = (): ModelStorage => ({
+  list: async () => [],
+  remove: async () => {},
+  importCheckpoint: () => Promise.reject(new Error('no')),
+  imagenetClasses: async () => [],
+});

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fakePhotos, NAMES, testPage } from './fake-client.testkit';
+import { fakePhotos, NAMES, testPage, noStorage } from './fake-client.testkit';
 import { FolderRunner, type FolderFile } from './folder-run';
 import { ModelLoader } from './model-loader';
 
 async function setup() {
   const t = testPage();
   const photos = fakePhotos((name) => (name.includes('broken') ? 'broken.png is not an image' : null));
-  const storage = {
-    list: async () => [],
-    remove: async () => {},
-    importCheckpoint: () => Promise.reject(new Error('no')),
-    imagenetClasses: async () => [],
-  };
+  const storage = noStorage();
   const loader = new ModelLoader(t.page, storage, async () => {}, photos.baseUrl);
   await loader.start();
   const opened: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Analysis } from './analysis';
-import { fakePhotos, testPage } from './fake-client.testkit';
+import { fakePhotos, testPage, noStorage } from './fake-client.testkit';
 import { GroundTruthEditor } from './ground-truth';
 import { ModelLoader } from './model-loader';
 
@@ -13,12 +13,7 @@ describe('ground truth', () => {
     await gt.load(file('{"boxes":[[0,0,2,2]]}', 'a.json'));
     expect(t.said('error')).toEqual(['Open a photo before loading its ground truth.']);
     const photos = fakePhotos();
-    const storage = {
-      list: async () => [],
-      remove: async () => {},
-      importCheckpoint: () => Promise.reject(new Error('no')),
-      imagenetClasses: async () => [],
-    };
+    const storage = noStorage();
     const loader = new ModelLoader(t.page, storage, () => analysis.rerun(), photos.baseUrl);
     const analysis = new Analysis(t.page, loader, photos, () => null);
     await analysis.openFile(new Blob([]), 'p.png');

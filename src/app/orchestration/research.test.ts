@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Analysis } from './analysis';
-import { fakePhotos, testPage } from './fake-client.testkit';
+import { fakePhotos, testPage, noStorage } from './fake-client.testkit';
 import { ModelLoader } from './model-loader';
 import { Research } from './research';
 import { DRN_KEY, RESNET_KEY } from '../state';
@@ -8,12 +8,7 @@ import { DRN_KEY, RESNET_KEY } from '../state';
 async function setup() {
   const t = testPage();
   const photos = fakePhotos();
-  const storage = {
-    list: async () => [],
-    remove: async () => {},
-    importCheckpoint: () => Promise.reject(new Error('no')),
-    imagenetClasses: async () => [],
-  };
+  const storage = noStorage();
   const loader = new ModelLoader(t.page, storage, () => analysis.rerun(), photos.baseUrl);
   const analysis = new Analysis(t.page, loader, photos, () => null);
   const research = new Research(t.page, () => analysis.rerun());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decoded } from '../url-state';
 import { Analysis } from './analysis';
-import { fakePhotos, testPage } from './fake-client.testkit';
+import { fakePhotos, testPage, noStorage } from './fake-client.testkit';
 import { ModelLoader } from './model-loader';
 import { ShareLink } from './share-link';
 
@@ -9,12 +9,7 @@ function setup() {
   const t = testPage();
   const photos = fakePhotos();
   const rewrites: (object | undefined)[] = [];
-  const storage = {
-    list: async () => [],
-    remove: async () => {},
-    importCheckpoint: () => Promise.reject(new Error('no')),
-    imagenetClasses: async () => [],
-  };
+  const storage = noStorage();
   const loader = new ModelLoader(t.page, storage, () => analysis.rerun(), photos.baseUrl);
   const analysis = new Analysis(t.page, loader, photos, () => link.takePending());
   const link = new ShareLink(t.page, loader, analysis, (pending) => void rewrites.push(pending));

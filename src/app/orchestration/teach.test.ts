@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaughtClass } from '../teach/teach-state';
 import { Analysis } from './analysis';
-import { fakePhotos, NAMES, testPage } from './fake-client.testkit';
+import { fakePhotos, NAMES, testPage, noStorage } from './fake-client.testkit';
 import { ModelLoader } from './model-loader';
 import { Teach } from './teach';
 
@@ -22,12 +22,7 @@ const head = (name: string, modelKey: string): TaughtClass => ({
 function setup(stored: (modelKey: string) => TaughtClass[]) {
   const t = testPage();
   const photos = fakePhotos();
-  const storage = {
-    list: async () => [],
-    remove: async () => {},
-    importCheckpoint: () => Promise.reject(new Error('no')),
-    imagenetClasses: async () => [],
-  };
+  const storage = noStorage();
   const teach: Teach = new Teach(
     t.page,
     {
