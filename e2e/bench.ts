@@ -8,7 +8,6 @@
 // and ms a frame as the page shows them once it has analysed a backend's number of frames.
 // Not a test: it prints Markdown tables. `--loads-only` measures just the two visits (no runs, no
 // camera). BENCH_OUT_DIR serves another build folder than dist (to compare two builds).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { chromium, type Page } from 'playwright-core';
 import { BUILTIN_MODELS } from '../src/models/registry';
 import { CHROMIUM, chromiumArgs } from './browser';
 import { fakeCameraFile } from './fake-camera';
+import { startPreview } from './preview-server';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PORT = Number(process.env.BENCH_PORT ?? 4391);
@@ -70,27 +70,6 @@ const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 };
-
-async function server(): Promise<ChildProcess> {
-  // Node itself runs vite (not npx), so that kill() at the end stops the server rather than a wrapper.
-  const p = spawn(
-    process.execPath,
-    [join(REPO, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(PORT), '--strictPort', '--outDir', OUT_DIR],
-    {
-      cwd: REPO,
-      stdio: 'ignore',
-    },
-  );
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://localhost:${PORT}/`)).ok) return p;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('vite preview did not start');
-}
 
 interface Mark {
   name: string;
@@ -209,7 +188,7 @@ function weightsOf(model: string): string {
   return `${model} ${storage} ${(m.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(1)} MB`;
 }
 
-const srv = await server();
+const srv = await startPreview(PORT, OUT_DIR, 'set BENCH_PORT to another');
 const rows: Row[] = [];
 const skipped: string[] = [];
 try {

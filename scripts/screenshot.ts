@@ -2,12 +2,13 @@
 // `npm run build` first; `npm run screenshot` does both) served by `vite preview`, opened in the
 // e2e tests' Chromium (e2e/browser.ts) at 1280x800 on wasm, the coffee sample analysed and its
 // two top classes' maps shown. Run it again whenever the page's look changes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, chromiumArgs } from '../e2e/browser';
+import { startPreview } from '../e2e/preview-server';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PORT = Number(process.env.SCREENSHOT_PORT ?? 4396);
@@ -19,21 +20,7 @@ const VIEWPORT = { width: 1280, height: 800 };
 
 async function server(): Promise<ChildProcess> {
   if (!existsSync(join(REPO, 'dist/index.html'))) throw new Error('no production build in dist/: run `npm run build` first');
-  // Node itself runs vite (not npx), so that kill() at the end stops the server rather than a wrapper.
-  const p = spawn(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(PORT), '--strictPort'], {
-    cwd: REPO,
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://localhost:${PORT}/`)).ok) return p;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  p.kill();
-  throw new Error(`vite preview did not start on port ${PORT} (set SCREENSHOT_PORT to another)`);
+  return startPreview(PORT, 'dist', 'set SCREENSHOT_PORT to another');
 }
 
 const preview = await server();
