@@ -3,7 +3,11 @@
 // composite and absent from a photo without it; kept over a reload; carried by the share link into
 // a fresh browser; a hand-edited link refused by name; examples from the fake camera; tensors flat
 // over 20 teach-and-locate cycles.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM, chromiumArgs } from './browser';
@@ -187,6 +191,38 @@ test('a class taught from five composites finds the cat on a held-out one, is ab
   const [labelled] = onImage(heldOut.name);
   const [x, y, w, h] = labelled.bbox;
   expect(iou([x, y, x + w, y + h], heldOut.box)).toBeGreaterThanOrEqual(0.5);
+
+  // Folder evaluation of the taught class (every image taken to show it, their own classes ignored)
+  // gives the figures `eval --head` gives on the same images with the head the page exports.
+  const dir = mkdtempSync(join(tmpdir(), 'drn-lens-teach-eval-'));
+  mkdirSync(join(dir, 'images'));
+  const evalSet = [heldOut, train[0], train[4]];
+  for (const c of evalSet) writeFileSync(join(dir, 'images', c.name), c.bytes);
+  const annotations = {
+    images: evalSet.map((c) => ({ file: c.name, class_index: 0, class_name: 'tench', width: SIDE, height: SIDE, boxes: [c.box] })),
+  };
+  writeFileSync(join(dir, 'annotations.json'), JSON.stringify(annotations));
+  const [exported] = await Promise.all([page.waitForEvent('download'), page.getByTestId('taught-export-0').click()]);
+  const headFile = join(dir, 'chelsea.head.json');
+  await exported.saveAs(headFile);
+  await page.getByTestId('folder-target').selectOption(String(TAUGHT));
+  await page.getByTestId('folder-files').setInputFiles([join(dir, 'annotations.json'), ...evalSet.map((c) => join(dir, 'images', c.name))]);
+  await expect(page.getByTestId('folder')).toContainText('3/3 images · done', { timeout: 120_000 });
+  await expect(page.getByTestId('folder-detection')).toContainText('chelsea the cat present on 100.0% of the images');
+  const [folderJson] = await Promise.all([page.waitForEvent('download'), page.getByTestId('folder-export-json').click()]);
+  type EvalJson = { detectionRate: number; head: { name: string; absent: boolean }; rules: unknown[]; maxBoxAccV2: unknown };
+  const mineEval = JSON.parse(readFileSync(await folderJson.path(), 'utf8')) as EvalJson;
+  const cliEval = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'eval', '--data', dir, '--head', headFile, '--json'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }),
+  ) as EvalJson;
+  expect(mineEval.head).toEqual({ name: 'chelsea the cat', absent: false });
+  expect(mineEval.detectionRate).toBe(cliEval.detectionRate);
+  expect(mineEval.rules).toEqual(cliEval.rules);
+  expect(mineEval.maxBoxAccV2).toEqual(cliEval.maxBoxAccV2);
 
   // A reload keeps it (IndexedDB); the next photo shows it.
   await page.reload();

@@ -15,7 +15,7 @@ import { GroundTruth } from './components/GroundTruth';
 import { GriddingNote } from './components/GriddingNote';
 import { FaithfulnessChart } from './components/FaithfulnessChart';
 import type { LensSession } from './lens-session';
-import { classNames } from './state';
+import { classNames, taughtClassList } from './state';
 import { useLens } from './use-lens';
 // --- teach (issue 18) ---
 import { linkSize } from './teach/head-link';
@@ -176,6 +176,7 @@ export function App({ session }: { session: LensSession }) {
           view={view}
           names={classNames(state, state.folder?.modelKey)}
           backendName={state.backend?.name}
+          taught={taughtClassList(state)}
           runner={lens.folder}
         />
         <LabelPanel label={state.label} classes={[...lens.teach.label.classes().values()]} run={lens.teach.label} />

@@ -4,7 +4,7 @@ import { folderReducer } from './folder-state';
 
 describe('folderReducer', () => {
   it('keeps no figures when nothing was evaluated, so no 0.0% stands for "no images"', () => {
-    let s = folderReducer(null, { type: 'start', modelKey: 'm', format: 'annotations.json', total: 2, problems: [] });
+    let s = folderReducer(null, { type: 'start', modelKey: 'm', format: 'annotations.json', taught: null, total: 2, problems: [] });
     s = folderReducer(s, { type: 'failed', problem: { path: 'a.jpg', problem: 'no such image' } });
     s = folderReducer(s, { type: 'failed', problem: { path: 'b.jpg', problem: 'no such image' } });
     s = folderReducer(s, { type: 'figures', figures: setFigures([]), seconds: 0 });

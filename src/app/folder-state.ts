@@ -7,6 +7,17 @@ import type { EvalSample } from '../localize/metrics';
 
 export type FolderStatus = 'running' | 'paused' | 'done' | 'cancelled';
 
+/**
+ * (teach) What a run evaluates: each image's own annotated class, or a taught class that every image
+ * is taken to show (`absent`: to show no such object, so its detection rate is the false-positive
+ * rate), as `eval --head [--absent]` does.
+ */
+export interface FolderTaught {
+  index: number;
+  name: string;
+  absent: boolean;
+}
+
 export interface FolderSample {
   path: string;
   sample: EvalSample;
@@ -16,6 +27,8 @@ export interface FolderState {
   status: FolderStatus;
   modelKey: string;
   format: FolderSet['format'];
+  /** (teach) The taught class the run evaluates, or null for each image's own class. */
+  taught: FolderTaught | null;
   /** Images with ground truth to run. */
   total: number;
   samples: FolderSample[];
@@ -33,7 +46,7 @@ export interface FolderState {
 }
 
 export type FolderAction =
-  | { type: 'start'; modelKey: string; format: FolderSet['format']; total: number; problems: FolderProblem[] }
+  | { type: 'start'; modelKey: string; format: FolderSet['format']; taught: FolderTaught | null; total: number; problems: FolderProblem[] }
   | { type: 'sample'; item: FolderSample }
   /** An image of the set that could not be decoded or run (it counts as handled). */
   | { type: 'failed'; problem: FolderProblem }
@@ -47,6 +60,7 @@ export function folderReducer(s: FolderState | null, a: FolderAction): FolderSta
       status: 'running',
       modelKey: a.modelKey,
       format: a.format,
+      taught: a.taught,
       total: a.total,
       samples: [],
       handled: 0,

@@ -370,6 +370,19 @@ export function reducer(s: State, a: Action): State {
 }
 
 const NO_NAMES: readonly string[] = [];
+const NO_TAUGHT: readonly { index: number; name: string }[] = [];
+const taughtLists = new WeakMap<object, { numClasses: number; list: readonly { index: number; name: string }[] }>();
+
+/** The shown model's taught classes with their class indices; the same array while nothing changes. */
+export function taughtClassList(s: State): readonly { index: number; name: string }[] {
+  const load = s.loads[s.modelKey];
+  if (load?.status !== 'ready' || s.teach.modelKey !== s.modelKey || !s.teach.heads.length) return NO_TAUGHT;
+  const known = taughtLists.get(s.teach.heads);
+  if (known?.numClasses === load.info.numClasses) return known.list;
+  const list = s.teach.heads.map((h, j) => ({ index: load.info.numClasses + j, name: h.name }));
+  taughtLists.set(s.teach.heads, { numClasses: load.info.numClasses, list });
+  return list;
+}
 /** The names with taught classes, per taught-class list, so that they stay the same array while nothing changes. */
 const withTaught = new WeakMap<object, { classes: readonly string[]; names: readonly string[] }>();
 

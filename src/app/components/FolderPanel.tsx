@@ -1,7 +1,7 @@
 import { useMemo, useState, type DragEvent } from 'react';
 import type { BoxRule } from '../../localize/boxes';
 import { figuresAt, folderRows, rowsCsv, type FolderReport } from '../../localize/folder-report';
-import type { FolderState } from '../folder-state';
+import type { FolderState, FolderTaught } from '../folder-state';
 import type { FolderFile, FolderRunner } from '../orchestration/folder-run';
 import type { View } from '../state';
 import { LineChart } from './LineChart';
@@ -58,16 +58,24 @@ export interface FolderPanelProps {
   /** Class names of the model the folder ran on. */
   names: readonly string[];
   backendName: string | undefined;
+  /** (teach) The shown model's taught classes, which a run can evaluate instead of the images' own classes. */
+  taught: readonly { index: number; name: string }[];
   runner: Pick<FolderRunner, 'start' | 'pause' | 'resume' | 'cancel' | 'open'>;
 }
 
-export function FolderPanel({ folder: f, view, names, backendName, runner }: FolderPanelProps) {
+export function FolderPanel({ folder: f, view, names, backendName, taught, runner }: FolderPanelProps) {
   const [sort, setSort] = useState<'index' | 'iou-asc' | 'iou-desc'>('index');
+  // (teach) What the next run evaluates: 'own' (each image's class) or a taught class's index.
+  const [target, setTarget] = useState<'own' | number>('own');
+  const [absent, setAbsent] = useState(false);
+  const chosen = target === 'own' ? undefined : taught.find((t) => t.index === target);
+  const runTaught: FolderTaught | null = chosen ? { index: chosen.index, name: chosen.name, absent } : null;
   const [wrongOnly, setWrongOnly] = useState(false);
   const [missedOnly, setMissedOnly] = useState(false);
   const { rule } = view;
   const threshold = view.thresholds[rule];
-  const nameOf = (c: number) => names[c] ?? `class ${c}`;
+  // A taught class's "top-1" is itself where present, -1 where not (as `eval --head` counts it).
+  const nameOf = (c: number) => (c < 0 ? 'absent' : (names[c] ?? `class ${c}`));
   const rows = useMemo(() => (f ? folderRows(f.samples, rule, threshold) : []), [f, rule, threshold]);
   const shown = useMemo(() => {
     const r = rows.filter((x) => (!wrongOnly || !x.correct) && (!missedOnly || !x.found));
@@ -88,7 +96,11 @@ export function FolderPanel({ folder: f, view, names, backendName, runner }: Fol
     [f, view.thresholds],
   );
   const pick = (list: FileList | null) => {
-    if (list?.length) void runner.start([...list].map((file) => ({ path: file.webkitRelativePath || file.name, file })));
+    if (list?.length)
+      void runner.start(
+        [...list].map((file) => ({ path: file.webkitRelativePath || file.name, file })),
+        runTaught,
+      );
   };
   const report = (): FolderReport | null =>
     f &&
@@ -98,13 +110,16 @@ export function FolderPanel({ folder: f, view, names, backendName, runner }: Fol
       images: f.samples.length,
       seconds: Number(f.seconds.toFixed(1)),
       ...f.figures,
+      // The fields `eval --head --json` adds (the page has no head file to name).
+      ...(f.taught && { head: { name: f.taught.name, absent: f.taught.absent }, detectionRate: f.figures.top1Cls }),
       at: { rule, threshold },
       perImage: rows.map((r) => ({ ...r, gtName: nameOf(r.gtClass), topName: nameOf(r.topClass) })),
       problems: f.problems,
     };
   const busy = f?.status === 'running' || f?.status === 'paused';
-  // Images named by class have no boxes: only Top-1 Cls means anything for them.
-  const boxes = f?.format !== 'class-names';
+  // Images named by class have no boxes: only Top-1 Cls means anything for them; nor do boxes on
+  // images taken to show no such object (only the false-positive rate does).
+  const boxes = f?.format !== 'class-names' && !f?.taught?.absent;
   return (
     <section
       className="folder"
@@ -116,7 +131,7 @@ export function FolderPanel({ folder: f, view, names, backendName, runner }: Fol
       onDrop={(e) => {
         e.preventDefault();
         e.stopPropagation();
-        if (!busy) void droppedFiles(e).then((files) => (files.length ? runner.start(files) : undefined));
+        if (!busy) void droppedFiles(e).then((files) => (files.length ? runner.start(files, runTaught) : undefined));
       }}
     >
       <h2>Evaluate a folder</h2>
@@ -125,6 +140,39 @@ export function FolderPanel({ folder: f, view, names, backendName, runner }: Fol
         with <code>synsets.txt</code>, or images named by class (<code>tabby_01.jpg</code>, <code>espresso/3.png</code>: classification only, no
         boxes). Each image runs once through the current model; the figures are computed as <code>eval --json</code> does.
       </p>
+      {taught.length > 0 && (
+        <div className="folder-target">
+          <label>
+            Evaluate{' '}
+            <select
+              value={String(target)}
+              disabled={busy}
+              data-testid="folder-target"
+              onChange={(e) => setTarget(e.target.value === 'own' ? 'own' : Number(e.target.value))}
+            >
+              <option value="own">each image&apos;s own class</option>
+              {taught.map((t) => (
+                <option key={t.index} value={t.index}>
+                  taught: {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {chosen && (
+            <label>
+              <input type="checkbox" checked={absent} disabled={busy} onChange={(e) => setAbsent(e.target.checked)} data-testid="folder-absent" />{' '}
+              these images show no {chosen.name} (measure false positives)
+            </label>
+          )}
+          {chosen && (
+            <p className="hint">
+              {absent
+                ? `Every image is taken to show no ${chosen.name}: the share where it is found present is its false-positive rate.`
+                : `Every image is taken to show ${chosen.name}, in its annotated boxes (the images' own classes are ignored), as eval --head does.`}
+            </p>
+          )}
+        </div>
+      )}
       <div className="folder-pick">
         <label>
           Folder <input type="file" disabled={busy} data-testid="folder-input" {...{ webkitdirectory: '' }} onChange={(e) => pick(e.target.files)} />
@@ -178,14 +226,27 @@ export function FolderPanel({ folder: f, view, names, backendName, runner }: Fol
             <div className="folder-figures" data-testid="folder-figures">
               <table>
                 <tbody>
-                  <tr>
-                    <th>Top-1 Cls</th>
-                    <td data-testid="folder-top1cls">{pct(f.figures.top1Cls)}</td>
-                  </tr>
+                  {f.taught ? (
+                    <tr>
+                      <th>{f.taught.absent ? 'False positives' : 'Detected'}</th>
+                      <td data-testid="folder-detection">
+                        {f.taught.absent
+                          ? `${f.taught.name} present on ${pct(f.figures.top1Cls)} of these images, which show no such object`
+                          : `${f.taught.name} present on ${pct(f.figures.top1Cls)} of the images`}
+                      </td>
+                    </tr>
+                  ) : (
+                    <tr>
+                      <th>Top-1 Cls</th>
+                      <td data-testid="folder-top1cls">{pct(f.figures.top1Cls)}</td>
+                    </tr>
+                  )}
                   {!boxes && (
                     <tr>
                       <th>Localization</th>
-                      <td data-testid="folder-no-boxes">not measured: images named by class carry no boxes</td>
+                      <td data-testid="folder-no-boxes">
+                        {f.taught?.absent ? 'not measured: these images show no such object' : 'not measured: images named by class carry no boxes'}
+                      </td>
                     </tr>
                   )}
                   {boxes &&

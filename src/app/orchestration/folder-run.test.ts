@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fakePhotos, NAMES, testPage, noStorage } from './fake-client.testkit';
+import { fakeInference, fakePhotos, NAMES, testPage, noStorage } from './fake-client.testkit';
+import type { TaughtClass } from '../teach/teach-state';
 import { FolderRunner, type FolderFile } from './folder-run';
 import { ModelLoader } from './model-loader';
 
@@ -59,5 +60,45 @@ describe('folder evaluation', () => {
     expect(f.samples).toHaveLength(1);
     expect(f.problems).toEqual([]);
     expect(t.client.of('infer')).toHaveLength(2);
+  });
+
+  it('evaluates a taught class on every image instead of their own classes, present where the worker says so', async () => {
+    const t = await setup();
+    const head: TaughtClass = {
+      id: 'h1',
+      modelKey: t.state().modelKey,
+      name: 'my mug',
+      weights: new Float32Array(4),
+      bias: 0,
+      inputSize: 224,
+      examples: { positives: 5, negatives: 0 },
+      createdAt: '2026-12-03T00:00:00.000Z',
+    };
+    t.page.dispatch({ type: 'teach', action: { type: 'headsLoaded', modelKey: head.modelKey, heads: [head] } });
+    const mug = NAMES.length;
+    // The worker finds the mug on the first image only.
+    let n = 0;
+    t.client.handlers.infer = (args) => ({
+      ...fakeInference(args),
+      taught: [{ index: mug, name: 'my mug', logit: n === 0 ? 1 : -1, probability: 0.5, present: n++ === 0 }],
+    });
+    await t.runner.start(files(3), { index: mug, name: 'my mug', absent: false });
+    const f = t.state().folder!;
+    expect(f.taught).toEqual({ index: mug, name: 'my mug', absent: false });
+    expect(t.client.of('infer').map((a) => a.extraClasses)).toEqual([[mug], [mug], [mug]]);
+    expect(f.samples.map((s) => [s.sample.gtClass, s.sample.topClass])).toEqual([
+      [mug, mug],
+      [mug, -1],
+      [mug, -1],
+    ]);
+    // Top-1 Cls of a taught run is its detection rate, as in `eval --head`.
+    expect(f.figures!.top1Cls).toBeCloseTo(1 / 3);
+  });
+
+  it('refuses a taught class the model no longer has, in words, and runs nothing', async () => {
+    const t = await setup();
+    await t.runner.start(files(2), { index: NAMES.length, name: 'gone', absent: true });
+    expect(t.client.of('infer')).toHaveLength(0);
+    expect(t.said('error').join(' ')).toMatch(/taught class "gone" is not on/);
   });
 });

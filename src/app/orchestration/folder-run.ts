@@ -2,11 +2,13 @@
 // in the worker (one at a time, so the page stays responsive), with pause, resume and cancel, and
 // computes the figures with the code `eval --json` uses. Every bad input becomes a listed problem.
 import type { Box } from '../../localize/boxes';
+import type { Inference } from '../../models/class-maps';
 import { setFigures } from '../../localize/eval-report';
 import { folderSet, isAnnotationFile } from '../../localize/folder-set';
 import type { EvalSample } from '../../localize/metrics';
-import type { FolderAction } from '../folder-state';
+import type { FolderAction, FolderTaught } from '../folder-state';
 import { toOriginalPixels } from '../photo';
+import { taughtScore } from '../teach/taught-scores';
 import type { View } from '../state';
 import { sniffImage, truncation } from '../../image/file-check';
 import type { RGBAImage } from '../../image/geometry';
@@ -42,7 +44,11 @@ export class FolderRunner {
     this.page.dispatch({ type: 'folder', action });
   }
 
-  async start(input: readonly FolderFile[]): Promise<void> {
+  /**
+   * `taught`: evaluate that taught class on every image (the images' own classes ignored, as
+   * `eval --head` does) instead of each image's annotated class.
+   */
+  async start(input: readonly FolderFile[], taught: FolderTaught | null = null): Promise<void> {
     if (this.run) return;
     const run = (this.run = new AbortController());
     const { signal } = run;
@@ -65,7 +71,8 @@ export class FolderRunner {
       );
       this.files = new Map(input.map((f) => [f.path, f.file]));
       this.boxes = new Map(set.items.map((i) => [i.path, i.boxes]));
-      this.dispatch({ type: 'start', modelKey: key, format: set.format, total: set.items.length, problems: set.problems });
+      if (taught && taught.index >= numClasses + this.taughtCount()) throw new Error(`the taught class "${taught.name}" is not on ${key} any more`);
+      this.dispatch({ type: 'start', modelKey: key, format: set.format, taught, total: set.items.length, problems: set.problems });
       const samples: EvalSample[] = [];
       let active = 0,
         since = performance.now();
@@ -82,18 +89,19 @@ export class FolderRunner {
         }
         if (signal.aborted) break;
         try {
-          if (item.classIndex >= numClasses) throw new Error(`class_index ${item.classIndex} but the model has ${numClasses} classes`);
+          if (!taught && item.classIndex >= numClasses) throw new Error(`class_index ${item.classIndex} but the model has ${numClasses} classes`);
           const { pixels, width, height } = await this.decode(item.path);
           if (item.size && (item.size.width !== width || item.size.height !== height)) {
             throw new Error(`${width}x${height} pixels, the annotation says ${item.size.width}x${item.size.height} (boxes would not match)`);
           }
           // keep: false leaves the viewer photo's kept maps in place.
-          const req = inferRequest(key, pixels, settings, { topK: 1, extraClasses: [item.classIndex], keep: false });
+          const gtClass = taught ? taught.index : item.classIndex;
+          const req = inferRequest(key, pixels, settings, { topK: 1, extraClasses: [gtClass], keep: false });
           const inference = await page.client.call('infer', req.args, { transfer: req.transfer, signal });
           const sample: EvalSample = {
-            gtClass: item.classIndex,
+            gtClass,
             gtBoxes: item.boxes,
-            topClass: inference.top[0].index,
+            topClass: taught ? (this.present(inference, taught.index) ? taught.index : -1) : inference.top[0].index,
             maps: inference.maps,
             transform: toOriginalPixels(inference.transform, width, height),
           };
@@ -115,6 +123,21 @@ export class FolderRunner {
       this.run = null;
       this.paused = null;
     }
+  }
+
+  /** Taught classes of the shown model now: their indices follow the model's own classes. */
+  private taughtCount(): number {
+    const s = this.page.state();
+    return s.teach.modelKey === s.modelKey ? s.teach.heads.length : 0;
+  }
+
+  /**
+   * (teach) Whether a taught class is present: the worker's verdict from the pooled features, as
+   * `eval --head` reads it; from its plane (the same number up to rounding) if the worker has none.
+   */
+  private present(inference: Inference, index: number): boolean {
+    const verdict = inference.taught.find((t) => t.index === index) ?? taughtScore(inference.maps, index);
+    return verdict?.present ?? false;
   }
 
   /**
