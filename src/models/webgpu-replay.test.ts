@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TORCH_IMAGENET, type RGBAImage } from '../image/geometry';
 import type { ModelManifest } from '../weights/manifest';
 import { ARCHITECTURES, narrowed } from './architectures';
-import type { Inference, InferOptions } from './class-maps';
+import { mapOf, type Inference, type InferOptions } from './class-maps';
 import { LensModel } from './lens-model';
 import { randomWeights } from './random-weights';
 import { startDawn } from './dawn.testkit';
@@ -108,6 +108,31 @@ describe.skipIf(!dawn)('WebGPU replay (Dawn)', () => {
     await replayed.infer(photo(240, 240, 8), {});
     expect(replayed.lastSplit.replayed).toBe(true);
     expect(Array.from((await replayed.mapsFor(classes)).data)).toEqual(Array.from(a.data));
+  }, 60_000);
+
+  it('serves taught heads as op by op does: logit = mean of its map, a head set after a replay planed from the kept features', async () => {
+    const f = replayed.featureCount;
+    const mug = { name: 'mug', weights: Float32Array.from({ length: f }, (_, i) => Math.sin(i * 0.7) * 0.3), bias: 0.1 };
+    const cup = { name: 'cup', weights: Float32Array.from({ length: f }, (_, i) => Math.cos(i * 1.3) * 0.2), bias: -0.2 };
+    for (const m of [replayed, opByOp]) m.setHeads([mug]);
+    const options: InferOptions = { topK: 2, extraClasses: [CLASSES], keepMaps: true, pooled: true };
+    await replayed.infer(photo(256, 256, 1), options);
+    const [a, b] = await both(photo(256, 256, 12), options);
+    expect(replayed.lastSplit.replayed).toBe(true);
+    same(a, b);
+    expect(Array.from(a.pooled!)).toEqual(Array.from(b.pooled!));
+    expect(a.taught).toEqual(b.taught);
+    const plane = mapOf(a.maps, CLASSES);
+    const mean = plane.reduce((s, v) => s + v, 0) / plane.length;
+    expect(Math.abs(mean - a.taught[0].logit)).toBeLessThan(1e-4 * Math.max(1, Math.abs(a.taught[0].logit)));
+    // Taught after the photo: no network run, the same planes both ways, and a replay stays valid.
+    for (const m of [replayed, opByOp]) m.setHeads([mug, cup]);
+    const wanted = [CLASSES + 1, 3, CLASSES];
+    const [p, q] = [await replayed.mapsFor(wanted), await opByOp.mapsFor(wanted)];
+    expect(Array.from(p.data)).toEqual(Array.from(q.data));
+    await both(photo(256, 256, 13), options);
+    expect(replayed.lastSplit.replayed).toBe(true);
+    for (const m of [replayed, opByOp]) m.setHeads([]);
   }, 60_000);
 
   it('leaks no tensors over 20 replays', async () => {
