@@ -66,6 +66,23 @@ describe('trainHead', () => {
     expect(heldNeg.filter((x) => score(h, x) <= 0).length).toBeGreaterThanOrEqual(18);
   });
 
+  it('without negatives, raises the decision to the missRate quantile of the positives held out, and never lowers it', () => {
+    const background = Array.from({ length: 10 }, () => example(false));
+    const plain = trainHead(pos, [], { background, missRate: 0 });
+    expect(plain.figures.threshold).toBe(0);
+    const strict = trainHead(pos, [], { background, missRate: 0.3 });
+    // The same fit, only its bias moved by the threshold.
+    expect(Array.from(strict.weights)).toEqual(Array.from(plain.weights));
+    expect(strict.figures.threshold).toBeGreaterThan(0);
+    expect(strict.bias).toBeCloseTo(plain.bias - strict.figures.threshold, 9);
+    // The stricter head flags no more of the other photos, and still finds most photos of the object.
+    const flagged = (h: typeof plain) => heldNeg.filter((x) => score(h, x) > 0).length;
+    expect(flagged(strict)).toBeLessThanOrEqual(flagged(plain));
+    expect(heldPos.filter((x) => score(strict, x) > 0).length).toBeGreaterThanOrEqual(12);
+    // With the user's negatives the cross-validated calibration decides instead.
+    expect(trainHead(pos, neg, { missRate: 0.3 }).bias).toBe(trainHead(pos, neg).bias);
+  });
+
   it('refuses what it cannot train on, in words', () => {
     expect(() => trainHead([], neg)).toThrow(TrainError);
     expect(() => trainHead(pos, [])).toThrow(/no negatives/);

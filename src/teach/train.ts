@@ -9,8 +9,9 @@
 // everyday things, src/teach/background.ts; those like the positives left out); and ImageNet
 // competitors, one pseudo-example per ImageNet class unrelated to the positives (the class's weight
 // vector, scaled until the class wins: competitorNegatives). So it works with no "not this" photos.
-// With them, the decision threshold is then calibrated by cross-validation (trainHead). docs/teach.md
-// has the measurements that chose these defaults.
+// The decision threshold is then calibrated by cross-validation (trainHead): with the user's
+// negatives, halfway between held-out positives and negatives; without them, raised to where it
+// would miss `missRate` of held-out positives. docs/teach.md has the measurements that chose these.
 
 /** The frozen 1x1 classifier: kernel [F][C] (fc.kernel's layout), bias [C]. */
 export interface Classifier {
@@ -23,8 +24,14 @@ export interface Classifier {
 export interface TrainOptions {
   /** L2 penalty on the weights, relative to the examples' feature scale (default 0.1). */
   l2?: number;
-  /** Move the decision threshold to where cross-validation puts it (default true; needs user negatives; see trainHead). */
+  /** Move the decision threshold to where cross-validation puts it (default true; see trainHead and missRate). */
   calibrate?: boolean;
+  /**
+   * Without the user's negatives: the share of new photos of the object the decision may miss, as
+   * cross-validation over the positives estimates it (the threshold goes to that quantile of their
+   * held-out scores, never below 0). Default 0.1; 0 leaves the fit's own threshold.
+   */
+  missRate?: number;
   /** Steps of the solver (default 400). */
   iterations?: number;
   /** The ImageNet classifier, for competitor pseudo-negatives (needed when there are no negatives). */
@@ -38,7 +45,7 @@ export interface TrainOptions {
    * like the positives (as close to their mean as the farthest positive is).
    */
   background?: readonly Float32Array[];
-  /** The negative side's weight per group, normalized over the groups present (default user 2, background 1, competitors 1). */
+  /** The negative side's weight per group, normalized over the groups present (default user 4, background 3, competitors 1). */
   groupWeights?: { user?: number; background?: number; competitors?: number };
 }
 
@@ -206,7 +213,7 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   const n = xs.length;
   const y = xs.map((_, i) => (i < positives.length ? 1 : -1));
   // Per-example weights: each side sums to 1; the negatives split evenly between the user's and the pseudo ones.
-  const gw = { user: 2, background: 1, competitors: 1, ...options.groupWeights };
+  const gw = { user: 4, background: 3, competitors: 1, ...options.groupWeights };
   const groups = [
     { n: negatives.length, w: gw.user },
     { n: background.length, w: gw.background },
@@ -254,6 +261,18 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
       b = fitted - threshold;
     }
   }
+  const missRate = options.missRate ?? 0.1;
+  if ((options.calibrate ?? true) && folds >= 2 && !negatives.length && missRate > 0) {
+    const held = heldOutScores(K, n, y, s, l2, iterations, positives.length, folds);
+    if (held.length) {
+      held.sort((p, q) => p - q);
+      const q = held[Math.min(held.length - 1, Math.floor(missRate * held.length))];
+      if (q > 0) {
+        threshold = q;
+        b = fitted - threshold;
+      }
+    }
+  }
   const weights = new Float32Array(F);
   for (let i = 0; i < n; i++) {
     const c = beta[i] / (scale * scale);
@@ -284,6 +303,29 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
       ms: performance.now() - start,
     },
   };
+}
+
+/** The positives' (the first `count` examples') scores by a head fitted without them, fold by fold. */
+function heldOutScores(
+  K: Float64Array,
+  n: number,
+  y: readonly number[],
+  s: readonly number[],
+  l2: number,
+  iterations: number,
+  count: number,
+  folds: number,
+): number[] {
+  const out: number[] = [];
+  const everyone = y.map((_, i) => i);
+  for (let k = 0; k < folds; k++) {
+    const fold = new Set(everyone.filter((i) => i < count && i % folds === k));
+    const train = everyone.filter((i) => !fold.has(i));
+    if (!train.some((i) => y[i] > 0)) continue;
+    const fit = solve(K, n, train, y, s, l2, iterations);
+    for (const i of fold) out.push(train.reduce((a, j, r) => a + fit.beta[r] * K[i * n + j], fit.b));
+  }
+  return out;
 }
 
 /**
