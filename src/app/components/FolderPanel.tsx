@@ -1,4 +1,4 @@
-import { useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useMemo, useState, type DragEvent } from 'react';
 import type { BoxRule } from '../../localize/boxes';
 import { figuresAt, folderRows, rowsCsv, type FolderReport } from '../../localize/folder-report';
 import type { FolderState, FolderTaught } from '../folder-state';
@@ -29,6 +29,12 @@ async function droppedFiles(e: DragEvent): Promise<FolderFile[]> {
   for (const entry of entries) await walk(entry, '');
   return out;
 }
+
+/**
+ * The box rules a run's figures mean something for: the DRN rule keeps the cells where a class wins
+ * the arg-max over the model's own classes, which a taught class is never part of.
+ */
+const ruleList = (f: FolderState): BoxRule[] => (f.taught ? ['cam'] : ['cam', 'drn']);
 
 const SweepChart = ({ thresholds, top1, known, at, label }: { thresholds: number[]; top1: number[]; known: number[]; at: number; label: string }) => (
   <figure>
@@ -71,6 +77,9 @@ export function FolderPanel({ folder: f, view, names, backendName, taught, runne
   const chosen = target === 'own' ? undefined : taught.find((t) => t.index === target);
   const runTaught: FolderTaught | null = chosen ? { index: chosen.index, name: chosen.name, absent } : null;
   const [wrongOnly, setWrongOnly] = useState(false);
+  // A row is wrong when its class is missed; on images that show no such object, when it is found.
+  const absentRun = f?.taught?.absent ?? false;
+  const wrong = useCallback((r: { correct: boolean }) => (absentRun ? r.correct : !r.correct), [absentRun]);
   const [missedOnly, setMissedOnly] = useState(false);
   const { rule } = view;
   const threshold = view.thresholds[rule];
@@ -78,14 +87,14 @@ export function FolderPanel({ folder: f, view, names, backendName, taught, runne
   const nameOf = (c: number) => (c < 0 ? 'absent' : (names[c] ?? `class ${c}`));
   const rows = useMemo(() => (f ? folderRows(f.samples, rule, threshold) : []), [f, rule, threshold]);
   const shown = useMemo(() => {
-    const r = rows.filter((x) => (!wrongOnly || !x.correct) && (!missedOnly || !x.found));
+    const r = rows.filter((x) => (!wrongOnly || wrong(x)) && (!missedOnly || !x.found));
     if (sort !== 'index') r.sort((a, b) => (sort === 'iou-asc' ? a.iou - b.iou : b.iou - a.iou) || a.index - b.index);
     return r;
-  }, [rows, sort, wrongOnly, missedOnly]);
+  }, [rows, sort, wrongOnly, missedOnly, wrong]);
   const current = useMemo(
     () =>
       f
-        ? (['cam', 'drn'] as BoxRule[]).map((r) =>
+        ? ruleList(f).map((r) =>
             figuresAt(
               f.samples.map((s) => s.sample),
               r,
@@ -261,16 +270,26 @@ export function FolderPanel({ folder: f, view, names, backendName, taught, runne
                       </tr>
                     ))}
                   {boxes &&
-                    f.figures.rules.map((r) => (
-                      <tr key={`best-${r.rule}`}>
-                        <th>
-                          {r.rule}, best {r.rule === 'cam' ? 'tau' : 't'} {r.best.threshold}
-                        </th>
-                        <td>
-                          Top-1 Loc {pct(r.best.top1Loc)} · GT-known Loc {pct(r.best.gtKnownLoc)}
-                        </td>
-                      </tr>
-                    ))}
+                    f.figures.rules
+                      .filter((r) => ruleList(f).includes(r.rule))
+                      .map((r) => (
+                        <tr key={`best-${r.rule}`}>
+                          <th>
+                            {r.rule}, best {r.rule === 'cam' ? 'tau' : 't'} {r.best.threshold}
+                          </th>
+                          <td>
+                            Top-1 Loc {pct(r.best.top1Loc)} · GT-known Loc {pct(r.best.gtKnownLoc)}
+                          </td>
+                        </tr>
+                      ))}
+                  {boxes && f.taught && (
+                    <tr>
+                      <th>drn rule</th>
+                      <td>
+                        not measured: it keeps the cells where a class wins over the model&apos;s own classes, and a taught class is not one of them
+                      </td>
+                    </tr>
+                  )}
                   {boxes && (
                     <tr>
                       <th>MaxBoxAccV2</th>
@@ -284,16 +303,18 @@ export function FolderPanel({ folder: f, view, names, backendName, taught, runne
               </table>
               <div className="folder-charts">
                 {boxes &&
-                  f.figures.rules.map((r) => (
-                    <SweepChart
-                      key={r.rule}
-                      label={`${r.rule} rule vs ${r.rule === 'cam' ? 'tau' : 't'}`}
-                      thresholds={r.sweep.thresholds}
-                      top1={r.sweep.top1Loc}
-                      known={r.sweep.gtKnownLoc}
-                      at={view.thresholds[r.rule]}
-                    />
-                  ))}
+                  f.figures.rules
+                    .filter((r) => ruleList(f).includes(r.rule))
+                    .map((r) => (
+                      <SweepChart
+                        key={r.rule}
+                        label={`${r.rule} rule vs ${r.rule === 'cam' ? 'tau' : 't'}`}
+                        thresholds={r.sweep.thresholds}
+                        top1={r.sweep.top1Loc}
+                        known={r.sweep.gtKnownLoc}
+                        at={view.thresholds[r.rule]}
+                      />
+                    ))}
               </div>
               <p className="folder-meta">
                 {f.samples.length} images in {f.seconds.toFixed(1)} s on {backendName ?? '?'} ({f.modelKey}).{' '}
@@ -324,8 +345,8 @@ export function FolderPanel({ folder: f, view, names, backendName, taught, runne
             <>
               <div className="folder-filters">
                 <label>
-                  <input type="checkbox" checked={wrongOnly} onChange={(e) => setWrongOnly(e.target.checked)} data-testid="folder-wrong" /> wrong
-                  class
+                  <input type="checkbox" checked={wrongOnly} onChange={(e) => setWrongOnly(e.target.checked)} data-testid="folder-wrong" />{' '}
+                  {f.taught ? (f.taught.absent ? 'found present (false positives)' : 'found absent') : 'wrong class'}
                 </label>
                 {boxes && (
                   <label>
@@ -344,7 +365,7 @@ export function FolderPanel({ folder: f, view, names, backendName, taught, runne
                     </th>
                     <th>image</th>
                     <th>ground truth</th>
-                    <th>top-1</th>
+                    <th>{f.taught ? 'found' : 'top-1'}</th>
                     <th>
                       <button type="button" data-testid="folder-sort-iou" onClick={() => setSort(sort === 'iou-asc' ? 'iou-desc' : 'iou-asc')}>
                         IoU ({rule} {threshold}) {sort === 'iou-asc' ? '↑' : sort === 'iou-desc' ? '↓' : ''}
@@ -354,7 +375,7 @@ export function FolderPanel({ folder: f, view, names, backendName, taught, runne
                 </thead>
                 <tbody>
                   {shown.map((r) => (
-                    <tr key={r.index} className={r.correct ? undefined : 'wrong'} onClick={() => void runner.open(r.path)} data-testid="folder-row">
+                    <tr key={r.index} className={wrong(r) ? 'wrong' : undefined} onClick={() => void runner.open(r.path)} data-testid="folder-row">
                       <td>{r.index + 1}</td>
                       <td>{r.path.split(/[\\/]/).pop()}</td>
                       <td>{nameOf(r.gtClass)}</td>
