@@ -9,8 +9,9 @@
 // Teach (issue 18): on the analysed photo, a class taught from views of the camera's photo and of
 // others (BENCH_TEACH_EXAMPLES, half of each), trained again BENCH_RETRAINS times; from the trained
 // head on the page (lens:head-ready) to its map drawn on the photo (lens:taught-maps), split into
-// the worker's calls and the page; then the camera with that class drawn live, beside the camera
-// without it (the class deleted), so that the two frame rates are measured back to back.
+// the worker's calls, the page's render and drawing, and the wait for the frame; then the camera
+// with that class drawn live, beside the camera without it (the class deleted), so that the two
+// frame rates are measured back to back.
 // Not a test: it prints Markdown tables. `--loads-only` measures just the two visits (no runs, no
 // camera, no teaching). BENCH_OUT_DIR serves another build folder than dist (to compare two builds).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -89,8 +90,10 @@ interface Training {
   appear: number;
   /** The worker's setHeads and maps calls (sent together), to the maps' answer. */
   worker: number;
-  /** The rest: the state, React's render and the viewer's drawing, and the wait for the frame. */
-  page: number;
+  /** From that answer: the state, React's render and the viewer's drawing. */
+  render: number;
+  /** The rest: the wait for the frame. */
+  frame: number;
 }
 
 interface Taught {
@@ -225,8 +228,8 @@ async function teachInPage(page: Page, examples: number, retrains: number, frame
     const solver = Number((await page.getByTestId('teach-progress').textContent())?.match(/, in (\d+) ms \(/)?.[1]);
     if (!(await page.getByTestId(`class-added-${TAUGHT}`).isChecked())) throw new Error('the taught class is not shown on the photo after training');
     const appear = maps.t - ready.t;
-    const worker = Number(maps.detail.workerMs);
-    trainings.push({ solver, train: ready.t - start.t, appear, worker, page: appear - worker });
+    const [worker, render] = [maps.detail.workerMs, maps.detail.renderMs].map(Number);
+    trainings.push({ solver, train: ready.t - start.t, appear, worker, render, frame: appear - worker - render });
   }
   return { positives, negatives, examplesMs, trainings, camera: frames ? await camera(page, frames) : null };
 }
@@ -370,12 +373,12 @@ if (taughtRows.length) {
   const at = (t: Taught, k: keyof Training, q: number, f = ms1) => f(quantile(values(t, k), q));
   console.log('');
   console.log(
-    '| model | backend | examples: of it + not this (read, one pass each) | solver in the worker: first · median | Train to the head on the page: first · median | head to its map drawn: first | median | p90 | median split: worker · page | trainings |',
+    '| model | backend | examples: of it + not this (read, one pass each) | solver in the worker: first · median | Train to the head on the page: first · median | head to its map drawn: first | median | p90 | median split: worker · render and draw · frame | trainings |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const { model, backend, taught: t } of taughtRows) {
     const first = t.trainings[0];
-    const split = (['worker', 'page'] as const).map((k) => at(t, k, 0.5)).join(' · ');
+    const split = (['worker', 'render', 'frame'] as const).map((k) => at(t, k, 0.5)).join(' · ');
     console.log(
       `| ${model} | ${backend} | ${t.positives} + ${t.negatives} (${sec(t.examplesMs)}) | ${fmt(first.solver)} · ${at(t, 'solver', 0.5, fmt)} | ${fmt(first.train)} · ${at(t, 'train', 0.5, fmt)} | ${ms1(first.appear)} | **${at(t, 'appear', 0.5)}** | ${at(t, 'appear', 0.9)} | ${split} | ${t.trainings.length} |`,
     );

@@ -17,10 +17,10 @@ describe('the page timeline', () => {
   it('marks at the next frame, not before', () => {
     const frames: FrameRequestCallback[] = [];
     vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
-    markAtNextFrame('taught-maps', { key: 'm', classes: 1, workerMs: 3 });
+    markAtNextFrame('taught-maps', { key: 'm', classes: 1, workerMs: 3, renderMs: 4 });
     expect(marks('taught-maps')).toEqual([]);
     frames.forEach((f) => f(0));
-    expect(marks('taught-maps').map((m) => m.detail)).toEqual([{ key: 'm', classes: 1, workerMs: 3 }]);
+    expect(marks('taught-maps').map((m) => m.detail)).toEqual([{ key: 'm', classes: 1, workerMs: 3, renderMs: 4 }]);
   });
 
   it('marks nothing where there are no frames', () => {

@@ -23,9 +23,10 @@ export interface TimelineDetail {
   'head-ready': { key: string; heads: number };
   /**
    * Their maps on the current photo in the state, marked at the next frame (drawn). `workerMs`:
-   * the worker's setHeads and maps calls, sent together, to the maps' answer (round trip).
+   * the worker's setHeads and maps calls, sent together, to the maps' answer (round trip);
+   * `renderMs`: from that answer to React's render and the viewer's drawing done.
    */
-  'taught-maps': { key: string; classes: number; workerMs: number };
+  'taught-maps': { key: string; classes: number; workerMs: number; renderMs: number };
 }
 
 export type TimelineMark = keyof TimelineDetail;

@@ -306,6 +306,7 @@ describe('teaching a class in the page', () => {
       expect(maps[0]).toBe('taught-maps');
       expect(maps[1]).toMatchObject({ key: DRN_KEY, classes: 1 });
       expect(maps[1].workerMs).toBeGreaterThanOrEqual(0);
+      expect(maps[1].renderMs).toBeGreaterThanOrEqual(0);
     });
 
     it('marks no maps where there is no photo to draw them on', async () => {

@@ -214,9 +214,14 @@ export class TeachRun {
         ),
       )
       .filter((i) => i >= numClasses);
-    const workerMs = await this.sync(indices);
+    const calls = await this.sync(indices);
     if (opts.show !== false) for (const index of indices) this.showOnPhoto(index);
-    if (workerMs !== null) markAtNextFrame('taught-maps', { key, classes: indices.length, workerMs });
+    // React renders the store's changes in a microtask queued before this one (and the viewer
+    // draws in its effects then), so this one sees them done.
+    if (calls)
+      queueMicrotask(() =>
+        markAtNextFrame('taught-maps', { key, classes: indices.length, workerMs: calls.workerMs, renderMs: performance.now() - calls.answered }),
+      );
     await kept;
     return indices;
   }
@@ -339,10 +344,10 @@ export class TeachRun {
 
   /**
    * Hands the model's heads to the worker, then fetches the maps of `refresh` (taught indices)
-   * for the current photo, so a new class appears without a new forward pass. Returns the worker's
-   * round trip when the photo got maps (the bench splits the time to them by it), else null.
+   * for the current photo, so a new class appears without a new forward pass. When the photo got
+   * maps: the worker's round trip and when its answer came (the bench splits the time by them).
    */
-  private async sync(refresh: readonly number[]): Promise<number | null> {
+  private async sync(refresh: readonly number[]): Promise<{ workerMs: number; answered: number } | null> {
     const s = this.d.state();
     const key = s.modelKey;
     if (s.teach.modelKey !== key) return null;
@@ -357,11 +362,11 @@ export class TeachRun {
       // Sent at once: the worker answers in order, so the maps are of the heads just set, and the
       // request does not wait for the page to take the first answer (it may be busy drawing).
       const [, planes] = await Promise.all([set, this.d.client.call('maps', { key, classes: [...refresh] })]);
-      const workerMs = performance.now() - t0;
+      const answered = performance.now();
       // Replaced planes (a retrained class) go first: mapsAdded keeps planes it already holds.
       this.d.dispatch({ type: 'mapsDropped', modelKey: key, photoId: result.photoId, classes: planes.classes });
       this.d.dispatch({ type: 'mapsAdded', modelKey: key, photoId: result.photoId, classes: planes.classes, data: planes.data });
-      return workerMs;
+      return { workerMs: answered - t0, answered };
     } catch (e) {
       this.say('error', `The taught classes could not be set in the model: ${(e as Error).message}`);
       return null;
