@@ -10,8 +10,8 @@
 // others (BENCH_TEACH_EXAMPLES, half of each), trained again BENCH_RETRAINS times; from the trained
 // head on the page (lens:head-ready) to its map drawn on the photo (lens:taught-maps), split into
 // the worker's calls, the page's render and drawing, and the wait for the frame; then the camera
-// with that class drawn live, beside the camera without it (the class deleted), so that the two
-// frame rates are measured back to back.
+// with that class drawn live and without it (deleted), in the order with, without, without, with,
+// so that the two frame rates are compared under the same drift of a shared machine's speed.
 // Not a test: it prints Markdown tables. `--loads-only` measures just the two visits (no runs, no
 // camera, no teaching). BENCH_OUT_DIR serves another build folder than dist (to compare two builds).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -80,6 +80,21 @@ interface CameraStats {
   frames: number;
 }
 
+/** Camera runs of one kind as one: their mean frames/s and ms a frame (frames: of each run). */
+interface CameraRuns extends CameraStats {
+  runs: number;
+  /** The taught class was drawn on the last frame of every run. */
+  drawn: boolean;
+}
+
+const cameraRuns = (rs: (CameraStats & { drawn: boolean })[]): CameraRuns => ({
+  fps: rs.reduce((n, r) => n + r.fps, 0) / rs.length,
+  ms: rs.reduce((n, r) => n + r.ms, 0) / rs.length,
+  frames: rs[0].frames,
+  runs: rs.length,
+  drawn: rs.every((r) => r.drawn),
+});
+
 /** One training in the page, by its marks (ms). */
 interface Training {
   /** The worker's solver, as the panel says it. */
@@ -102,8 +117,8 @@ interface Taught {
   /** The examples given to their features in, one forward pass each (the bench's clock, ms). */
   examplesMs: number;
   trainings: Training[];
-  /** The camera with the taught class asked for on every frame, and whether it was drawn on the last. */
-  camera: (CameraStats & { drawn: boolean }) | null;
+  /** The camera with the taught class asked for on every frame. */
+  camera: CameraRuns | null;
 }
 
 interface Row {
@@ -114,7 +129,7 @@ interface Row {
   cached: Visit;
   first: number;
   runs: number[];
-  camera: CameraStats | null;
+  camera: CameraRuns | null;
   taught: Taught | null;
 }
 
@@ -200,11 +215,24 @@ const marksNamed = (page: Page, name: string): Promise<Mark[]> =>
     name,
   );
 
+/** Train pressed on the examples in the panel, until the class's maps are drawn on the photo. */
+async function train(page: Page): Promise<Training> {
+  const before = (await marksNamed(page, 'taught-maps')).length;
+  await page.getByTestId('teach-train').click();
+  await page.waitForFunction((n) => performance.getEntriesByName('lens:taught-maps').length > n, before, { timeout: 600_000, polling: 50 });
+  const [start, ready, maps] = await Promise.all(['train-start', 'head-ready', 'taught-maps'].map(async (n) => (await marksNamed(page, n)).at(-1)!));
+  const solver = Number((await page.getByTestId('teach-progress').textContent())?.match(/, in (\d+) ms \(/)?.[1]);
+  if (!(await page.getByTestId(`class-added-${TAUGHT}`).isChecked())) throw new Error('the taught class is not shown on the photo after training');
+  const appear = maps.t - ready.t;
+  const [worker, render] = [maps.detail.workerMs, maps.detail.renderMs].map(Number);
+  return { solver, train: ready.t - start.t, appear, worker, render, frame: appear - worker - render };
+}
+
 /**
  * On the analysed photo: a class taught from `examples` photos, trained 1 + `retrains` times (each
- * training replaces its maps on the photo), timed by the page's marks; then the camera with it.
+ * training replaces its maps on the photo), timed by the page's marks.
  */
-async function teachInPage(page: Page, examples: number, retrains: number, frames: number): Promise<Taught> {
+async function teachInPage(page: Page, examples: number, retrains: number): Promise<Taught> {
   const positives = Math.ceil(examples / 2),
     negatives = examples - positives;
   const files = await benchExamples(positives, negatives);
@@ -218,20 +246,8 @@ async function teachInPage(page: Page, examples: number, retrains: number, frame
     .waitFor({ timeout: 1_800_000 });
   const examplesMs = Date.now() - t0;
   const trainings: Training[] = [];
-  for (let i = 0; i <= retrains; i++) {
-    const before = (await marksNamed(page, 'taught-maps')).length;
-    await page.getByTestId('teach-train').click();
-    await page.waitForFunction((n) => performance.getEntriesByName('lens:taught-maps').length > n, before, { timeout: 600_000, polling: 50 });
-    const [start, ready, maps] = await Promise.all(
-      ['train-start', 'head-ready', 'taught-maps'].map(async (n) => (await marksNamed(page, n)).at(-1)!),
-    );
-    const solver = Number((await page.getByTestId('teach-progress').textContent())?.match(/, in (\d+) ms \(/)?.[1]);
-    if (!(await page.getByTestId(`class-added-${TAUGHT}`).isChecked())) throw new Error('the taught class is not shown on the photo after training');
-    const appear = maps.t - ready.t;
-    const [worker, render] = [maps.detail.workerMs, maps.detail.renderMs].map(Number);
-    trainings.push({ solver, train: ready.t - start.t, appear, worker, render, frame: appear - worker - render });
-  }
-  return { positives, negatives, examplesMs, trainings, camera: frames ? await camera(page, frames) : null };
+  for (let i = 0; i <= retrains; i++) trainings.push(await train(page));
+  return { positives, negatives, examplesMs, trainings, camera: null };
 }
 
 /** Deletes the taught class (the photo runs again without it). */
@@ -274,12 +290,17 @@ async function bench(model: string, backend: string): Promise<Row | string> {
       await page.waitForFunction(() => !(document.querySelector('[data-testid=rerun]') as HTMLButtonElement).disabled, null, { timeout: 900_000 });
       runs.push(await lastMs(page));
     }
-    // The taught class's camera run first, then the plain one right after it (the class deleted):
-    // back to back, so that the machine's drift between them is small.
-    const taught = TEACH_EXAMPLES[backend] ? await teachInPage(page, TEACH_EXAMPLES[backend], RETRAINS[backend], FRAMES[backend]) : null;
-    if (taught) await forget(page);
-    const plain = await camera(page, FRAMES[backend]);
-    return { model, backend, device, cold, cached, first, runs, camera: plain, taught };
+    const frames = FRAMES[backend];
+    const taught = TEACH_EXAMPLES[backend] ? await teachInPage(page, TEACH_EXAMPLES[backend], RETRAINS[backend]) : null;
+    if (!taught) return { model, backend, device, cold, cached, first, runs, camera: cameraRuns([await camera(page, frames)]), taught };
+    // With the taught class, without (deleted), without, with (taught again from the panel's
+    // examples: no forward pass): a drift of the shared machine's speed falls on both alike.
+    const withIt = [await camera(page, frames)];
+    await forget(page);
+    const plain = [await camera(page, frames), await camera(page, frames)];
+    await train(page);
+    withIt.push(await camera(page, frames));
+    return { model, backend, device, cold, cached, first, runs, camera: cameraRuns(plain), taught: { ...taught, camera: cameraRuns(withIt) } };
   } finally {
     await ctx.close();
     rmSync(profile, { recursive: true, force: true });
@@ -318,9 +339,9 @@ try {
       }
       rows.push(r);
       console.error(
-        `${model} ${backend}: first maps cold ${sec(r.cold.maps)}, cached ${sec(r.cached.maps)} (ready at ${sec(r.cached.ready)}), first run ${fmt(r.first)}, median ${fmt(quantile(r.runs, 0.5))}, camera ${r.camera?.fps ?? '-'} frames/s` +
+        `${model} ${backend}: first maps cold ${sec(r.cold.maps)}, cached ${sec(r.cached.maps)} (ready at ${sec(r.cached.ready)}), first run ${fmt(r.first)}, median ${fmt(quantile(r.runs, 0.5))}, camera ${r.camera?.fps.toFixed(2) ?? '-'} frames/s` +
           (r.taught
-            ? `, taught class drawn ${ms1(quantile(appears(r.taught), 0.5))} after its head (median), camera with it ${r.taught.camera?.fps ?? '-'} frames/s`
+            ? `, taught class drawn ${ms1(quantile(appears(r.taught), 0.5))} after its head (median), camera with it ${r.taught.camera?.fps.toFixed(2) ?? '-'} frames/s`
             : ''),
       );
     }
@@ -361,7 +382,7 @@ if (!LOADS_ONLY) {
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.model} | ${r.backend} (${r.device}) | ${fmt(r.first)} | ${fmt(quantile(r.runs, 0.5))} | ${fmt(quantile(r.runs, 0.9))} | ${r.runs.length} | ${r.camera ? r.camera.fps.toFixed(1) : '-'} | ${r.camera ? `${fmt(r.camera.ms)} (${r.camera.frames})` : '-'} |`,
+      `| ${r.model} | ${r.backend} (${r.device}) | ${fmt(r.first)} | ${fmt(quantile(r.runs, 0.5))} | ${fmt(quantile(r.runs, 0.9))} | ${r.runs.length} | ${r.camera ? r.camera.fps.toFixed(1) : '-'} | ${r.camera ? `${fmt(r.camera.ms)} (${r.camera.runs > 1 ? `${r.camera.runs} × ` : ''}${r.camera.frames})` : '-'} |`,
     );
   }
 }
@@ -385,12 +406,12 @@ if (taughtRows.length) {
   }
   console.log('');
   console.log(
-    '| model | backend | camera frames/s: ImageNet class | with the taught class | ms a frame: ImageNet class (frames) | with the taught class (frames) | taught class drawn on the last frame |',
+    '| model | backend | camera frames/s: ImageNet class | with the taught class | ms a frame: ImageNet class (runs × frames) | with the taught class (runs × frames) | taught class drawn on the last frame |',
   );
   console.log('|---|---|---|---|---|---|---|');
   for (const { model, backend, camera: plain, taught: t } of taughtRows) {
     const c = t.camera;
-    const frame = (x: CameraStats | null) => (x ? `${fmt(x.ms)} (${x.frames})` : '-');
+    const frame = (x: CameraRuns | null) => (x ? `${fmt(x.ms)} (${x.runs} × ${x.frames})` : '-');
     console.log(
       `| ${model} | ${backend} | ${plain?.fps.toFixed(1) ?? '-'} | ${c?.fps.toFixed(1) ?? '-'} | ${frame(plain)} | ${frame(c)} | ${c ? (c.drawn ? 'yes' : 'no') : '-'} |`,
     );
