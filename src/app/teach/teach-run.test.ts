@@ -85,9 +85,14 @@ function setUp(photo = true) {
   let id = 0;
   let reruns = 0;
   let notices = 0;
+  /** Called after each action, as the page's store calls its listeners. */
+  const listeners: ((a: Action) => void)[] = [];
   const deps: TeachDeps = {
     client: worker,
-    dispatch: (a: Action) => (state = reducer(state, a)),
+    dispatch: (a: Action) => {
+      state = reducer(state, a);
+      for (const l of listeners) l(a);
+    },
     state: () => state,
     say: (kind, text) => (state = reducer(state, { type: 'notice', id: ++notices, kind, text })),
     store,
@@ -113,6 +118,7 @@ function setUp(photo = true) {
     trainedOn,
     get: () => state,
     reruns: () => reruns,
+    listeners,
   };
 }
 
@@ -194,6 +200,20 @@ describe('teaching a class in the page', () => {
     await t.run.train();
     expect(t.get().notices.at(-1)?.text).toBe('cup works until a reload but could not be kept: quota exceeded');
     expect(t.worker.heads.map((h) => h.name)).toEqual(['mug', 'cup']);
+  });
+
+  it('shows a new class in the same task as its planes arrive, so the page renders and draws the photo once', async () => {
+    const t = setUp();
+    await t.run.load(DRN_KEY);
+    t.name('mug');
+    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    // What a render scheduled by the planes' arrival (React's, in a microtask) would see.
+    const rendered: boolean[] = [];
+    t.listeners.push((a) => {
+      if (a.type === 'mapsAdded') queueMicrotask(() => rendered.push(t.get().view.shown.includes(3)));
+    });
+    await t.run.train();
+    expect(rendered).toEqual([true]);
   });
 
   it('refuses to train without a name or a photo of the object, in words', async () => {

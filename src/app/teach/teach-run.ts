@@ -214,8 +214,7 @@ export class TeachRun {
         ),
       )
       .filter((i) => i >= numClasses);
-    const calls = await this.sync(indices);
-    if (opts.show !== false) for (const index of indices) this.showOnPhoto(index);
+    const calls = await this.sync(indices, opts.show !== false);
     // React renders the store's changes in a microtask queued before this one (and the viewer
     // draws in its effects then), so this one sees them done.
     if (calls)
@@ -344,10 +343,11 @@ export class TeachRun {
 
   /**
    * Hands the model's heads to the worker, then fetches the maps of `refresh` (taught indices)
-   * for the current photo, so a new class appears without a new forward pass. When the photo got
-   * maps: the worker's round trip and when its answer came (the bench splits the time by them).
+   * for the current photo, so a new class appears without a new forward pass; `show`: and shows
+   * them. When the photo got maps: the worker's round trip and when its answer came (the bench
+   * splits the time by them).
    */
-  private async sync(refresh: readonly number[]): Promise<{ workerMs: number; answered: number } | null> {
+  private async sync(refresh: readonly number[], show = false): Promise<{ workerMs: number; answered: number } | null> {
     const s = this.d.state();
     const key = s.modelKey;
     if (s.teach.modelKey !== key) return null;
@@ -366,6 +366,8 @@ export class TeachRun {
       // Replaced planes (a retrained class) go first: mapsAdded keeps planes it already holds.
       this.d.dispatch({ type: 'mapsDropped', modelKey: key, photoId: result.photoId, classes: planes.classes });
       this.d.dispatch({ type: 'mapsAdded', modelKey: key, photoId: result.photoId, classes: planes.classes, data: planes.data });
+      // In the same task as its planes: one render and one drawing of the photo, not two.
+      if (show) for (const index of refresh) this.showOnPhoto(index);
       return { workerMs: answered - t0, answered };
     } catch (e) {
       this.say('error', `The taught classes could not be set in the model: ${(e as Error).message}`);
