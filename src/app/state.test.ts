@@ -44,3 +44,30 @@ describe('notices', () => {
     expect(reducer(a, { type: 'dismiss', id: 7 }).notices).toEqual([]);
   });
 });
+
+describe('class names', () => {
+  const head = (id: string, name: string) => ({
+    id,
+    modelKey: DRN_KEY,
+    name,
+    weights: new Float32Array(2),
+    bias: 0,
+    inputSize: 224,
+    examples: { positives: 1, negatives: 0 },
+    createdAt: id,
+  });
+
+  it('are the same array across a retrained class (a new head of the same name), a new one for a new name', () => {
+    let s = reducer(initialState(), { type: 'loadDone', info });
+    s = reducer(s, { type: 'teach', action: { type: 'headsLoaded', modelKey: DRN_KEY, heads: [head('1', 'mug')] } });
+    const names = classNames(s);
+    expect(names).toEqual(['a', 'b', 'mug']);
+    s = reducer(s, { type: 'teach', action: { type: 'headSaved', head: head('1', 'mug') } });
+    expect(classNames(s)).toBe(names);
+    s = reducer(s, { type: 'teach', action: { type: 'headSaved', head: head('2', 'cup') } });
+    expect(classNames(s)).toEqual(['a', 'b', 'mug', 'cup']);
+    s = reducer(s, { type: 'teach', action: { type: 'headRemoved', id: '2' } });
+    expect(classNames(s)).toEqual(['a', 'b', 'mug']);
+    expect(classNames(s)).toBe(classNames(s));
+  });
+});

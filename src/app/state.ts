@@ -383,20 +383,27 @@ export function taughtClassList(s: State): readonly { index: number; name: strin
   taughtLists.set(s.teach.heads, { numClasses: load.info.numClasses, list });
   return list;
 }
-/** The names with taught classes, per taught-class list, so that they stay the same array while nothing changes. */
-const withTaught = new WeakMap<object, { classes: readonly string[]; names: readonly string[] }>();
+
+/**
+ * The names with taught classes last given per model (by its class list): the same array while
+ * they read the same, also across a retrained class's new head list, so that what depends on the
+ * names (the viewer's scene) is not made and drawn again for nothing.
+ */
+const lastNames = new WeakMap<readonly string[], readonly string[]>();
 
 /**
  * The class names of a loaded model (empty until it has loaded), its taught classes' after its own
- * (head j is class numClasses + j); the same array while neither changes.
+ * (head j is class numClasses + j); the same array while they read the same.
  */
 export function classNames(s: State, key: string = s.modelKey): readonly string[] {
   const load = s.loads[key];
   if (load?.status !== 'ready') return NO_NAMES;
-  if (s.teach.modelKey !== key || !s.teach.heads.length) return load.info.classes;
-  const known = withTaught.get(s.teach.heads);
-  if (known?.classes === load.info.classes) return known.names;
-  const names = [...load.info.classes, ...s.teach.heads.map((h) => h.name)];
-  withTaught.set(s.teach.heads, { classes: load.info.classes, names });
+  const own = load.info.classes;
+  if (s.teach.modelKey !== key || !s.teach.heads.length) return own;
+  const heads = s.teach.heads;
+  const last = lastNames.get(own);
+  if (last && last.length === own.length + heads.length && heads.every((h, j) => last[own.length + j] === h.name)) return last;
+  const names = [...own, ...heads.map((h) => h.name)];
+  lastNames.set(own, names);
   return names;
 }

@@ -4,7 +4,7 @@ import { parseBoxesJson } from '../../localize/ground-truth';
 import type { Box } from '../../localize/boxes';
 import { toOriginalPixels } from '../photo';
 import { DRN_KEY, RESNET_KEY, type Photo, type View } from '../state';
-import { mark } from '../timeline';
+import { mark, markAtNextFrame } from '../timeline';
 import { inferRequest } from './infer-request';
 import { NO_TAUGHT, type TaughtClasses } from './lens-client';
 import type { ModelLoader } from './model-loader';
@@ -176,8 +176,7 @@ export class Analysis {
         const inference = await page.client.call('infer', req.args, { transfer: req.transfer });
         inference.transform = toOriginalPixels(inference.transform, photo.width, photo.height);
         page.dispatch({ type: 'runDone', result: { modelKey: key, photoId: photo.id, inference, roundTripMs: performance.now() - t0 } });
-        // Marked at the next frame, when the maps are drawn (bench reads it).
-        if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => mark('maps', { key, ms: inference.ms }));
+        markAtNextFrame('maps', { key, ms: inference.ms });
         // The compared model also gets maps for the shown model's top classes.
         if (key === s.modelKey) extra = inference.top.map((p) => p.index);
       }

@@ -35,6 +35,16 @@ describe('a taught class in a link', () => {
     back.weights.forEach((w, i) => expect(Math.abs(w - h.weights[i])).toBeLessThanOrEqual(Math.abs(h.weights[i]) * 2 ** -10 + 2 ** -24));
   });
 
+  it('gives the same text again for the same head, renamed or with another bias as such', () => {
+    const h = head(16);
+    const text = encodeHead(h);
+    expect(encodeHead({ ...h })).toBe(text);
+    expect(encodeHead({ ...h, name: 'cup' })).toBe(text.replace(/^my mug~/, 'cup~'));
+    const other = encodeHead({ ...h, bias: 2 });
+    expect(decodeHead(other, 16).bias).toBe(2);
+    expect(other).toBe(encodeHead({ ...h, weights: Float32Array.from(h.weights), bias: 2 }));
+  });
+
   it('costs about 2.7 characters per weight: a 2048-feature head is under 6 KB', () => {
     const text = encodeHead(head());
     expect(text.length).toBeLessThan(6000);

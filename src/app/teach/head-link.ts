@@ -42,15 +42,26 @@ function fromBase64Url(text: string): Uint8Array {
   return Uint8Array.from(raw, (c) => c.charCodeAt(0));
 }
 
+/**
+ * The numbers' text per weights array: the page writes the link on every state change, and a
+ * head's 2048 numbers took about a millisecond each time, several times on the way from a trained
+ * head to its map. A head's weights are never changed in place (a retrained class is a new array).
+ */
+const encoded = new WeakMap<Float32Array, { bias: number; text: string }>();
+
 /** The link field's value for one taught class: NAME~NUMBERS. */
 export function encodeHead(h: LinkHead): string {
+  const known = encoded.get(h.weights);
+  if (known && Object.is(known.bias, h.bias)) return `${h.name}${SEP}${known.text}`;
   const n = h.weights.length + 1;
   const bytes = new Uint8Array(2 * n + CHECK_BYTES);
   const view = new DataView(bytes.buffer);
   h.weights.forEach((w, i) => view.setUint16(2 * i, float16Bits(w), true));
   view.setUint16(2 * h.weights.length, float16Bits(h.bias), true);
   view.setUint32(2 * n, checksum(bytes.subarray(0, 2 * n)), true);
-  return `${h.name}${SEP}${toBase64Url(bytes)}`;
+  const text = toBase64Url(bytes);
+  encoded.set(h.weights, { bias: h.bias, text });
+  return `${h.name}${SEP}${text}`;
 }
 
 /**

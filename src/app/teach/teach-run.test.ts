@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RGBAImage } from '../../image/geometry';
 import { DRN_KEY, classNames, initialState, reducer, type Action, type State } from '../state';
+import { MARK_PREFIX } from '../timeline';
 import type { Calls, CallName, ModelInfo } from '../worker/protocol';
 import type { HeadStore } from './head-store';
 import { TeachRun, type TeachClient, type TeachDeps } from './teach-run';
@@ -84,9 +85,14 @@ function setUp(photo = true) {
   let id = 0;
   let reruns = 0;
   let notices = 0;
+  /** Called after each action, as the page's store calls its listeners. */
+  const listeners: ((a: Action) => void)[] = [];
   const deps: TeachDeps = {
     client: worker,
-    dispatch: (a: Action) => (state = reducer(state, a)),
+    dispatch: (a: Action) => {
+      state = reducer(state, a);
+      for (const l of listeners) l(a);
+    },
     state: () => state,
     say: (kind, text) => (state = reducer(state, { type: 'notice', id: ++notices, kind, text })),
     store,
@@ -112,6 +118,7 @@ function setUp(photo = true) {
     trainedOn,
     get: () => state,
     reruns: () => reruns,
+    listeners,
   };
 }
 
@@ -169,6 +176,44 @@ describe('teaching a class in the page', () => {
     const maps = t.get().results[DRN_KEY].inference.maps;
     expect(maps.classes.filter((c) => c === 3)).toHaveLength(1);
     expect(maps.data[maps.classes.indexOf(3) * 4]).toBe(2);
+  });
+
+  it('shows a taught class on the photo without waiting for browser storage, and says when storage fails', async () => {
+    const t = setUp();
+    await t.run.load(DRN_KEY);
+    let keep: () => void = () => {};
+    t.store.save = () => new Promise<void>((resolve) => (keep = resolve));
+    t.name('mug');
+    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    let trained = false;
+    const training = t.run.train().then(() => (trained = true));
+    await vi.waitFor(() => expect(t.get().results[DRN_KEY].inference.maps.classes).toContain(3));
+    expect(t.get().view.shown).toContain(3);
+    expect(trained).toBe(false);
+    keep();
+    await training;
+
+    t.store.save = async () => {
+      throw new Error('quota exceeded');
+    };
+    t.name('cup');
+    await t.run.train();
+    expect(t.get().notices.at(-1)?.text).toBe('cup works until a reload but could not be kept: quota exceeded');
+    expect(t.worker.heads.map((h) => h.name)).toEqual(['mug', 'cup']);
+  });
+
+  it('shows a new class in the same task as its planes arrive, so the page renders and draws the photo once', async () => {
+    const t = setUp();
+    await t.run.load(DRN_KEY);
+    t.name('mug');
+    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    // What a render scheduled by the planes' arrival (React's, in a microtask) would see.
+    const rendered: boolean[] = [];
+    t.listeners.push((a) => {
+      if (a.type === 'mapsAdded') queueMicrotask(() => rendered.push(t.get().view.shown.includes(3)));
+    });
+    await t.run.train();
+    expect(rendered).toEqual([true]);
   });
 
   it('refuses to train without a name or a photo of the object, in words', async () => {
@@ -248,5 +293,51 @@ describe('teaching a class in the page', () => {
       expect.stringMatching(/^other\.head\.json.*resnet-50-imagenet.*not on drn-a-50-imagenet.*nothing was imported from it\.$/),
       expect.stringMatching(/^cut\.head\.json: not valid JSON.*nothing was imported from it\.$/),
     ]);
+  });
+
+  describe('its timeline marks (npm run bench reads them)', () => {
+    const frames: FrameRequestCallback[] = [];
+    const marked = () =>
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith(MARK_PREFIX))
+        .map((m) => [m.name.slice(MARK_PREFIX.length), (m as PerformanceMark).detail as Record<string, unknown>] as const);
+    // The earlier tests' teaching marked too.
+    beforeEach(() => performance.clearMarks());
+    afterEach(() => {
+      vi.unstubAllGlobals();
+      frames.length = 0;
+    });
+
+    it('marks training, the head on the page, and its maps on the photo at the next frame', async () => {
+      vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
+      const t = setUp();
+      await t.run.load(DRN_KEY);
+      t.name('mug');
+      await t.run.addFiles([file(10, 'a.png')], 'positive');
+      await t.run.addFiles([file(30, 'c.png')], 'negative');
+      await t.run.train();
+      // Drawn only at the next frame.
+      expect(marked().map(([name]) => name)).toEqual(['train-start', 'head-ready']);
+      frames.forEach((f) => f(0));
+      const [start, ready, maps] = marked();
+      expect(start).toEqual(['train-start', { key: DRN_KEY, positives: 1, negatives: 1 }]);
+      expect(ready).toEqual(['head-ready', { key: DRN_KEY, heads: 1 }]);
+      expect(maps[0]).toBe('taught-maps');
+      expect(maps[1]).toMatchObject({ key: DRN_KEY, classes: 1 });
+      expect(maps[1].workerMs).toBeGreaterThanOrEqual(0);
+      expect(maps[1].renderMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it('marks no maps where there is no photo to draw them on', async () => {
+      vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
+      const t = setUp(false);
+      await t.run.load(DRN_KEY);
+      t.name('mug');
+      await t.run.addFiles([file(10, 'a.png')], 'positive');
+      await t.run.train();
+      frames.forEach((f) => f(0));
+      expect(marked().map(([name]) => name)).toEqual(['train-start', 'head-ready']);
+    });
   });
 });

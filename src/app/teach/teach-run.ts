@@ -8,6 +8,7 @@ import type { Calls, CallName } from '../worker/protocol';
 import type { HeadStore } from './head-store';
 import type { LinkHead } from './head-link';
 import { checkHeadAgainst, parseHeadFile, serializeHead } from '../../teach/head-file';
+import { mark, markAtNextFrame } from '../timeline';
 import { pendingExamples, shiftAfterRemoval, trainingSet, type TaughtClass, type TeachAction, type TeachExample } from './teach-state';
 
 /** The worker calls this needs (LensClient fits). */
@@ -157,6 +158,7 @@ export class TeachRun {
     const { positives, negatives } = trainingSet(s.teach);
     if (!positives.length) return this.say('error', `Add at least one photo of ${name} before training.`);
     if (pendingExamples(s.teach)) return this.say('error', 'Some examples are still being read; train once they are in.');
+    mark('train-start', { key: s.modelKey, positives: positives.length, negatives: negatives.length });
     this.d.dispatch(
       teach({
         type: 'trainStart',
@@ -190,14 +192,18 @@ export class TeachRun {
    * current photo. Returns their class indices.
    */
   async adopt(heads: readonly TaughtClass[], opts: { show?: boolean } = {}): Promise<number[]> {
-    for (const head of heads) {
-      this.d.dispatch(teach({ type: 'headSaved', head }));
-      try {
-        await this.d.store.save(head);
-      } catch (e) {
-        this.say('error', `${head.name} works until a reload but could not be kept: ${(e as Error).message}`);
-      }
-    }
+    const key = this.d.state().modelKey;
+    mark('head-ready', { key, heads: heads.length });
+    for (const head of heads) this.d.dispatch(teach({ type: 'headSaved', head }));
+    // Kept while the worker works, not before: an IndexedDB put took 40-90 ms in the page
+    // benchmark, and the photo need not wait for it.
+    const kept = Promise.all(
+      heads.map((head) =>
+        this.d.store
+          .save(head)
+          .catch((e: unknown) => this.say('error', `${head.name} works until a reload but could not be kept: ${(e as Error).message}`)),
+      ),
+    );
     const now = this.d.state();
     const numClasses = this.numClasses() ?? 0;
     const indices = heads
@@ -208,8 +214,14 @@ export class TeachRun {
         ),
       )
       .filter((i) => i >= numClasses);
-    await this.sync(indices);
-    if (opts.show !== false) for (const index of indices) this.showOnPhoto(index);
+    const calls = await this.sync(indices, opts.show !== false);
+    // React renders the store's changes in a microtask queued before this one (and the viewer
+    // draws in its effects then), so this one sees them done.
+    if (calls)
+      queueMicrotask(() =>
+        markAtNextFrame('taught-maps', { key, classes: indices.length, workerMs: calls.workerMs, renderMs: performance.now() - calls.answered }),
+      );
+    await kept;
     return indices;
   }
 
@@ -331,22 +343,35 @@ export class TeachRun {
 
   /**
    * Hands the model's heads to the worker, then fetches the maps of `refresh` (taught indices)
-   * for the current photo, so a new class appears without a new forward pass.
+   * for the current photo, so a new class appears without a new forward pass; `show`: and shows
+   * them. When the photo got maps: the worker's round trip and when its answer came (the bench
+   * splits the time by them).
    */
-  private async sync(refresh: readonly number[]): Promise<void> {
+  private async sync(refresh: readonly number[], show = false): Promise<{ workerMs: number; answered: number } | null> {
     const s = this.d.state();
     const key = s.modelKey;
-    if (s.teach.modelKey !== key) return;
+    if (s.teach.modelKey !== key) return null;
+    const result = s.results[key];
     try {
-      await this.d.client.call('setHeads', { key, heads: s.teach.heads.map(({ name, weights, bias }) => ({ name, weights, bias })) });
-      const result = s.results[key];
-      if (!result || !refresh.length) return;
-      const planes = await this.d.client.call('maps', { key, classes: [...refresh] });
+      const t0 = performance.now();
+      const set = this.d.client.call('setHeads', { key, heads: s.teach.heads.map(({ name, weights, bias }) => ({ name, weights, bias })) });
+      if (!result || !refresh.length) {
+        await set;
+        return null;
+      }
+      // Sent at once: the worker answers in order, so the maps are of the heads just set, and the
+      // request does not wait for the page to take the first answer (it may be busy drawing).
+      const [, planes] = await Promise.all([set, this.d.client.call('maps', { key, classes: [...refresh] })]);
+      const answered = performance.now();
       // Replaced planes (a retrained class) go first: mapsAdded keeps planes it already holds.
       this.d.dispatch({ type: 'mapsDropped', modelKey: key, photoId: result.photoId, classes: planes.classes });
       this.d.dispatch({ type: 'mapsAdded', modelKey: key, photoId: result.photoId, classes: planes.classes, data: planes.data });
+      // In the same task as its planes: one render and one drawing of the photo, not two.
+      if (show) for (const index of refresh) this.showOnPhoto(index);
+      return { workerMs: answered - t0, answered };
     } catch (e) {
       this.say('error', `The taught classes could not be set in the model: ${(e as Error).message}`);
+      return null;
     }
   }
 
