@@ -3,11 +3,9 @@
 // any 2D canvas (the browser's, or @napi-rs/canvas in Node) with the pure RGBA math of
 // composite.ts, and uses the canvas only for text.
 import type { Box, RuleOptions } from '../localize/boxes';
-import { classBox, ruleMask } from '../localize/boxes';
-import { countLabel, instances } from '../localize/instances';
-import { iouMatcher } from '../localize/metrics';
+import { countLabel } from '../localize/instances';
 import type { Inference } from '../models/class-maps';
-import { mapOf, softmax } from '../models/class-maps';
+import { softmax } from '../models/class-maps';
 import { CLASS_COLORS, colormapTable, type RGB } from './colormap';
 import {
   applyEvidence,
@@ -21,22 +19,9 @@ import {
   type EvidencePaint,
 } from './composite';
 import { classesToDraw, MAX_LABELS, moreNote, placeLabels } from './labels';
+import { LazySceneClass, planeOf, type GeometrySource, type SceneClass } from './scene-class';
 
-export interface SceneClass {
-  index: number;
-  name: string;
-  probability: number;
-  color: RGB;
-  /** Raw activations on the map grid. */
-  plane: Float32Array;
-  /** Cells the rule keeps at its threshold (drawn as a contour). */
-  mask: Uint8Array;
-  box: Box | null;
-  /** Best IoU of the box with the ground truth, when there is ground truth. */
-  iou: number | null;
-  /** With SceneOptions.instances: one box per separate region, largest first (`box` is then the first). */
-  instances?: Box[];
-}
+export type { SceneClass } from './scene-class';
 
 export interface SceneOptions extends RuleOptions {
   /** Class indices to show, in the order they were switched on. */
@@ -100,30 +85,16 @@ export function buildScene(inf: Inference, o: SceneOptions): Scene {
     inf.top.map((p) => p.index),
   );
   const rule: RuleOptions = { rule: o.rule, threshold: o.threshold };
-  const bestIoU = iouMatcher(o.gt);
+  const source: GeometrySource = { inference: inf, rule, gt: o.gt, instances: o.instances ?? false };
+  const mapped = new Set(inf.maps.classes);
   const classes = o.shown
-    .filter((c) => inf.maps.classes.includes(c))
+    .filter((c) => mapped.has(c))
     .map((index): SceneClass => {
-      const regions = o.instances ? instances(inf.maps, index, inf.transform, rule).map((r) => r.box) : undefined;
-      const box = regions ? (regions[0] ?? null) : classBox(inf.maps, index, inf.transform, rule);
-      const boxes = regions ?? (box ? [box] : []);
-      let mask: Uint8Array | undefined;
-      return {
-        index,
-        name: o.names[index] ?? `class ${index}`,
-        // A taught class's probability is its own sigmoid; it is not among the softmax's classes (a head
-        // set after the photo ran has no entry in `taught`: its score comes from its map).
-        probability: probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? ownScore(mapOf(inf.maps, index)),
-        color: colors.get(index)!,
-        plane: mapOf(inf.maps, index),
-        // Only the classes drawn with contours need it (of a thousand shown, MAX_LABELS): made when first read.
-        get mask() {
-          return (mask ??= ruleMask(inf.maps, index, rule));
-        },
-        box,
-        iou: o.gt.length ? (boxes.length ? Math.max(...boxes.map(bestIoU)) : 0) : null,
-        ...(regions ? { instances: regions } : {}),
-      };
+      const plane = planeOf(inf.maps, index);
+      // A taught class's probability is its own sigmoid; it is not among the softmax's classes (a head
+      // set after the photo ran has no entry in `taught`: its score comes from its map).
+      const probability = probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? ownScore(plane);
+      return new LazySceneClass(index, o.names[index] ?? `class ${index}`, probability, colors.get(index)!, plane, source);
     });
   return { inference: inf, classes, opacity: o.opacity, scale: o.scale, rawGrid: o.rawGrid, gt: o.gt, rule };
 }
@@ -225,7 +196,8 @@ function sceneEvidence(scene: Scene, width: number, height: number, smooth: bool
   const key = [width, height, scene.opacity, scene.scale, smooth, scene.classes.map((c) => c.index).join(',')].join('|');
   if (evidenceCache && evidenceCache.inf === inf && evidenceCache.key === key) return evidenceCache.paint;
   const paint = evidencePaint(
-    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: c.mask })),
+    // No masks: reading one works out that class's threshold geometry, and the heat does not use it.
+    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: null })),
     inf.maps,
     inf.transform,
     width,
