@@ -11,9 +11,11 @@ import {
   applyEvidence,
   evidenceAlpha,
   evidencePaint,
+  overlayOpaque,
   paintBox,
   paintContour,
   paintRamp,
+  samePixels,
   scaleDenominators,
   type ColorScale,
   type EvidencePaint,
@@ -184,11 +186,13 @@ export interface DrawOptions {
 
 /**
  * What the last frame painted that a threshold step does not change: the evidence of the shown
- * classes and the ground-truth outlines. A slider move then repaints contours, boxes and labels
- * only. One entry each, for canvases up to CACHE_MAX_PIXELS (the page's viewer; not full-size exports).
+ * classes, the photo blended with it, and the ground-truth outlines. A slider move then repaints
+ * contours, boxes and labels only. One entry each, for canvases up to CACHE_MAX_PIXELS (the page's
+ * viewer; not full-size exports).
  */
 const CACHE_MAX_PIXELS = 2_000_000;
 let evidenceCache: { inf: Inference; key: string; paint: EvidencePaint } | null = null;
+let blendCache: { paint: EvidencePaint; photo: Uint8ClampedArray; blended: Uint8ClampedArray } | null = null;
 let gtCache: { gt: readonly Box[]; key: string; layer: Uint8ClampedArray } | null = null;
 
 function sceneEvidence(scene: Scene, width: number, height: number, smooth: boolean): EvidencePaint {
@@ -208,12 +212,27 @@ function sceneEvidence(scene: Scene, width: number, height: number, smooth: bool
   return paint;
 }
 
-/** The ground-truth outlines on a transparent layer (alpha 255 where painted). */
-function gtLayer(gt: readonly Box[], canvasBoxes: readonly Box[], width: number, height: number, line: number, scale: number): Uint8ClampedArray {
+/**
+ * Blends the evidence over the photo in `img`. The page paints the same photo before every frame,
+ * so when the photo's pixels and the evidence are last frame's, last frame's blend is copied:
+ * comparing the pixels costs a fraction of blending a thousand classes' colours into them.
+ */
+function blendEvidence(img: { width: number; height: number; data: Uint8ClampedArray }, paint: EvidencePaint): void {
+  if (blendCache && blendCache.paint === paint && samePixels(blendCache.photo, img.data)) {
+    img.data.set(blendCache.blended);
+    return;
+  }
+  const photo = img.width * img.height <= CACHE_MAX_PIXELS ? img.data.slice() : null;
+  applyEvidence(img, paint);
+  if (photo) blendCache = { paint, photo, blended: img.data.slice() };
+}
+
+/** The ground-truth outlines on a transparent layer (opaque where painted, all zero elsewhere). */
+function gtLayer(gt: readonly Box[], toCanvas: (b: Box) => Box, width: number, height: number, line: number, scale: number): Uint8ClampedArray {
   const key = [width, height, line, scale].join('|');
   if (gtCache && gtCache.gt === gt && gtCache.key === key) return gtCache.layer;
   const layer = { width, height, data: new Uint8ClampedArray(4 * width * height) };
-  for (const g of canvasBoxes) paintBox(layer, g, GT_COLOR, line);
+  for (const g of gt) paintBox(layer, toCanvas(g), GT_COLOR, line);
   if (width * height <= CACHE_MAX_PIXELS) gtCache = { gt, key, layer: layer.data };
   return layer.data;
 }
@@ -239,7 +258,7 @@ export function drawScene<I extends ImageDataLike>(
   const image = ctx.getImageData(0, 0, width, height);
   const img = { width, height, data: image.data };
   const smooth = !scene.rawGrid;
-  applyEvidence(img, sceneEvidence(scene, width, height, smooth));
+  blendEvidence(img, sceneEvidence(scene, width, height, smooth));
   const boxes = opts.boxes !== false;
   // Past MAX_LABELS classes, boxes and contours only cover each other (and cost a frame each).
   const drawn = classesToDraw(scene.classes);
@@ -248,20 +267,10 @@ export function drawScene<I extends ImageDataLike>(
     for (const c of drawn) paintContour(img, c.mask, inf.maps, inf.transform, c.color, contour, smooth);
   }
   const toCanvas = (b: Box) => b.map((v) => v * scale) as Box;
-  const gt = scene.gt.map(toCanvas);
   const shownBoxes = boxes ? drawn.filter((c) => c.box).map((c) => ({ c, box: toCanvas(c.box!) })) : [];
   // Instances: every region's box is drawn; the label (with the count) goes on the largest.
   const moreBoxes = boxes ? drawn.flatMap((c) => (c.instances ?? []).slice(1).map((b) => ({ c, box: toCanvas(b) }))) : [];
-  if (gt.length) {
-    const layer = gtLayer(scene.gt, gt, width, height, line, scale);
-    for (let p = 3; p < layer.length; p += 4) {
-      if (layer[p] === 0) continue;
-      img.data[p - 3] = layer[p - 3];
-      img.data[p - 2] = layer[p - 2];
-      img.data[p - 1] = layer[p - 1];
-      img.data[p] = layer[p];
-    }
-  }
+  if (scene.gt.length) overlayOpaque(img.data, gtLayer(scene.gt, toCanvas, width, height, line, scale));
   for (const { c, box } of [...shownBoxes, ...moreBoxes]) paintBox(img, box, c.color, line);
   ctx.putImageData(image, 0, 0);
   if (!boxes) return { labelFont: font };
@@ -270,15 +279,17 @@ export function drawScene<I extends ImageDataLike>(
   ctx.textBaseline = 'top';
   const pad = Math.round(font / 4);
   // Class labels first; ground-truth labels while there is room.
-  const gtLabels = Math.max(0, Math.min(gt.length, MAX_LABELS - shownBoxes.length));
+  const gtLabels = Math.max(0, Math.min(scene.gt.length, MAX_LABELS - shownBoxes.length));
+  // The labelled ground truth only: labels avoid those outlines and not the rest (beyond the cap,
+  // ten thousand outlines leave no free spot).
+  const gt = scene.gt.slice(0, gtLabels).map(toCanvas);
   const items = [
-    ...gt.slice(0, gtLabels).map((box, i) => ({ box, text: gt.length > 1 ? `ground truth ${i + 1}` : 'ground truth', color: GT_COLOR })),
+    ...gt.map((box, i) => ({ box, text: scene.gt.length > 1 ? `ground truth ${i + 1}` : 'ground truth', color: GT_COLOR })),
     ...shownBoxes.map(({ c, box }) => ({ box, text: labelText(c), color: c.color })),
   ];
   const rects = placeLabels(
     items.map((it) => ({ box: it.box, width: ctx.measureText(it.text).width + 2 * pad, height: font + 2 * pad })),
-    // Beyond the cap, unlabelled ground truth is not avoided: ten thousand outlines leave no free spot.
-    [...(gtLabels === gt.length ? gt : gt.slice(0, gtLabels)), ...shownBoxes.map((s) => s.box), ...moreBoxes.map((s) => s.box)],
+    [...gt, ...shownBoxes.map((s) => s.box), ...moreBoxes.map((s) => s.box)],
     line,
     width,
     height,
@@ -290,7 +301,7 @@ export function drawScene<I extends ImageDataLike>(
     ctx.fillStyle = '#111';
     ctx.fillText(it.text, x + pad, y + pad);
   });
-  const note = moreNote(gt.length - gtLabels, scene.classes.length - drawn.length);
+  const note = moreNote(scene.gt.length - gtLabels, scene.classes.length - drawn.length);
   if (note) {
     const w = ctx.measureText(note).width + 2 * pad,
       h = font + 2 * pad;
