@@ -173,7 +173,7 @@ export function labelText(c: SceneClass): string {
   return `${countLabel(c.name, c.instances?.length ?? 1)} ${pct(c.probability)}${c.iou !== null ? ` · IoU ${c.iou.toFixed(2)}` : ''}`;
 }
 
-export interface DrawOptions {
+export interface DrawOptions<I extends ImageDataLike = ImageDataLike> {
   legend?: boolean;
   boxes?: boolean;
   /**
@@ -182,6 +182,13 @@ export interface DrawOptions {
    * the PNG export and `locate --overlay`. drawScene returns the (rounded) size it used.
    */
   labelFont?: number;
+  /**
+   * The photo's pixels, `width` x `height`, as the context's getImageData would return them; the
+   * frame is painted into them and put on the canvas. A caller that keeps the photo's pixels (the
+   * page's viewer, frame after frame) saves reading the canvas back, the dearest canvas call of a
+   * threshold step. Without it the photo is read from the canvas.
+   */
+  image?: I;
 }
 
 /**
@@ -250,12 +257,13 @@ export function drawScene<I extends ImageDataLike>(
   width: number,
   height: number,
   scale: number,
-  opts: DrawOptions = {},
+  opts: DrawOptions<I> = {},
 ): { labelFont: number } {
   const inf = scene.inference;
   const { line, font: photoFont } = strokeSizes(width, height);
   const font = Math.max(1, Math.round(opts.labelFont ?? photoFont));
-  const image = ctx.getImageData(0, 0, width, height);
+  const given = opts.image;
+  const image = given && given.width === width && given.height === height ? given : ctx.getImageData(0, 0, width, height);
   const img = { width, height, data: image.data };
   const smooth = !scene.rawGrid;
   blendEvidence(img, sceneEvidence(scene, width, height, smooth));
