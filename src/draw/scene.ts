@@ -220,8 +220,8 @@ function sceneEvidence(scene: Scene, width: number, height: number, smooth: bool
 }
 
 /**
- * Blends the evidence over the photo in `img`. The page paints the same photo before every frame,
- * so when the photo's pixels and the evidence are last frame's, last frame's blend is copied:
+ * Blends the evidence over the photo in `img`. The page starts every frame from the same photo, so
+ * when the photo's pixels and the evidence are last frame's, last frame's blend is copied:
  * comparing the pixels costs a fraction of blending a thousand classes' colours into them.
  */
 function blendEvidence(img: { width: number; height: number; data: Uint8ClampedArray }, paint: EvidencePaint): void {
