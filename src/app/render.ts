@@ -16,6 +16,22 @@ export function labelFontFor(canvasWidth: number, cssWidth: number): number {
   return cssWidth > 0 ? (LABEL_CSS_PX * canvasWidth) / cssWidth : LABEL_CSS_PX;
 }
 
+/**
+ * The photo as last drawn on each canvas, read back once: the viewer redraws on every slider move,
+ * and scaling the bitmap down and reading the canvas back each time cost more than the rest of a
+ * frame with a thousand classes shown (issue 20). Up to KEEP_MAX_PIXELS (not full-size exports).
+ */
+interface DrawnPhoto {
+  bitmap: ImageBitmap;
+  width: number;
+  height: number;
+  pixels: Uint8ClampedArray;
+  /** Reused for each frame: the photo's pixels are copied into it, the scene painted over them. */
+  frame: ImageData;
+}
+const drawnPhotos = new WeakMap<HTMLCanvasElement | OffscreenCanvas, DrawnPhoto>();
+const KEEP_MAX_PIXELS = 2_000_000;
+
 export function renderPhoto(
   canvas: HTMLCanvasElement | OffscreenCanvas,
   bitmap: ImageBitmap,
@@ -30,7 +46,18 @@ export function renderPhoto(
   if (canvas.height !== total) canvas.height = total;
   const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
   if (!ctx) return null;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, width, height);
-  return scene ? drawScene(ctx, scene, width, height, scale, { legend: opts.legend, labelFont: opts.labelFont }) : null;
+  const kept = drawnPhotos.get(canvas);
+  let image: ImageData;
+  if (scene && kept && kept.bitmap === bitmap && kept.width === width && kept.height === height) {
+    // drawScene puts every pixel of the photo's area, so the kept photo need not be drawn first.
+    kept.frame.data.set(kept.pixels);
+    image = kept.frame;
+  } else {
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(bitmap, 0, 0, width, height);
+    if (!scene) return null;
+    image = ctx.getImageData(0, 0, width, height);
+    if (width * height <= KEEP_MAX_PIXELS) drawnPhotos.set(canvas, { bitmap, width, height, pixels: image.data.slice(), frame: image });
+  }
+  return drawScene(ctx, scene, width, height, scale, { legend: opts.legend, labelFont: opts.labelFont, image });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inputTransform, type InputTransform, type RGBAImage } from '../image/geometry';
 import { colormap, colormapTable } from './colormap';
-import { evidenceAlpha, paintBox, paintContour, paintEvidence, scaleDenominators, type EvidenceLayer } from './composite';
+import { evidenceAlpha, overlayOpaque, paintBox, paintContour, paintEvidence, samePixels, scaleDenominators, type EvidenceLayer } from './composite';
 import { sampleMap } from '../localize/sample-map';
 
 // A 4x4 map grid over a 16x16 photo: one cell = 4x4 pixels, nearest-cell sampling for exact checks.
@@ -201,5 +201,41 @@ describe('fast evidence and contours equal the plain definitions', () => {
       plainContour(b, mask, tr, [1, 2, 3], width, smooth);
       expect(firstDiff(a.data, b.data)).toBe(-1);
     }
+  });
+});
+
+describe('samePixels and overlayOpaque', () => {
+  it('tells equal pixel buffers from ones that differ anywhere, aligned or not', () => {
+    const a = Uint8ClampedArray.from({ length: 103 }, (_, i) => (i * 31) % 256);
+    expect(samePixels(a, a.slice())).toBe(true);
+    for (const at of [0, 50, 99, 102]) {
+      const b = a.slice();
+      b[at] ^= 1;
+      expect(samePixels(a, b), `byte ${at}`).toBe(false);
+    }
+    expect(samePixels(a, a.slice(0, 102))).toBe(false);
+    // Views that start one byte into their buffers are compared byte by byte.
+    const shifted = new Uint8ClampedArray(104);
+    shifted.set(a, 1);
+    expect(samePixels(a, shifted.subarray(1))).toBe(true);
+    shifted[60] ^= 1;
+    expect(samePixels(a, shifted.subarray(1))).toBe(false);
+  });
+
+  it('copies the painted pixels of a layer and leaves the rest, as checking each alpha does', () => {
+    const layer = { width: 16, height: 16, data: new Uint8ClampedArray(16 * 16 * 4) };
+    paintBox(layer, [2, 3, 13, 12], [255, 255, 255], 2);
+    const plain = photo();
+    for (let p = 3; p < layer.data.length; p += 4) if (layer.data[p]) plain.data.set(layer.data.subarray(p - 3, p + 1), p - 3);
+    const fast = photo();
+    overlayOpaque(fast.data, layer.data);
+    expect(Array.from(fast.data)).toEqual(Array.from(plain.data));
+    expect(px(fast, 2, 8)).toEqual([0, 0, 0]);
+    expect(px(fast, 8, 7)).toEqual([100, 100, 100]);
+    // The same through views that are not four-byte aligned.
+    const buffer = new Uint8ClampedArray(fast.data.length + 1);
+    buffer.set(photo().data, 1);
+    overlayOpaque(buffer.subarray(1), layer.data);
+    expect(Array.from(buffer.subarray(1))).toEqual(Array.from(plain.data));
   });
 });

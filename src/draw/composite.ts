@@ -4,6 +4,7 @@ import type { InputTransform, RGBAImage } from '../image/geometry';
 import type { Box } from '../localize/boxes';
 import { colormapTable, type RGB } from './colormap';
 import type { Grid } from '../localize/sample-map';
+import { maskRuns, runEnds } from './mask-runs';
 
 export type ColorScale = 'class' | 'shared';
 
@@ -41,7 +42,10 @@ export interface EvidencePaint {
 /** Where pixel centres fall on the map grid (as in sampleMap), one axis at a time. */
 function gridCoords(out: number, imageSide: number, scale: number, offset: number, cellSize: number): Float64Array {
   const s = imageSide / out;
-  return Float64Array.from({ length: out }, (_, i) => ((i + 0.5) * s * scale - offset) / cellSize);
+  // A plain loop: Float64Array.from with a mapping function costs more than a contour's own work.
+  const coords = new Float64Array(out);
+  for (let i = 0; i < out; i++) coords[i] = ((i + 0.5) * s * scale - offset) / cellSize;
+  return coords;
 }
 
 /**
@@ -63,11 +67,31 @@ export function paintEvidence(
 /** Blends evidence computed by evidencePaint over the photo's pixels. */
 export function applyEvidence(img: RGBAImage, paint: EvidencePaint): void {
   const n = img.width * img.height;
-  for (let p = 0; p < n; p++) {
-    const a = paint.alpha[p];
+  const data = img.data,
+    alpha = paint.alpha,
+    rgb = paint.rgb;
+  // Unrolled, with 1 - a taken once: the same arithmetic, about a third faster over a canvas.
+  for (let p = 0, q = 0, r = 0; p < n; p++, q += 4, r += 3) {
+    const a = alpha[p];
     if (a < 0) continue;
-    for (let k = 0; k < 3; k++) img.data[4 * p + k] = img.data[4 * p + k] * (1 - a) + paint.rgb[3 * p + k] * a;
+    const keep = 1 - a;
+    data[q] = data[q] * keep + rgb[r] * a;
+    data[q + 1] = data[q + 1] * keep + rgb[r + 1] * a;
+    data[q + 2] = data[q + 2] * keep + rgb[r + 2] * a;
   }
+}
+
+/** Whether two pixel buffers hold the same bytes; compared four bytes at a time where both allow it. */
+export function samePixels(a: Uint8Array | Uint8ClampedArray, b: Uint8Array | Uint8ClampedArray): boolean {
+  if (a.length !== b.length) return false;
+  const words = a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 ? a.length >> 2 : 0;
+  if (words) {
+    const wa = new Int32Array(a.buffer, a.byteOffset, words),
+      wb = new Int32Array(b.buffer, b.byteOffset, words);
+    for (let i = 0; i < words; i++) if (wa[i] !== wb[i]) return false;
+  }
+  for (let i = 4 * words; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -180,7 +204,8 @@ export function evidencePaint(
 /**
  * Outlines the region a mask selects, sampled like the heat (smooth or cell by cell), with a line
  * `width` pixels wide inside the region's edge and dashed so it never reads as a box. Only the
- * pixels near the mask's cells are sampled, so many small regions cost little on a large photo.
+ * pixels near the mask's cells are looked at, and those a tile at a time where the cells around
+ * them agree, so a threshold step's dozen contours cost little on a large photo.
  */
 export function paintContour(img: RGBAImage, mask: Uint8Array, grid: Grid, t: InputTransform, color: RGB, width: number, smooth: boolean): void {
   const W = img.width,
@@ -214,93 +239,26 @@ export function paintContour(img: RGBAImage, mask: Uint8Array, grid: Grid, t: In
   if (rw <= 0 || rh <= 0) return;
   const xs = gridCoords(W, t.imageWidth, t.scaleX, t.offsetX, grid.cellSize).subarray(rx0, rx1);
   const ys = gridCoords(H, t.imageHeight, t.scaleY, t.offsetY, grid.cellSize).subarray(ry0, ry1);
-  const inside = maskSamples(mask, grid, xs, ys, smooth);
   // A pixel is on the edge when a pixel within `width` of it along a row or a column is outside:
-  // runs of inside pixels counted from both ends of each row and column say so in two passes.
-  const edge = new Uint8Array(rw * rh);
-  const runs = (start: number, step: number, count: number) => {
-    let run = 0;
-    for (let i = 0, q = start; i < count; i++, q += step) {
-      run = inside[q] ? run + 1 : 0;
-      if (run && run <= width) edge[q] = 1;
-    }
-    run = 0;
-    for (let i = count - 1, q = start + (count - 1) * step; i >= 0; i--, q -= step) {
-      run = inside[q] ? run + 1 : 0;
-      if (run && run <= width) edge[q] = 1;
+  // the first and last `width` pixels of each run of inside pixels, along rows and along columns.
+  const { rows, cols } = maskRuns(mask, grid, xs, ys, smooth);
+  const dash = Math.max(3, 3 * width);
+  const put = (x: number, y: number) => {
+    if (Math.floor((x + y) / dash) % 3 === 2) return;
+    const p = 4 * (y * W + x);
+    img.data[p] = color[0];
+    img.data[p + 1] = color[1];
+    img.data[p + 2] = color[2];
+  };
+  const along = (runs: readonly number[], at: (line: number, p: number) => void) => {
+    for (let r = 0; r < runs.length; r += 3) {
+      const [head, tail] = runEnds(runs[r + 1], runs[r + 2], width);
+      for (let p = runs[r + 1]; p < head; p++) at(runs[r], p);
+      for (let p = tail; p < runs[r + 2]; p++) at(runs[r], p);
     }
   };
-  for (let y = 0; y < rh; y++) runs(y * rw, 1, rw);
-  for (let x = 0; x < rw; x++) runs(x, rw, rh);
-  const dash = Math.max(3, 3 * width);
-  for (let y = ry0; y < ry1; y++) {
-    for (let x = rx0; x < rx1; x++) {
-      if (!edge[(y - ry0) * rw + x - rx0] || Math.floor((x + y) / dash) % 3 === 2) continue;
-      const p = 4 * (y * W + x);
-      img.data[p] = color[0];
-      img.data[p + 1] = color[1];
-      img.data[p + 2] = color[2];
-    }
-  }
-}
-
-/**
- * Whether each pixel (grid coordinates xs by ys) is inside a 0/1 mask sampled as sampleMap samples
- * it (>= 0.5; outside the grid is outside). Where the four cells around a pixel agree the answer
- * needs no arithmetic; elsewhere the bilinear sum is computed exactly as sampleMap does.
- */
-function maskSamples(mask: Uint8Array, grid: Grid, xs: Float64Array, ys: Float64Array, smooth: boolean): Uint8Array {
-  const G = grid.width,
-    GH = grid.height;
-  const w = xs.length;
-  const out = new Uint8Array(w * ys.length);
-  // Per column: left cell, right cell and weight (smooth), or the cell (nearest); -1 off the grid.
-  const c0 = new Int32Array(w),
-    c1 = new Int32Array(w),
-    cw = new Float64Array(w);
-  xs.forEach((ix, i) => {
-    if (ix < 0 || ix >= G) c0[i] = -1;
-    else if (!smooth) c0[i] = Math.floor(ix);
-    else {
-      const fx = Math.min(G - 1, Math.max(0, ix - 0.5));
-      c0[i] = Math.floor(fx);
-      c1[i] = Math.min(G - 1, c0[i] + 1);
-      cw[i] = fx - c0[i];
-    }
-  });
-  for (let j = 0; j < ys.length; j++) {
-    const iy = ys[j];
-    if (iy < 0 || iy >= GH) continue;
-    const row = j * w;
-    if (!smooth) {
-      const r = Math.floor(iy) * G;
-      for (let i = 0; i < w; i++) if (c0[i] >= 0 && mask[r + c0[i]]) out[row + i] = 1;
-      continue;
-    }
-    const fy = Math.min(GH - 1, Math.max(0, iy - 0.5));
-    const y0 = Math.floor(fy);
-    const r0 = y0 * G,
-      r1 = Math.min(GH - 1, y0 + 1) * G;
-    const ay = fy - y0;
-    for (let i = 0; i < w; i++) {
-      if (c0[i] < 0) continue;
-      const a = mask[r0 + c0[i]],
-        b = mask[r0 + c1[i]],
-        c = mask[r1 + c0[i]],
-        d = mask[r1 + c1[i]];
-      const sum = a + b + c + d;
-      if (sum === 0) continue;
-      if (sum === 4) {
-        out[row + i] = 1;
-        continue;
-      }
-      const ax = cw[i];
-      const top = a * (1 - ax) + b * ax;
-      const bot = c * (1 - ax) + d * ax;
-      if (Math.fround(top * (1 - ay) + bot * ay) >= 0.5) out[row + i] = 1;
-    }
-  }
-  return out;
+  along(rows, (j, i) => put(rx0 + i, ry0 + j));
+  along(cols, (i, j) => put(rx0 + i, ry0 + j));
 }
 
 function fillRect(img: RGBAImage, x0: number, y0: number, x1: number, y1: number, color: RGB): void {
@@ -317,6 +275,22 @@ function fillRect(img: RGBAImage, x0: number, y0: number, x1: number, y1: number
       img.data[p + 3] = 255;
     }
   }
+}
+
+/**
+ * Copies a layer's painted pixels over an image of the same size. Each layer pixel is opaque or all
+ * zero (a zeroed layer that paintBox drew on), so a non-zero pixel is copied whole, four bytes as
+ * one word where both buffers allow: ten thousand ground-truth outlines cover most of a canvas.
+ */
+export function overlayOpaque(data: Uint8Array | Uint8ClampedArray, layer: Uint8Array | Uint8ClampedArray): void {
+  const words = data.byteOffset % 4 === 0 && layer.byteOffset % 4 === 0 ? layer.length >> 2 : 0;
+  if (words) {
+    const to = new Uint32Array(data.buffer, data.byteOffset, words),
+      from = new Uint32Array(layer.buffer, layer.byteOffset, words);
+    for (let i = 0; i < words; i++) if (from[i] !== 0) to[i] = from[i];
+  }
+  for (let p = 4 * words; p < layer.length; p += 4)
+    if (layer[p] | layer[p + 1] | layer[p + 2] | layer[p + 3]) for (let k = 0; k < 4; k++) data[p + k] = layer[p + k];
 }
 
 /**

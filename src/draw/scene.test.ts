@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { inputTransform } from '../image/geometry';
 import type { Inference } from '../models/class-maps';
-import { buildScene, labelText } from './scene';
+import { paintEvidence } from './composite';
+import { fakeContext } from './fake-context.testkit';
+import { buildScene, drawScene, labelText } from './scene';
 
 /** An 8x8 map of class 1 with two separate hot regions; class 0's map is flat. */
 function inference(): Inference {
@@ -34,5 +36,35 @@ describe('buildScene', () => {
     ]);
     expect(many.box).toEqual(many.instances![0]);
     expect(labelText(many)).toMatch(/^2 x dog .* IoU 1\.00$/);
+  });
+});
+
+describe('drawScene', () => {
+  it('blends the heat over whatever photo is under it, frame after frame (the kept blend never goes stale)', () => {
+    const inf = inference();
+    const ctx = fakeContext(224, 224);
+    const photo = (seed: number) => Uint8ClampedArray.from({ length: 224 * 224 * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * seed) % 251));
+    const frame = (pixels: Uint8ClampedArray, threshold: number) => {
+      ctx.pixels.set(pixels);
+      drawScene(ctx, buildScene(inf, { ...options, shown: [0, 1], threshold }), 224, 224, 1, { boxes: false });
+      return ctx.pixels.slice();
+    };
+    const expected = (pixels: Uint8ClampedArray) => {
+      const img = { width: 224, height: 224, data: pixels.slice() };
+      const layers = buildScene(inf, { ...options, shown: [0, 1] }).classes.map((c) => ({ plane: c.plane, color: c.color, mask: null }));
+      paintEvidence(img, layers, inf.maps, inf.transform, { opacity: options.opacity, scale: options.scale, smooth: true });
+      return img.data;
+    };
+    // The first byte that differs (-1: none); toEqual on 200,000 bytes would print them all.
+    const firstDiff = (x: Uint8ClampedArray, y: Uint8ClampedArray) => x.findIndex((v, i) => v !== y[i]);
+    const [a, b] = [photo(7), photo(13)];
+    // Threshold steps over one photo, another photo under the same heat, then the first again.
+    for (const [pixels, threshold] of [
+      [a, 0.3],
+      [a, 0.5],
+      [b, 0.5],
+      [a, 0.4],
+    ] as const)
+      expect(firstDiff(frame(pixels, threshold), expected(pixels)), `threshold ${threshold}`).toBe(-1);
   });
 });

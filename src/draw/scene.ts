@@ -3,40 +3,27 @@
 // any 2D canvas (the browser's, or @napi-rs/canvas in Node) with the pure RGBA math of
 // composite.ts, and uses the canvas only for text.
 import type { Box, RuleOptions } from '../localize/boxes';
-import { classBox, ruleMask } from '../localize/boxes';
-import { countLabel, instances } from '../localize/instances';
-import { iouMatcher } from '../localize/metrics';
+import { countLabel } from '../localize/instances';
 import type { Inference } from '../models/class-maps';
-import { mapOf, softmax } from '../models/class-maps';
+import { softmax } from '../models/class-maps';
 import { CLASS_COLORS, colormapTable, type RGB } from './colormap';
 import {
   applyEvidence,
   evidenceAlpha,
   evidencePaint,
+  overlayOpaque,
   paintBox,
   paintContour,
   paintRamp,
+  samePixels,
   scaleDenominators,
   type ColorScale,
   type EvidencePaint,
 } from './composite';
 import { classesToDraw, MAX_LABELS, moreNote, placeLabels } from './labels';
+import { LazySceneClass, planeOf, type GeometrySource, type SceneClass } from './scene-class';
 
-export interface SceneClass {
-  index: number;
-  name: string;
-  probability: number;
-  color: RGB;
-  /** Raw activations on the map grid. */
-  plane: Float32Array;
-  /** Cells the rule keeps at its threshold (drawn as a contour). */
-  mask: Uint8Array;
-  box: Box | null;
-  /** Best IoU of the box with the ground truth, when there is ground truth. */
-  iou: number | null;
-  /** With SceneOptions.instances: one box per separate region, largest first (`box` is then the first). */
-  instances?: Box[];
-}
+export type { SceneClass } from './scene-class';
 
 export interface SceneOptions extends RuleOptions {
   /** Class indices to show, in the order they were switched on. */
@@ -100,30 +87,16 @@ export function buildScene(inf: Inference, o: SceneOptions): Scene {
     inf.top.map((p) => p.index),
   );
   const rule: RuleOptions = { rule: o.rule, threshold: o.threshold };
-  const bestIoU = iouMatcher(o.gt);
+  const source: GeometrySource = { inference: inf, rule, gt: o.gt, instances: o.instances ?? false };
+  const mapped = new Set(inf.maps.classes);
   const classes = o.shown
-    .filter((c) => inf.maps.classes.includes(c))
+    .filter((c) => mapped.has(c))
     .map((index): SceneClass => {
-      const regions = o.instances ? instances(inf.maps, index, inf.transform, rule).map((r) => r.box) : undefined;
-      const box = regions ? (regions[0] ?? null) : classBox(inf.maps, index, inf.transform, rule);
-      const boxes = regions ?? (box ? [box] : []);
-      let mask: Uint8Array | undefined;
-      return {
-        index,
-        name: o.names[index] ?? `class ${index}`,
-        // A taught class's probability is its own sigmoid; it is not among the softmax's classes (a head
-        // set after the photo ran has no entry in `taught`: its score comes from its map).
-        probability: probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? ownScore(mapOf(inf.maps, index)),
-        color: colors.get(index)!,
-        plane: mapOf(inf.maps, index),
-        // Only the classes drawn with contours need it (of a thousand shown, MAX_LABELS): made when first read.
-        get mask() {
-          return (mask ??= ruleMask(inf.maps, index, rule));
-        },
-        box,
-        iou: o.gt.length ? (boxes.length ? Math.max(...boxes.map(bestIoU)) : 0) : null,
-        ...(regions ? { instances: regions } : {}),
-      };
+      const plane = planeOf(inf.maps, index);
+      // A taught class's probability is its own sigmoid; it is not among the softmax's classes (a head
+      // set after the photo ran has no entry in `taught`: its score comes from its map).
+      const probability = probs[index] ?? inf.taught?.find((t) => t.index === index)?.probability ?? ownScore(plane);
+      return new LazySceneClass(index, o.names[index] ?? `class ${index}`, probability, colors.get(index)!, plane, source);
     });
   return { inference: inf, classes, opacity: o.opacity, scale: o.scale, rawGrid: o.rawGrid, gt: o.gt, rule };
 }
@@ -200,7 +173,7 @@ export function labelText(c: SceneClass): string {
   return `${countLabel(c.name, c.instances?.length ?? 1)} ${pct(c.probability)}${c.iou !== null ? ` · IoU ${c.iou.toFixed(2)}` : ''}`;
 }
 
-export interface DrawOptions {
+export interface DrawOptions<I extends ImageDataLike = ImageDataLike> {
   legend?: boolean;
   boxes?: boolean;
   /**
@@ -209,15 +182,24 @@ export interface DrawOptions {
    * the PNG export and `locate --overlay`. drawScene returns the (rounded) size it used.
    */
   labelFont?: number;
+  /**
+   * The photo's pixels, `width` x `height`, as the context's getImageData would return them; the
+   * frame is painted into them and put on the canvas. A caller that keeps the photo's pixels (the
+   * page's viewer, frame after frame) saves reading the canvas back, the dearest canvas call of a
+   * threshold step. Without it the photo is read from the canvas.
+   */
+  image?: I;
 }
 
 /**
  * What the last frame painted that a threshold step does not change: the evidence of the shown
- * classes and the ground-truth outlines. A slider move then repaints contours, boxes and labels
- * only. One entry each, for canvases up to CACHE_MAX_PIXELS (the page's viewer; not full-size exports).
+ * classes, the photo blended with it, and the ground-truth outlines. A slider move then repaints
+ * contours, boxes and labels only. One entry each, for canvases up to CACHE_MAX_PIXELS (the page's
+ * viewer; not full-size exports).
  */
 const CACHE_MAX_PIXELS = 2_000_000;
 let evidenceCache: { inf: Inference; key: string; paint: EvidencePaint } | null = null;
+let blendCache: { paint: EvidencePaint; photo: Uint8ClampedArray; blended: Uint8ClampedArray } | null = null;
 let gtCache: { gt: readonly Box[]; key: string; layer: Uint8ClampedArray } | null = null;
 
 function sceneEvidence(scene: Scene, width: number, height: number, smooth: boolean): EvidencePaint {
@@ -225,7 +207,8 @@ function sceneEvidence(scene: Scene, width: number, height: number, smooth: bool
   const key = [width, height, scene.opacity, scene.scale, smooth, scene.classes.map((c) => c.index).join(',')].join('|');
   if (evidenceCache && evidenceCache.inf === inf && evidenceCache.key === key) return evidenceCache.paint;
   const paint = evidencePaint(
-    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: c.mask })),
+    // No masks: reading one works out that class's threshold geometry, and the heat does not use it.
+    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: null })),
     inf.maps,
     inf.transform,
     width,
@@ -236,12 +219,27 @@ function sceneEvidence(scene: Scene, width: number, height: number, smooth: bool
   return paint;
 }
 
-/** The ground-truth outlines on a transparent layer (alpha 255 where painted). */
-function gtLayer(gt: readonly Box[], canvasBoxes: readonly Box[], width: number, height: number, line: number, scale: number): Uint8ClampedArray {
+/**
+ * Blends the evidence over the photo in `img`. The page starts every frame from the same photo, so
+ * when the photo's pixels and the evidence are last frame's, last frame's blend is copied:
+ * comparing the pixels costs a fraction of blending a thousand classes' colours into them.
+ */
+function blendEvidence(img: { width: number; height: number; data: Uint8ClampedArray }, paint: EvidencePaint): void {
+  if (blendCache && blendCache.paint === paint && samePixels(blendCache.photo, img.data)) {
+    img.data.set(blendCache.blended);
+    return;
+  }
+  const photo = img.width * img.height <= CACHE_MAX_PIXELS ? img.data.slice() : null;
+  applyEvidence(img, paint);
+  if (photo) blendCache = { paint, photo, blended: img.data.slice() };
+}
+
+/** The ground-truth outlines on a transparent layer (opaque where painted, all zero elsewhere). */
+function gtLayer(gt: readonly Box[], toCanvas: (b: Box) => Box, width: number, height: number, line: number, scale: number): Uint8ClampedArray {
   const key = [width, height, line, scale].join('|');
   if (gtCache && gtCache.gt === gt && gtCache.key === key) return gtCache.layer;
   const layer = { width, height, data: new Uint8ClampedArray(4 * width * height) };
-  for (const g of canvasBoxes) paintBox(layer, g, GT_COLOR, line);
+  for (const g of gt) paintBox(layer, toCanvas(g), GT_COLOR, line);
   if (width * height <= CACHE_MAX_PIXELS) gtCache = { gt, key, layer: layer.data };
   return layer.data;
 }
@@ -259,15 +257,16 @@ export function drawScene<I extends ImageDataLike>(
   width: number,
   height: number,
   scale: number,
-  opts: DrawOptions = {},
+  opts: DrawOptions<I> = {},
 ): { labelFont: number } {
   const inf = scene.inference;
   const { line, font: photoFont } = strokeSizes(width, height);
   const font = Math.max(1, Math.round(opts.labelFont ?? photoFont));
-  const image = ctx.getImageData(0, 0, width, height);
+  const given = opts.image;
+  const image = given && given.width === width && given.height === height ? given : ctx.getImageData(0, 0, width, height);
   const img = { width, height, data: image.data };
   const smooth = !scene.rawGrid;
-  applyEvidence(img, sceneEvidence(scene, width, height, smooth));
+  blendEvidence(img, sceneEvidence(scene, width, height, smooth));
   const boxes = opts.boxes !== false;
   // Past MAX_LABELS classes, boxes and contours only cover each other (and cost a frame each).
   const drawn = classesToDraw(scene.classes);
@@ -276,20 +275,10 @@ export function drawScene<I extends ImageDataLike>(
     for (const c of drawn) paintContour(img, c.mask, inf.maps, inf.transform, c.color, contour, smooth);
   }
   const toCanvas = (b: Box) => b.map((v) => v * scale) as Box;
-  const gt = scene.gt.map(toCanvas);
   const shownBoxes = boxes ? drawn.filter((c) => c.box).map((c) => ({ c, box: toCanvas(c.box!) })) : [];
   // Instances: every region's box is drawn; the label (with the count) goes on the largest.
   const moreBoxes = boxes ? drawn.flatMap((c) => (c.instances ?? []).slice(1).map((b) => ({ c, box: toCanvas(b) }))) : [];
-  if (gt.length) {
-    const layer = gtLayer(scene.gt, gt, width, height, line, scale);
-    for (let p = 3; p < layer.length; p += 4) {
-      if (layer[p] === 0) continue;
-      img.data[p - 3] = layer[p - 3];
-      img.data[p - 2] = layer[p - 2];
-      img.data[p - 1] = layer[p - 1];
-      img.data[p] = layer[p];
-    }
-  }
+  if (scene.gt.length) overlayOpaque(img.data, gtLayer(scene.gt, toCanvas, width, height, line, scale));
   for (const { c, box } of [...shownBoxes, ...moreBoxes]) paintBox(img, box, c.color, line);
   ctx.putImageData(image, 0, 0);
   if (!boxes) return { labelFont: font };
@@ -298,15 +287,17 @@ export function drawScene<I extends ImageDataLike>(
   ctx.textBaseline = 'top';
   const pad = Math.round(font / 4);
   // Class labels first; ground-truth labels while there is room.
-  const gtLabels = Math.max(0, Math.min(gt.length, MAX_LABELS - shownBoxes.length));
+  const gtLabels = Math.max(0, Math.min(scene.gt.length, MAX_LABELS - shownBoxes.length));
+  // The labelled ground truth only: labels avoid those outlines and not the rest (beyond the cap,
+  // ten thousand outlines leave no free spot).
+  const gt = scene.gt.slice(0, gtLabels).map(toCanvas);
   const items = [
-    ...gt.slice(0, gtLabels).map((box, i) => ({ box, text: gt.length > 1 ? `ground truth ${i + 1}` : 'ground truth', color: GT_COLOR })),
+    ...gt.map((box, i) => ({ box, text: scene.gt.length > 1 ? `ground truth ${i + 1}` : 'ground truth', color: GT_COLOR })),
     ...shownBoxes.map(({ c, box }) => ({ box, text: labelText(c), color: c.color })),
   ];
   const rects = placeLabels(
     items.map((it) => ({ box: it.box, width: ctx.measureText(it.text).width + 2 * pad, height: font + 2 * pad })),
-    // Beyond the cap, unlabelled ground truth is not avoided: ten thousand outlines leave no free spot.
-    [...(gtLabels === gt.length ? gt : gt.slice(0, gtLabels)), ...shownBoxes.map((s) => s.box), ...moreBoxes.map((s) => s.box)],
+    [...gt, ...shownBoxes.map((s) => s.box), ...moreBoxes.map((s) => s.box)],
     line,
     width,
     height,
@@ -318,7 +309,7 @@ export function drawScene<I extends ImageDataLike>(
     ctx.fillStyle = '#111';
     ctx.fillText(it.text, x + pad, y + pad);
   });
-  const note = moreNote(gt.length - gtLabels, scene.classes.length - drawn.length);
+  const note = moreNote(scene.gt.length - gtLabels, scene.classes.length - drawn.length);
   if (note) {
     const w = ctx.measureText(note).width + 2 * pad,
       h = font + 2 * pad;
