@@ -2,7 +2,12 @@
 // the run the warm-up captured, whose maps are then checked against wasm's after the device is
 // lost and the page falls back.
 import { expect, test } from '@playwright/test';
+import { classHeadFile } from './class-head';
 import { downloadJson, dropFile, meanChange, sampleBytes, topClasses, viewerPixels, waitForResult } from './helpers';
+
+const ESPRESSO = 967;
+/** The first taught class follows ImageNet's 1000. */
+const TAUGHT = 1000;
 
 test('forced WebGPU: the top class, maps that agree with wasm, and a lost device falls back', async ({ page }) => {
   // Software WebGPU here: shader compilation plus one DRN-A-50 pass take minutes.
@@ -17,9 +22,19 @@ test('forced WebGPU: the top class, maps that agree with wasm, and a lost device
   // The warm-up captured this kind of run: the photo was a replay (src/models/webgpu-replay.ts).
   await expect(page.getByTestId('last-ms')).toContainText('(replayed)');
   await page.getByTestId('raw-grid').check();
+  expect((await downloadJson(page)).backend).toBe('webgpu');
+
+  // A taught class on WebGPU, imported (teaching would take minutes here): espresso's own column as
+  // a head, so its map, planed from the kept features without a new run, is espresso's.
+  const head = await classHeadFile('drn-a-50-imagenet', ESPRESSO, 'espresso again');
+  await page.getByTestId('teach-import').setInputFiles({ name: 'espresso.head.json', mimeType: 'application/json', buffer: Buffer.from(head) });
+  await expect(page.getByTestId('taught-list')).toContainText('espresso again');
+  await expect(page.getByTestId(`taught-verdict-${TAUGHT}`)).toContainText('present', { timeout: 120_000 });
+  await expect(page.getByTestId(`class-added-${TAUGHT}`)).toBeChecked();
   const gpuJson = await downloadJson(page);
   const gpuPixels = await viewerPixels(page);
-  expect(gpuJson.backend).toBe('webgpu');
+  const byIndex = (json: typeof gpuJson, i: number) => json.classes.find((c) => c.index === i)!;
+  byIndex(gpuJson, TAUGHT).box!.forEach((v, k) => expect(Math.abs(v - byIndex(gpuJson, ESPRESSO).box![k])).toBeLessThanOrEqual(1));
 
   // The device goes away (as in a driver reset): the page says so, moves to wasm and reruns.
   const lastMs = await page.getByTestId('last-ms').textContent();
