@@ -126,3 +126,27 @@ test('ten thousand ground-truth boxes load, and the threshold still moves the bo
   await expect(page.getByTestId('threshold-value')).not.toHaveText(before!, { timeout: 10_000 });
   await expect(page.locator('figcaption', { hasText: 'chelsea.png' })).toBeVisible();
 });
+
+test('a link showing a hundred classes lists thirty with a way to list all, and the legend and charts keep to the drawn ones', async ({
+  browser,
+}) => {
+  const p = await (await browser.newContext()).newPage();
+  const classes = Array.from({ length: 100 }, (_, i) => i * 10);
+  await p.goto(`/#v=1&photo=coffee.jpg&classes=${classes.join(',')}`);
+  await waitForResult(p, 'coffee.jpg');
+  const rows = p.locator('[data-testid=classes] li');
+  await expect(rows).toHaveCount(30);
+  await expect(p.getByTestId('classes-all')).toContainText(/list all 10\d classes/);
+  await expect(p.getByTestId('legend').locator('.ramp-row')).toHaveCount(12);
+  await expect(p.getByTestId('legend-more')).toContainText('+88 more classes shown');
+  // The IoU chart draws one line per class drawn with a box.
+  await expect(p.getByTestId('iou-chart').locator('figure').first().locator('polyline')).toHaveCount(12);
+  await p.getByTestId('classes-all').click();
+  expect(await rows.count()).toBeGreaterThanOrEqual(100);
+  const slider = p.getByTestId('threshold');
+  const before = await p.getByTestId('threshold-value').textContent();
+  await slider.focus();
+  await p.keyboard.press('ArrowRight');
+  await expect(p.getByTestId('threshold-value')).not.toHaveText(before!);
+  await p.context().close();
+});

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { sceneFor } from '../overlay-view';
 import type { View } from '../state';
 import { softmax, type Inference } from '../../models/class-maps';
@@ -7,6 +7,12 @@ import { ClassSearch } from './ClassSearch';
 import { classProbability, taughtScore } from '../teach/taught-scores';
 
 const css = (c: readonly number[]) => `rgb(${c.join(',')})`;
+
+/**
+ * Rows listed before "show all": each row's box is worked out on every threshold step, so with
+ * hundreds of classes shown (a link can show all 1,000) the list would cost the slider its frames.
+ */
+const LISTED = 30;
 
 /** The top classes, then any class added from the search box; each row switches its map and box. */
 export interface ClassListProps {
@@ -23,6 +29,7 @@ export interface ClassListProps {
 
 export function ClassList({ inference: inf, view, names, modelTitle, onShow, onHide, onRemove, onMiss }: ClassListProps) {
   const probs = useMemo(() => (inf ? softmax(inf.logits) : null), [inf]);
+  const [all, setAll] = useState(false);
   if (!inf || !probs) return null;
   const top = inf.top.map((p) => p.index);
   // Taught classes (head j is class numClasses + j; the logits are the model's own classes') are
@@ -30,7 +37,8 @@ export function ClassList({ inference: inf, view, names, modelTitle, onShow, onH
   const numClasses = inf.logits.length;
   const taught = Array.from({ length: names.length - numClasses }, (_, j) => numClasses + j).filter((c) => inf.maps.classes.includes(c));
   const extra = [...new Set([...taught, ...view.added, ...view.shown])].filter((c) => !top.includes(c));
-  const rows = [...top, ...extra];
+  const every = [...top, ...extra];
+  const rows = all ? every : every.slice(0, LISTED);
   // Boxes and IoUs for every listed class, shown or not, by the current rule.
   const scene = sceneFor(
     inf,
@@ -106,6 +114,13 @@ export function ClassList({ inference: inf, view, names, modelTitle, onShow, onH
           );
         })}
       </ol>
+      {every.length > LISTED && (
+        <button type="button" className="link" onClick={() => setAll(!all)} data-testid="classes-all">
+          {all
+            ? `list only the first ${LISTED}`
+            : `list all ${every.length.toLocaleString('en-US')} classes (the other ${(every.length - LISTED).toLocaleString('en-US')} are shown on the photo)`}
+        </button>
+      )}
       <ClassSearch names={names} onPick={onShow} onMiss={(q) => onMiss(`No class of ${modelTitle} is named "${q}".`)} />
     </fieldset>
   );

@@ -1,6 +1,7 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { curveThresholds, iouCurve, peak, thresholdRange } from '../../localize/iou-curve';
 import type { BoxRule } from '../../localize/boxes';
+import { classesToDraw } from '../../draw/labels';
 import { sceneFor } from '../overlay-view';
 import type { Inference } from '../../models/class-maps';
 import type { View } from '../state';
@@ -12,20 +13,27 @@ const W = 220,
 
 /** IoU against the threshold for both rules, one line per shown class, a marker at the slider's value. */
 export function IouChart({ inference: inf, view, names }: { inference: Inference | undefined; view: View; names: readonly string[] }) {
+  // The curves do not depend on the slider, so a threshold step only moves the marker: of the
+  // scene, only the classes' names, colours and probabilities are read, which follow from the
+  // inference, the names and the shown classes alone (its boxes, which follow the threshold, are
+  // worked out only when read).
+  const { shown, gt } = view;
+  const [sceneView] = useState(view);
   const curves = useMemo(() => {
     if (!inf) return null;
-    const scene = sceneFor(inf, view, names);
+    // One line per class drawn with a box on the photo (the most probable MAX_LABELS of those shown).
+    const classes = classesToDraw(sceneFor(inf, sceneView, names, shown).classes);
     return (['cam', 'drn'] as BoxRule[]).map((rule) => {
-      const range = thresholdRange(rule, Math.max(0, ...scene.classes.map((c) => peak(inf.maps, c.index))));
+      const range = thresholdRange(rule, Math.max(0, ...classes.map((c) => peak(inf.maps, c.index))));
       const ts = curveThresholds(range);
       return {
         rule,
         range,
         ts,
-        lines: scene.classes.map((c) => ({ color: c.color, name: c.name, ious: iouCurve(inf.maps, inf.transform, c.index, rule, ts, view.gt) })),
+        lines: classes.map((c) => ({ color: c.color, name: c.name, ious: iouCurve(inf.maps, inf.transform, c.index, rule, ts, gt) })),
       };
     });
-  }, [inf, names, view]);
+  }, [inf, names, shown, gt, sceneView]);
   if (!curves) return null;
   return (
     <div className="iou-charts" data-testid="iou-chart">

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { colormapTable } from '../../draw/colormap';
 import { evidenceAlpha } from '../../draw/composite';
+import { MAX_LABELS } from '../../draw/labels';
 import { legendModel } from '../../draw/scene';
 import { sceneFor } from '../overlay-view';
 import type { Inference } from '../../models/class-maps';
@@ -23,7 +24,7 @@ export function Legend({ inference: inf, view, names }: { inference: Inference |
   if (model.rows.length === 0) return <p className="legend">Switch a class on to see its heatmap.</p>;
   return (
     <figure className="legend" data-testid="legend">
-      {model.rows.map((r) => (
+      {model.rows.slice(0, MAX_LABELS).map((r) => (
         <div key={r.name} className="ramp-row">
           <span className="name">{r.name}</span>
           <span className="lo">{r.lo.toFixed(0)}</span>
@@ -36,6 +37,11 @@ export function Legend({ inference: inf, view, names }: { inference: Inference |
           </span>
         </div>
       ))}
+      {model.rows.length > MAX_LABELS && (
+        <p className="more" data-testid="legend-more">
+          +{(model.rows.length - MAX_LABELS).toLocaleString('en-US')} more classes shown, each on its own scale as above
+        </p>
+      )}
       <figcaption data-testid="legend-caption">{model.caption}</figcaption>
     </figure>
   );
