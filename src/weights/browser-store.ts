@@ -1,9 +1,9 @@
 // Imported model packages kept in IndexedDB, so a checkpoint converted once in the page survives
-// reloads. Works in the page and in workers. The raw API is used: three operations and one
-// two-store transaction do not justify a wrapper library.
+// reloads. Works in the page and in workers; IndexedDB itself is reached through idb.ts.
 import type { ByteSource } from './load-package';
 import { parseManifest, type ModelManifest } from './manifest';
 import type { PackedModel } from './pack';
+import { resultOf, transact as transactIn, type Database } from './idb';
 
 const DB_NAME = 'drn-lens-models';
 const DB_VERSION = 1;
@@ -16,82 +16,22 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
-const UNAVAILABLE =
-  'IndexedDB is not available in this browser (private browsing, blocked site data or an old browser), ' + 'so imported models cannot be stored';
+const MODELS: Database = {
+  name: DB_NAME,
+  version: DB_VERSION,
+  stores: [MANIFESTS, SHARDS],
+  upgrade(db) {
+    if (!db.objectStoreNames.contains(MANIFESTS)) db.createObjectStore(MANIFESTS, { keyPath: 'id' });
+    if (!db.objectStoreNames.contains(SHARDS)) db.createObjectStore(SHARDS);
+  },
+  error: StoreError,
+  unavailable:
+    'IndexedDB is not available in this browser (private browsing, blocked site data or an old browser), so imported models cannot be stored',
+  whenFull: 'delete imported models or free disk space and try again',
+};
 
-/** Turns what IndexedDB threw or aborted with into a sentence a person can act on. */
-function storeError(e: unknown, what: string): StoreError {
-  if (e instanceof StoreError) return e;
-  const name = typeof e === 'object' && e !== null && 'name' in e ? String(e.name) : '';
-  const message = e instanceof Error || e instanceof DOMException ? e.message : String(e ?? 'transaction aborted');
-  if (name === 'QuotaExceededError') {
-    return new StoreError(
-      `${what}: the browser's storage quota is exceeded (not enough space); delete imported models or free disk space and try again`,
-    );
-  }
-  // Firefox's private mode refuses open() with InvalidStateError; blocked site data gives SecurityError.
-  if (what === 'opening browser storage' && (name === 'InvalidStateError' || name === 'SecurityError')) return new StoreError(UNAVAILABLE);
-  return new StoreError(`${what}: ${message}`);
-}
-
-function open(): Promise<IDBDatabase> {
-  const factory: IDBFactory | undefined = globalThis.indexedDB;
-  if (!factory) return Promise.reject(new StoreError(UNAVAILABLE));
-  const what = 'opening browser storage';
-  return new Promise((resolve, reject) => {
-    let req: IDBOpenDBRequest;
-    try {
-      req = factory.open(DB_NAME, DB_VERSION);
-    } catch (e) {
-      reject(storeError(e, what));
-      return;
-    }
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(MANIFESTS)) db.createObjectStore(MANIFESTS, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(SHARDS)) db.createObjectStore(SHARDS);
-    };
-    req.onsuccess = () => {
-      // A later version of the app in another tab must not be blocked by this connection.
-      req.result.onversionchange = () => req.result.close();
-      resolve(req.result);
-    };
-    req.onerror = () => reject(storeError(req.error, what));
-  });
-}
-
-/**
- * Runs `work` in one transaction over both stores; resolves with `work`'s result once the
- * transaction has committed, so a failure anywhere leaves the database as it was.
- */
-async function transact<T>(mode: IDBTransactionMode, what: string, work: (tx: IDBTransaction) => () => T): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction([MANIFESTS, SHARDS], mode);
-      let result: (() => T) | undefined;
-      tx.oncomplete = () => resolve(result!());
-      tx.onabort = () => reject(storeError(tx.error, what));
-      try {
-        result = work(tx);
-      } catch (e) {
-        reject(storeError(e, what));
-        try {
-          tx.abort();
-        } catch {
-          /* already finished */
-        }
-      }
-    });
-  } finally {
-    db.close();
-  }
-}
-
-const request =
-  <T>(r: IDBRequest): (() => T) =>
-  () =>
-    r.result as T;
+const transact = <T>(mode: IDBTransactionMode, what: string, work: (tx: IDBTransaction) => () => T): Promise<T> =>
+  transactIn(MODELS, mode, what, work);
 /** Every [id, path] key of one model: arrays sort after strings, so [id, []] bounds them all. */
 const shardsOf = (id: string) => IDBKeyRange.bound([id], [id, []]);
 
@@ -115,7 +55,7 @@ export async function saveModel(packed: PackedModel): Promise<void> {
 
 /** Manifests of the stored models in id order; a record this version cannot read is skipped with a warning. */
 export async function listModels(): Promise<ModelManifest[]> {
-  const all = await transact('readonly', 'listing imported models', (tx) => request<unknown[]>(tx.objectStore(MANIFESTS).getAll()));
+  const all = await transact('readonly', 'listing imported models', (tx) => resultOf<unknown[]>(tx.objectStore(MANIFESTS).getAll()));
   return all.flatMap((m) => {
     const id = typeof m === 'object' && m !== null && 'id' in m ? String(m.id) : '?';
     try {
@@ -145,7 +85,7 @@ export function storeSource(id: string): ByteSource {
     async read(path, onBytes) {
       const isManifest = path === 'manifest.json';
       const value = await transact('readonly', `reading ${describe(path)}`, (tx) =>
-        request<unknown>(isManifest ? tx.objectStore(MANIFESTS).get(id) : tx.objectStore(SHARDS).get([id, path])),
+        resultOf<unknown>(isManifest ? tx.objectStore(MANIFESTS).get(id) : tx.objectStore(SHARDS).get([id, path])),
       );
       if (value === undefined) throw new StoreError(`${describe(path)}: not in browser storage (model deleted?)`);
       const bytes = isManifest ? new TextEncoder().encode(JSON.stringify(value)) : value;

@@ -1,6 +1,7 @@
 // Taught classes kept in IndexedDB, per model, so they survive a reload. A database of its own
-// (not the imported models'): a head is a few kilobytes and needs no shards. Raw API, as in
-// weights/browser-store.ts: three operations do not justify a wrapper library.
+// (not the imported models'): a head is a few kilobytes and needs no shards. IndexedDB through
+// weights/idb.ts, as the imported models.
+import { resultOf, transact, type Database } from '../../weights/idb';
 import type { TaughtClass } from './teach-state';
 
 const DB_NAME = 'drn-lens-heads';
@@ -19,42 +20,21 @@ export interface HeadStore {
   remove(id: string): Promise<void>;
 }
 
-function open(): Promise<IDBDatabase> {
-  const factory: IDBFactory | undefined = globalThis.indexedDB;
-  if (!factory) return Promise.reject(new HeadStoreError('IndexedDB is not available in this browser, so taught classes last only until a reload'));
-  return new Promise((resolve, reject) => {
-    let req: IDBOpenDBRequest;
-    try {
-      req = factory.open(DB_NAME, DB_VERSION);
-    } catch (e) {
-      reject(new HeadStoreError(`browser storage could not be opened: ${(e as Error).message}`));
-      return;
-    }
-    req.onupgradeneeded = () => {
-      const store = req.result.createObjectStore(HEADS, { keyPath: 'id' });
-      store.createIndex(BY_MODEL, 'modelKey');
-    };
-    req.onsuccess = () => {
-      req.result.onversionchange = () => req.result.close();
-      resolve(req.result);
-    };
-    req.onerror = () => reject(new HeadStoreError(`browser storage could not be opened: ${req.error?.message ?? 'unknown error'}`));
-  });
-}
+const HEAD_DB: Database = {
+  name: DB_NAME,
+  version: DB_VERSION,
+  stores: [HEADS],
+  upgrade(db) {
+    if (!db.objectStoreNames.contains(HEADS)) db.createObjectStore(HEADS, { keyPath: 'id' }).createIndex(BY_MODEL, 'modelKey');
+  },
+  error: HeadStoreError,
+  unavailable: 'IndexedDB is not available in this browser, so taught classes last only until a reload',
+  whenFull: 'delete taught classes or imported models, or free disk space, and try again',
+};
 
-async function transact<T>(mode: IDBTransactionMode, what: string, work: (store: IDBObjectStore) => IDBRequest | null): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(HEADS, mode);
-      const req = work(tx.objectStore(HEADS));
-      tx.oncomplete = () => resolve(req?.result as T);
-      tx.onabort = () => reject(new HeadStoreError(`${what}: ${tx.error?.message ?? 'transaction aborted'}`));
-    });
-  } finally {
-    db.close();
-  }
-}
+/** One operation on the heads' store, its result read once the transaction has committed. */
+const onHeads = <T>(mode: IDBTransactionMode, what: string, work: (store: IDBObjectStore) => IDBRequest): Promise<T> =>
+  transact(HEAD_DB, mode, what, (tx) => resultOf<T>(work(tx.objectStore(HEADS))));
 
 /** A stored record as a TaughtClass, or null for one this version cannot read (skipped). */
 function asHead(v: unknown): TaughtClass | null {
@@ -74,7 +54,7 @@ function asHead(v: unknown): TaughtClass | null {
 
 export const browserHeadStore: HeadStore = {
   async list(modelKey) {
-    const all = await transact<unknown[]>('readonly', 'listing taught classes', (s) => s.index(BY_MODEL).getAll(modelKey));
+    const all = await onHeads<unknown[]>('readonly', 'listing taught classes', (s) => s.index(BY_MODEL).getAll(modelKey));
     // Taught in the order they were made, so class indices stay put across reloads.
     return all
       .map(asHead)
@@ -82,9 +62,9 @@ export const browserHeadStore: HeadStore = {
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   },
   async save(head) {
-    await transact('readwrite', `saving the taught class ${head.name}`, (s) => s.put({ ...head, weights: Float32Array.from(head.weights) }));
+    await onHeads('readwrite', `saving the taught class ${head.name}`, (s) => s.put({ ...head, weights: Float32Array.from(head.weights) }));
   },
   async remove(id) {
-    await transact('readwrite', 'deleting a taught class', (s) => s.delete(id));
+    await onHeads('readwrite', 'deleting a taught class', (s) => s.delete(id));
   },
 };
