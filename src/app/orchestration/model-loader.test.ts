@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelManifest } from '../../weights/manifest';
 import { DRN_KEY, RESNET_KEY } from '../state';
-import { BACKEND, testPage } from './fake-client.testkit';
+import { BACKEND, modelInfo, testPage } from './fake-client.testkit';
 import { isAbort } from './lens-client';
 import { ModelLoader, type ModelStorage } from './model-loader';
 
@@ -53,19 +53,7 @@ describe('model and backend', () => {
     const title = t.state().models.find((m) => m.key === DRN_KEY)!.title;
     expect(t.state().loads[DRN_KEY]).toEqual({ status: 'error', message: `${title} could not be loaded: HTTP 404` });
     expect(t.said('error')).toEqual([`${title} could not be loaded: HTTP 404`]);
-    t.client.handlers.load = ({ key }) => ({
-      key,
-      title: 'ok',
-      numClasses: 1,
-      classes: ['a'],
-      bytes: 1,
-      cachedBytes: 1,
-      ms: 1,
-      bytesMs: 1,
-      sha256Ms: 0,
-      tensorsMs: 0,
-      warmUpMs: 0,
-    });
+    t.client.handlers.load = ({ key }) => ({ ...modelInfo(key), title: 'ok', numClasses: 1, classes: ['a'], bytes: 1, cachedBytes: 1 });
     await t.loader.ensureLoaded(DRN_KEY);
     expect(t.client.of('load')).toHaveLength(2);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelInfo } from '../orchestration/fake-client.testkit';
 import type { Inference } from '../../models/class-maps';
 import { DRN_KEY, initialState, reducer, type Action, type State } from '../state';
 import type { CallName, Calls, ModelInfo } from '../worker/protocol';
@@ -7,17 +8,12 @@ import { LabelRun } from './label-run';
 import { labelHandled, labelReducer } from './label-state';
 
 const info: ModelInfo = {
-  key: DRN_KEY,
+  ...modelInfo(DRN_KEY),
   title: 'DRN-A-50',
   numClasses: 3,
   classes: ['tabby, tabby cat', 'b', 'c'],
   bytes: 1,
   cachedBytes: 1,
-  ms: 1,
-  bytesMs: 1,
-  sha256Ms: 0,
-  tensorsMs: 0,
-  warmUpMs: 0,
 };
 
 /** A 2x2 map: class 0 lights the left column, taught class 3 the right one. */

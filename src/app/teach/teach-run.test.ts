@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { modelInfo } from '../orchestration/fake-client.testkit';
 import type { RGBAImage } from '../../image/geometry';
 import { DRN_KEY, classNames, initialState, reducer, type Action, type State } from '../state';
 import { MARK_PREFIX } from '../timeline';
@@ -10,19 +11,14 @@ import type { TaughtClass } from './teach-state';
 const F = 4;
 const backbone = { model: DRN_KEY, architecture: 'drn_a_50', weightsSha256: 'a'.repeat(64) };
 const info: ModelInfo = {
-  backbone,
-  key: DRN_KEY,
+  ...modelInfo(DRN_KEY),
   title: 'DRN-A-50',
   numClasses: 3,
   classes: ['a', 'b', 'c'],
+  backbone,
+  features: F,
   bytes: 1,
   cachedBytes: 1,
-  ms: 1,
-  bytesMs: 1,
-  sha256Ms: 0,
-  tensorsMs: 0,
-  warmUpMs: 0,
-  features: F,
 };
 const image = (v: number): RGBAImage => ({ width: 1, height: 1, data: new Uint8Array([v, v, v, 255]) });
 
