@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { expect, test, type Page } from '@playwright/test';
-import { dropFile, sampleBytes, waitForResult } from './helpers';
+import { dropFile, manyBoxes, sampleBytes, waitForResult } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -110,11 +110,7 @@ test('a folder evaluation of nothing says so and shows no figures; the view stay
 });
 
 test('ten thousand ground-truth boxes load, and the threshold still moves the boxes', async () => {
-  const boxes = Array.from({ length: 10_000 }, (_, i) => {
-    const x = (i * 37) % 400,
-      y = (i * 53) % 250;
-    return [x, y, x + 20 + (i % 31), y + 20 + (i % 29)];
-  });
+  const boxes = manyBoxes(10_000, 400, 250);
   await page
     .getByTestId('gt-file')
     .setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ boxes })) });

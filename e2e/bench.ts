@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { BUILTIN_MODELS } from '../src/models/registry';
 import { CHROMIUM, chromiumArgs } from './browser';
-import { fakeCameraFile } from './fake-camera';
+import { fakeCameraArgs, fakeCameraFile } from './fake-camera';
 import { startPreview } from './preview-server';
 import { benchExamples } from './teach-examples';
 
@@ -289,12 +289,7 @@ async function bench(model: string, backend: string): Promise<Row | string> {
   const profile = mkdtempSync(join(tmpdir(), 'drn-lens-bench-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    args: [
-      ...chromiumArgs(true),
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${CAMERA}`,
-    ],
+    args: [...chromiumArgs(true), ...fakeCameraArgs(CAMERA)],
     headless: true,
   });
   try {

@@ -2,18 +2,13 @@
 // box, frames per second and latency shown, a flat tensor count, pause into the photo view, stop.
 import { expect, test } from '@playwright/test';
 import { CHROMIUM, chromiumArgs } from './browser';
-import { fakeCameraFile } from './fake-camera';
+import { fakeCameraArgs, fakeCameraFile } from './fake-camera';
 import { shownBox, topClasses } from './helpers';
 
 test.use({
   launchOptions: {
     executablePath: CHROMIUM,
-    args: [
-      ...chromiumArgs(false),
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${fakeCameraFile('coffee.jpg')}`,
-    ],
+    args: [...chromiumArgs(false), ...fakeCameraArgs(fakeCameraFile('coffee.jpg'))],
   },
 });
 

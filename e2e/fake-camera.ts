@@ -50,3 +50,10 @@ export function fakeCameraFile(name: string, frames = 10): string {
   writeFileSync(file, y4mOf(decodeImage(new Uint8Array(bytes), name), frames));
   return file;
 }
+
+/** Chromium's flags for a fake camera showing `file` (from fakeCameraFile), permission granted. */
+export const fakeCameraArgs = (file: string): string[] => [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  `--use-file-for-fake-video-capture=${file}`,
+];

@@ -92,3 +92,11 @@ export interface LocateJson {
   mapSize: [number, number];
   classes: { index: number; name: string; probability: number; box: Rect | null }[];
 }
+
+/** `n` small ground-truth boxes spread over a `width` x `height` photo, the same every time. */
+export const manyBoxes = (n: number, width: number, height: number): Rect[] =>
+  Array.from({ length: n }, (_, i) => {
+    const x = (i * 37) % width,
+      y = (i * 53) % height;
+    return [x, y, x + 20 + (i % 31), y + 20 + (i % 29)];
+  });

@@ -11,18 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM, chromiumArgs } from './browser';
-import { fakeCameraFile } from './fake-camera';
+import { fakeCameraArgs, fakeCameraFile } from './fake-camera';
 import { downloadJson, dropFile, sampleBytes, waitForResult, type LocateJson, type Rect } from './helpers';
 
 test.use({
   launchOptions: {
     executablePath: CHROMIUM,
-    args: [
-      ...chromiumArgs(false),
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${fakeCameraFile('chelsea.png')}`,
-    ],
+    args: [...chromiumArgs(false), ...fakeCameraArgs(fakeCameraFile('chelsea.png'))],
   },
 });
 

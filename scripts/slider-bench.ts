@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, chromiumArgs } from '../e2e/browser';
+import { manyBoxes } from '../e2e/helpers';
 import { startPreview } from '../e2e/preview-server';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '15' } } });
@@ -50,11 +51,7 @@ try {
   await page.getByTestId('class-name-0').waitFor({ timeout: 300_000 });
   await page.getByTestId('running').waitFor({ state: 'detached', timeout: 300_000 });
   await steps(page, '100 classes shown');
-  const boxes = Array.from({ length: 10_000 }, (_, i) => {
-    const x = (i * 37) % 500,
-      y = (i * 53) % 350;
-    return [x, y, x + 20 + (i % 31), y + 20 + (i % 29)];
-  });
+  const boxes = manyBoxes(10_000, 500, 350);
   await page
     .getByTestId('gt-file')
     .setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ boxes })) });
