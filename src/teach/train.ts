@@ -241,15 +241,8 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   // Only with the user's negatives: the built-in ones' scores are from the fit itself, and a
   // threshold between them and the positives' let through most photos of other things (dev runs).
   if ((options.calibrate ?? true) && folds >= 2 && negatives.length) {
-    const held = new Float64Array(n).fill(NaN);
     const scored = everyone.filter((i) => i < positives.length + negatives.length);
-    for (let k = 0; k < folds; k++) {
-      const out = new Set(scored.filter((_, r) => r % folds === k));
-      const train = everyone.filter((i) => !out.has(i));
-      if (!train.some((i) => y[i] > 0) || !train.some((i) => y[i] < 0)) continue;
-      const fold = solve(K, n, train, y, s, l2, iterations);
-      for (const i of out) held[i] = train.reduce((a, j, r) => a + fold.beta[r] * K[i * n + j], fold.b);
-    }
+    const held = heldOutScores(K, n, y, s, l2, iterations, scored, folds);
     const meanOf = (ids: number[]) => {
       const v = ids.map((i) => held[i]).filter((x) => !Number.isNaN(x));
       return v.length ? v.reduce((a, x) => a + x, 0) / v.length : NaN;
@@ -263,7 +256,8 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   }
   const missRate = options.missRate ?? 0.1;
   if ((options.calibrate ?? true) && folds >= 2 && !negatives.length && missRate > 0) {
-    const held = heldOutScores(K, n, y, s, l2, iterations, positives.length, folds);
+    const all = heldOutScores(K, n, y, s, l2, iterations, everyone.slice(0, positives.length), folds);
+    const held = Array.from(all.subarray(0, positives.length)).filter((v) => !Number.isNaN(v));
     if (held.length) {
       held.sort((p, q) => p - q);
       const q = held[Math.min(held.length - 1, Math.floor(missRate * held.length))];
@@ -305,7 +299,10 @@ export function trainHead(positives: readonly Float32Array[], negatives: readonl
   };
 }
 
-/** The positives' (the first `count` examples') scores by a head fitted without them, fold by fold. */
+/**
+ * Cross-validation: the scores of the `scored` examples by heads fitted without them, fold by fold
+ * (the others always train); NaN where a fold lacked a positive or a negative to fit on.
+ */
 function heldOutScores(
   K: Float64Array,
   n: number,
@@ -313,19 +310,19 @@ function heldOutScores(
   s: readonly number[],
   l2: number,
   iterations: number,
-  count: number,
+  scored: readonly number[],
   folds: number,
-): number[] {
-  const out: number[] = [];
+): Float64Array {
+  const held = new Float64Array(n).fill(NaN);
   const everyone = y.map((_, i) => i);
   for (let k = 0; k < folds; k++) {
-    const fold = new Set(everyone.filter((i) => i < count && i % folds === k));
-    const train = everyone.filter((i) => !fold.has(i));
-    if (!train.some((i) => y[i] > 0)) continue;
-    const fit = solve(K, n, train, y, s, l2, iterations);
-    for (const i of fold) out.push(train.reduce((a, j, r) => a + fit.beta[r] * K[i * n + j], fit.b));
+    const out = new Set(scored.filter((_, r) => r % folds === k));
+    const train = everyone.filter((i) => !out.has(i));
+    if (!train.some((i) => y[i] > 0) || !train.some((i) => y[i] < 0)) continue;
+    const fold = solve(K, n, train, y, s, l2, iterations);
+    for (const i of out) held[i] = train.reduce((a, j, r) => a + fold.beta[r] * K[i * n + j], fold.b);
   }
-  return out;
+  return held;
 }
 
 /**
