@@ -1,8 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { curveThresholds, iouCurve, peak, thresholdRange } from '../../localize/iou-curve';
 import type { BoxRule } from '../../localize/boxes';
 import { classesToDraw } from '../../draw/labels';
-import { sceneFor } from '../overlay-view';
+import { buildScene } from '../../draw/scene';
 import type { Inference } from '../../models/class-maps';
 import type { View } from '../state';
 import { LineChart } from './LineChart';
@@ -13,16 +13,15 @@ const W = 220,
 
 /** IoU against the threshold for both rules, one line per shown class, a marker at the slider's value. */
 export function IouChart({ inference: inf, view, names }: { inference: Inference | undefined; view: View; names: readonly string[] }) {
-  // The curves do not depend on the slider, so a threshold step only moves the marker: of the
-  // scene, only the classes' names, colours and probabilities are read, which follow from the
-  // inference, the names and the shown classes alone (its boxes, which follow the threshold, are
-  // worked out only when read).
+  // The curves do not depend on the slider, so a threshold step only moves the marker. Of the
+  // scene only the classes' names, colours and probabilities are read: its rule and threshold,
+  // which would only shape boxes, are fixed.
   const { shown, gt } = view;
-  const [sceneView] = useState(view);
   const curves = useMemo(() => {
     if (!inf) return null;
+    const scene = buildScene(inf, { shown, names, gt, rule: 'cam', threshold: 0, opacity: 1, scale: 'class', rawGrid: false });
     // One line per class drawn with a box on the photo (the most probable MAX_LABELS of those shown).
-    const classes = classesToDraw(sceneFor(inf, sceneView, names, shown).classes);
+    const classes = classesToDraw(scene.classes);
     return (['cam', 'drn'] as BoxRule[]).map((rule) => {
       const range = thresholdRange(rule, Math.max(0, ...classes.map((c) => peak(inf.maps, c.index))));
       const ts = curveThresholds(range);
@@ -33,7 +32,7 @@ export function IouChart({ inference: inf, view, names }: { inference: Inference
         lines: classes.map((c) => ({ color: c.color, name: c.name, ious: iouCurve(inf.maps, inf.transform, c.index, rule, ts, gt) })),
       };
     });
-  }, [inf, names, shown, gt, sceneView]);
+  }, [inf, names, shown, gt]);
   if (!curves) return null;
   return (
     <div className="iou-charts" data-testid="iou-chart">
