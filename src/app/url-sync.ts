@@ -72,7 +72,7 @@ function changedKeys(a: string, b: string): string[] {
 }
 
 /**
- * Writes the hash on every state change. Returns the unsubscribe function. `onNavigate` gets the
+ * Writes the hash after every state change. Returns the unsubscribe function. `onNavigate` gets the
  * decoded hash when the user goes Back/Forward (or edits the hash).
  */
 export function syncUrl(subscribe: (l: () => void) => () => void, get: () => State, onNavigate: (d: Decoded) => void): () => void {
@@ -88,7 +88,20 @@ export function syncUrl(subscribe: (l: () => void) => () => void, get: () => Sta
     else history.pushState(null, '', hash);
     lastWrite = now;
   };
-  const unsubscribe = subscribe(write);
+  // Written after the frame that shows the change, once for a burst of changes: a history entry
+  // cost a few ms of a class switch's frame in the page benchmark, and the URL can wait for it.
+  let pending = false;
+  const afterFrame = () => {
+    pending = false;
+    write();
+  };
+  const unsubscribe = subscribe(() => {
+    if (pending) return;
+    pending = true;
+    // A hidden page draws no frames; its URL still follows.
+    if (document.visibilityState === 'hidden') setTimeout(afterFrame, 0);
+    else requestAnimationFrame(() => setTimeout(afterFrame, 0));
+  });
   const pop = () =>
     onNavigate(
       readHash(

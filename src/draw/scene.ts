@@ -8,17 +8,15 @@ import type { Inference } from '../models/class-maps';
 import { softmax } from '../models/class-maps';
 import { CLASS_COLORS, colormapTable, type RGB } from './colormap';
 import {
-  applyEvidence,
   evidenceAlpha,
-  evidencePaint,
   overlayOpaque,
   paintBox,
   paintContour,
+  paintEvidence,
   paintRamp,
   samePixels,
   scaleDenominators,
   type ColorScale,
-  type EvidencePaint,
 } from './composite';
 import { classesToDraw, MAX_LABELS, moreNote, placeLabels } from './labels';
 import { LazySceneClass, planeOf, type GeometrySource, type SceneClass } from './scene-class';
@@ -202,46 +200,37 @@ export interface DrawOptions<I extends ImageDataLike = ImageDataLike> {
 }
 
 /**
- * What the last frame painted that a threshold step does not change: the evidence of the shown
- * classes, the photo blended with it, and the ground-truth outlines. A slider move then repaints
+ * What the last frame painted that a threshold step does not change: the photo blended with the
+ * evidence of the shown classes, and the ground-truth outlines. A slider move then repaints
  * contours, boxes and labels only. One entry each, for canvases up to CACHE_MAX_PIXELS (the page's
  * viewer; not full-size exports).
  */
 const CACHE_MAX_PIXELS = 2_000_000;
-let evidenceCache: { inf: Inference; key: string; paint: EvidencePaint } | null = null;
-let blendCache: { paint: EvidencePaint; photo: Uint8ClampedArray; blended: Uint8ClampedArray } | null = null;
+let blendCache: { inf: Inference; key: string; photo: Uint8ClampedArray; blended: Uint8ClampedArray } | null = null;
 let gtCache: { gt: readonly Box[]; key: string; layer: Uint8ClampedArray } | null = null;
 
-function sceneEvidence(scene: Scene, width: number, height: number, smooth: boolean): EvidencePaint {
-  const inf = scene.inference;
-  const key = [width, height, scene.opacity, scene.scale, smooth, scene.classes.map((c) => c.index).join(',')].join('|');
-  if (evidenceCache && evidenceCache.inf === inf && evidenceCache.key === key) return evidenceCache.paint;
-  const paint = evidencePaint(
-    // No masks: reading one works out that class's threshold geometry, and the heat does not use it.
-    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: null })),
-    inf.maps,
-    inf.transform,
-    width,
-    height,
-    { opacity: scene.opacity, scale: scene.scale, smooth },
-  );
-  if (width * height <= CACHE_MAX_PIXELS) evidenceCache = { inf, key, paint };
-  return paint;
-}
-
 /**
- * Blends the evidence over the photo in `img`. The page starts every frame from the same photo, so
- * when the photo's pixels and the evidence are last frame's, last frame's blend is copied:
- * comparing the pixels costs a fraction of blending a thousand classes' colours into them.
+ * Blends the shown classes' evidence over the photo in `img`. The page starts every frame from the
+ * same photo, so when the photo's pixels and the evidence are last frame's, last frame's blend is
+ * copied: comparing the pixels costs a fraction of blending a thousand classes' colours into them.
  */
-function blendEvidence(img: { width: number; height: number; data: Uint8ClampedArray }, paint: EvidencePaint): void {
-  if (blendCache && blendCache.paint === paint && samePixels(blendCache.photo, img.data)) {
+function blendEvidence(img: { width: number; height: number; data: Uint8ClampedArray }, scene: Scene, smooth: boolean): void {
+  const inf = scene.inference;
+  const key = [img.width, img.height, scene.opacity, scene.scale, smooth, scene.classes.map((c) => c.index).join(',')].join('|');
+  if (blendCache && blendCache.inf === inf && blendCache.key === key && samePixels(blendCache.photo, img.data)) {
     img.data.set(blendCache.blended);
     return;
   }
   const photo = img.width * img.height <= CACHE_MAX_PIXELS ? img.data.slice() : null;
-  applyEvidence(img, paint);
-  if (photo) blendCache = { paint, photo, blended: img.data.slice() };
+  paintEvidence(
+    img,
+    // No masks: reading one works out that class's threshold geometry, and the heat does not use it.
+    scene.classes.map((c) => ({ plane: c.plane, color: c.color, mask: null })),
+    inf.maps,
+    inf.transform,
+    { opacity: scene.opacity, scale: scene.scale, smooth },
+  );
+  if (photo) blendCache = { inf, key, photo, blended: img.data.slice() };
 }
 
 /** The ground-truth outlines on a transparent layer (opaque where painted, all zero elsewhere). */
@@ -276,7 +265,7 @@ export function drawScene<I extends ImageDataLike>(
   const image = given && given.width === width && given.height === height ? given : ctx.getImageData(0, 0, width, height);
   const img = { width, height, data: image.data };
   const smooth = !scene.rawGrid;
-  blendEvidence(img, sceneEvidence(scene, width, height, smooth));
+  blendEvidence(img, scene, smooth);
   const boxes = opts.boxes !== false;
   // Past MAX_LABELS classes, boxes and contours only cover each other (and cost a frame each).
   const drawn = classesToDraw(scene.classes);

@@ -205,11 +205,38 @@ describe('teaching a class in the page', () => {
     await t.run.addFiles([file(10, 'a.png')], 'positive');
     // What a render scheduled by the planes' arrival (React's, in a microtask) would see.
     const rendered: boolean[] = [];
+    const dispatched: string[] = [];
     t.listeners.push((a) => {
+      dispatched.push(a.type === 'teach' ? a.action.type : a.type);
       if (a.type === 'mapsAdded') queueMicrotask(() => rendered.push(t.get().view.shown.includes(3)));
     });
+    // The class and its figures reach the state with its planes, not while the worker works (a
+    // render then would hold up the worker's answer): the worker gets the head before the state.
+    const call = t.worker.call.bind(t.worker);
+    let whenAsked: string[] = [];
+    t.worker.call = (name, args) => {
+      if (name === 'maps') whenAsked = [...dispatched];
+      return call(name, args);
+    };
     await t.run.train();
     expect(rendered).toEqual([true]);
+    expect(whenAsked).toEqual(['trainStart']);
+    expect(dispatched).toEqual(['trainStart', 'trainDone', 'headSaved', 'mapsDropped', 'mapsAdded', 'showClass']);
+    expect(t.worker.heads.map((h) => h.name)).toEqual(['mug']);
+  });
+
+  it('keeps a trained class and its figures when the worker cannot take it, and says so', async () => {
+    const t = setUp();
+    await t.run.load(DRN_KEY);
+    t.name('mug');
+    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    t.worker.call = async () => {
+      throw new Error('the worker stopped');
+    };
+    await t.run.train();
+    expect(t.get().teach.heads.map((h) => h.name)).toEqual(['mug']);
+    expect(t.get().teach.figures).toBe('1 photos');
+    expect(t.get().notices.at(-1)?.text).toBe('The taught classes could not be set in the model: the worker stopped');
   });
 
   it('refuses to train without a name or a photo of the object, in words', async () => {

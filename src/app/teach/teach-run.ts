@@ -9,7 +9,7 @@ import type { HeadStore } from './head-store';
 import type { LinkHead } from './head-link';
 import { checkHeadAgainst, parseHeadFile, serializeHead } from '../../teach/head-file';
 import { mark, markAtNextFrame } from '../timeline';
-import { pendingExamples, shiftAfterRemoval, trainingSet, type TaughtClass, type TeachAction, type TeachExample } from './teach-state';
+import { pendingExamples, shiftAfterRemoval, teachReducer, trainingSet, type TaughtClass, type TeachAction, type TeachExample } from './teach-state';
 
 /** The worker calls this needs (LensClient fits). */
 export interface TeachClient {
@@ -183,18 +183,17 @@ export class TeachRun {
       examples: { positives: positives.length, negatives: negatives.length },
       createdAt: same?.createdAt ?? this.d.now(),
     };
-    this.d.dispatch(teach({ type: 'trainDone', figures: trained.words }));
-    await this.adopt([head]);
+    await this.adopt([head], { with: [{ type: 'trainDone', figures: trained.words }] });
   }
 
   /**
    * Taught classes from training, a file or a link: stored, set in the worker and shown on the
-   * current photo. Returns their class indices.
+   * current photo. Returns their class indices. `with`: teach actions that go into the state with
+   * them (training's figures).
    */
-  async adopt(heads: readonly TaughtClass[], opts: { show?: boolean } = {}): Promise<number[]> {
+  async adopt(heads: readonly TaughtClass[], opts: { show?: boolean; with?: readonly TeachAction[] } = {}): Promise<number[]> {
     const key = this.d.state().modelKey;
     mark('head-ready', { key, heads: heads.length });
-    for (const head of heads) this.d.dispatch(teach({ type: 'headSaved', head }));
     // Kept while the worker works, not before: an IndexedDB put took 40-90 ms in the page
     // benchmark, and the photo need not wait for it.
     const kept = Promise.all(
@@ -204,17 +203,18 @@ export class TeachRun {
           .catch((e: unknown) => this.say('error', `${head.name} works until a reload but could not be kept: ${(e as Error).message}`)),
       ),
     );
-    const now = this.d.state();
+    const actions: TeachAction[] = [...(opts.with ?? []), ...heads.map((head): TeachAction => ({ type: 'headSaved', head }))];
+    const after = actions.reduce(teachReducer, this.d.state().teach);
     const numClasses = this.numClasses() ?? 0;
     const indices = heads
       .map((h) =>
         taughtIndex(
           numClasses,
-          now.teach.heads.findIndex((k) => k.id === h.id),
+          after.heads.findIndex((k) => k.id === h.id),
         ),
       )
       .filter((i) => i >= numClasses);
-    const calls = await this.sync(indices, opts.show !== false);
+    const calls = await this.sync(indices, opts.show !== false, actions);
     // React renders the store's changes in a microtask queued before this one (and the viewer
     // draws in its effects then), so this one sees them done.
     if (calls)
@@ -344,18 +344,35 @@ export class TeachRun {
   /**
    * Hands the model's heads to the worker, then fetches the maps of `refresh` (taught indices)
    * for the current photo, so a new class appears without a new forward pass; `show`: and shows
-   * them. When the photo got maps: the worker's round trip and when its answer came (the bench
-   * splits the time by them).
+   * them. `pending`: teach actions (new heads) that the worker gets at once and the state with the
+   * maps: the page renders once, after the worker's answer, instead of also while the worker
+   * works (that render delayed the answer's handling). When the photo got maps: the worker's round
+   * trip and when its answer came (the bench splits the time by them).
    */
-  private async sync(refresh: readonly number[], show = false): Promise<{ workerMs: number; answered: number } | null> {
+  private async sync(
+    refresh: readonly number[],
+    show = false,
+    pending: readonly TeachAction[] = [],
+  ): Promise<{ workerMs: number; answered: number } | null> {
     const s = this.d.state();
     const key = s.modelKey;
-    if (s.teach.modelKey !== key) return null;
+    let committed = false;
+    const commit = () => {
+      if (committed) return;
+      committed = true;
+      for (const a of pending) this.d.dispatch(teach(a));
+    };
+    if (s.teach.modelKey !== key) {
+      commit();
+      return null;
+    }
+    const heads = pending.reduce(teachReducer, s.teach).heads;
     const result = s.results[key];
     try {
       const t0 = performance.now();
-      const set = this.d.client.call('setHeads', { key, heads: s.teach.heads.map(({ name, weights, bias }) => ({ name, weights, bias })) });
+      const set = this.d.client.call('setHeads', { key, heads: heads.map(({ name, weights, bias }) => ({ name, weights, bias })) });
       if (!result || !refresh.length) {
+        commit();
         await set;
         return null;
       }
@@ -363,6 +380,7 @@ export class TeachRun {
       // request does not wait for the page to take the first answer (it may be busy drawing).
       const [, planes] = await Promise.all([set, this.d.client.call('maps', { key, classes: [...refresh] })]);
       const answered = performance.now();
+      commit();
       // Replaced planes (a retrained class) go first: mapsAdded keeps planes it already holds.
       this.d.dispatch({ type: 'mapsDropped', modelKey: key, photoId: result.photoId, classes: planes.classes });
       this.d.dispatch({ type: 'mapsAdded', modelKey: key, photoId: result.photoId, classes: planes.classes, data: planes.data });
@@ -370,6 +388,7 @@ export class TeachRun {
       if (show) for (const index of refresh) this.showOnPhoto(index);
       return { workerMs: answered - t0, answered };
     } catch (e) {
+      commit();
       this.say('error', `The taught classes could not be set in the model: ${(e as Error).message}`);
       return null;
     }
