@@ -120,6 +120,15 @@ function setUp(photo = true) {
 
 const file = (first: number, name: string) => new File([new Uint8Array([first, 1, 2])], name);
 
+/** A page with the model loaded, the class named "mug" and one photo of it read. */
+async function readyToTrain() {
+  const t = setUp();
+  await t.run.load(DRN_KEY);
+  t.name('mug');
+  await t.run.addFiles([file(10, 'a.png')], 'positive');
+  return t;
+}
+
 describe('teaching a class in the page', () => {
   it('runs one forward pass per example and none when retraining after a removal', async () => {
     const t = setUp();
@@ -153,10 +162,7 @@ describe('teaching a class in the page', () => {
   });
 
   it('makes the taught class a class like any other: named, kept, set in the worker, shown on the photo without a forward pass', async () => {
-    const t = setUp();
-    await t.run.load(DRN_KEY);
-    t.name('mug');
-    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    const t = await readyToTrain();
     const inferBefore = t.worker.calls.filter((c) => c === 'infer').length;
     await t.run.train();
     const s = t.get();
@@ -199,10 +205,7 @@ describe('teaching a class in the page', () => {
   });
 
   it('shows a new class in the same task as its planes arrive, so the page renders and draws the photo once', async () => {
-    const t = setUp();
-    await t.run.load(DRN_KEY);
-    t.name('mug');
-    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    const t = await readyToTrain();
     // What a render scheduled by the planes' arrival (React's, in a microtask) would see.
     const rendered: boolean[] = [];
     const dispatched: string[] = [];
@@ -226,10 +229,7 @@ describe('teaching a class in the page', () => {
   });
 
   it('keeps a trained class and its figures when the worker cannot take it, and says so', async () => {
-    const t = setUp();
-    await t.run.load(DRN_KEY);
-    t.name('mug');
-    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    const t = await readyToTrain();
     t.worker.call = async () => {
       throw new Error('the worker stopped');
     };
@@ -292,10 +292,7 @@ describe('teaching a class in the page', () => {
   });
 
   it('exports a class as a head file and imports it back; refuses one of another backbone and a corrupt file by name', async () => {
-    const t = setUp();
-    await t.run.load(DRN_KEY);
-    t.name('mug');
-    await t.run.addFiles([file(10, 'a.png')], 'positive');
+    const t = await readyToTrain();
     await t.run.train();
     const exported = t.run.exportHead(t.get().teach.heads[0].id)!;
     expect(exported.name).toBe('mug.head.json');
