@@ -4,7 +4,7 @@ import type { InputTransform, RGBAImage } from '../image/geometry';
 import type { Box } from '../localize/boxes';
 import { colormapTable, type RGB } from './colormap';
 import type { Grid } from '../localize/sample-map';
-import { maskRuns, runEnds } from './mask-runs';
+import { axisCells, maskRuns, runEnds, type AxisCells } from './mask-runs';
 
 export type ColorScale = 'class' | 'shared';
 
@@ -54,48 +54,6 @@ export function samePixels(a: Uint8Array | Uint8ClampedArray, b: Uint8Array | Ui
 }
 
 /**
- * Where each output pixel along one axis samples the map grid, as sampleMap computes it: the two
- * cells a bilinear sample falls between (`c0`, `c1`) and the second's weight, the cell a nearest
- * sample reads, and whether the pixel is on the network's input at all.
- */
-interface AxisSamples {
-  c0: Int32Array;
-  c1: Int32Array;
-  w: Float64Array;
-  near: Int32Array;
-  /** The pixels on the input: one run, since grid coordinates grow with the pixel. */
-  from: number;
-  to: number;
-}
-
-function axisSamples(coords: Float64Array, cells: number): AxisSamples {
-  const n = coords.length;
-  const a: AxisSamples = { c0: new Int32Array(n), c1: new Int32Array(n), w: new Float64Array(n), near: new Int32Array(n), from: n, to: n };
-  for (let i = 0; i < n; i++) {
-    const c = coords[i];
-    const f = Math.min(cells - 1, Math.max(0, c - 0.5));
-    a.c0[i] = Math.floor(f);
-    a.c1[i] = Math.min(cells - 1, a.c0[i] + 1);
-    a.w[i] = f - a.c0[i];
-    a.near[i] = Math.floor(c);
-    if (c >= 0 && c < cells) {
-      if (a.from === n) a.from = i;
-      a.to = i + 1;
-    }
-  }
-  return a;
-}
-
-/** The runs of pixels in [from, to) that share a key (their first cell): [start, end) pairs. */
-function runsOf(key: Int32Array, from: number, to: number): number[] {
-  const runs: number[] = [];
-  for (let i = from; i < to; i++)
-    if (i === from || key[i] !== key[i - 1]) runs.push(i, i + 1);
-    else runs[runs.length - 1] = i + 1;
-  return runs;
-}
-
-/**
  * Paints evidence over the photo. One layer keeps the perceptual turbo colormap; with several,
  * each pixel takes the colour of the layer with the most normalized evidence there, so every class
  * shows where it leads instead of the last one painted covering the others. Pixels where no layer
@@ -103,8 +61,8 @@ function runsOf(key: Int32Array, from: number, to: number): number[] {
  *
  * The leading layer at a pixel is the one whose bilinear sample (as sampleMap's) is largest. The
  * pixels are visited a block at a time, a block being those that sample between the same four
- * cells: a layer's sample along a block's rows is worked out once per column, and only the
- * vertical blend is left per pixel (the same arithmetic, in the same order, as sampling each pixel
+ * cells (mask-runs' tiles): a layer's sample along a block's rows is worked out once per column,
+ * and only the vertical blend is left per pixel (the same arithmetic, in the same order, as sampling each pixel
  * whole). With a thousand layers, each block first drops every layer whose largest corner is below
  * another layer's smallest corner: a bilinear sample lies between its corners, so such a layer can
  * lead nowhere in that block, and the result is the same as testing every layer. Each pixel is
@@ -129,8 +87,8 @@ export function paintEvidence(
   });
   const lut = layers.length === 1 ? colormapTable('turbo') : null;
   const G = grid.width;
-  const xs = axisSamples(gridCoords(width, t.imageWidth, t.scaleX, t.offsetX, grid.cellSize), G);
-  const ys = axisSamples(gridCoords(height, t.imageHeight, t.scaleY, t.offsetY, grid.cellSize), grid.height);
+  const cols = axisCells(gridCoords(width, t.imageWidth, t.scaleX, t.offsetX, grid.cellSize), G, opts.smooth);
+  const rows = axisCells(gridCoords(height, t.imageHeight, t.scaleY, t.offsetY, grid.cellSize), grid.height, opts.smooth);
   // One layer is coloured by the turbo table, several by their own colours: either way an offset
   // into one byte table (a view of it per pixel cost more than the rest of the pixel's work).
   const colours = lut ?? Uint8Array.from(layers.flatMap((l) => [...l.color]));
@@ -144,26 +102,27 @@ export function paintEvidence(
     data[q + 1] = data[q + 1] * keep + colours[o + 1] * a;
     data[q + 2] = data[q + 2] * keep + colours[o + 2] * a;
   };
+  /** Each block on the grid: its pixels' rows [ya, yb) and columns [xa, xb), off-grid ones skipped. */
+  const eachBlock = (f: (ya: number, yb: number, xa: number, xb: number) => void) => {
+    for (let ty = 0; ty + 1 < rows.starts.length; ty++) {
+      if (rows.c0[rows.starts[ty]] < 0) continue;
+      for (let tx = 0; tx + 1 < cols.starts.length; tx++)
+        if (cols.c0[cols.starts[tx]] >= 0) f(rows.starts[ty], rows.starts[ty + 1], cols.starts[tx], cols.starts[tx + 1]);
+    }
+  };
   if (!opts.smooth) {
-    // Every pixel of a cell reads that cell alone, so its leader is found once per cell.
-    const leader = new Int32Array(G * grid.height).fill(-2);
-    const lead = new Float64Array(G * grid.height);
-    for (let y = ys.from; y < ys.to; y++)
-      for (let x = xs.from; x < xs.to; x++) {
-        const cell = ys.near[y] * G + xs.near[x];
-        if (leader[cell] === -2) {
-          let best = -1,
-            v = 0;
-          for (let k = 0; k < scaled.length; k++)
-            if (scaled[k][cell] > v) {
-              v = scaled[k][cell];
-              best = k;
-            }
-          leader[cell] = best;
-          lead[cell] = v;
+    // Every pixel of a block reads its one cell, so the block has one leader.
+    eachBlock((ya, yb, xa, xb) => {
+      const cell = rows.c0[ya] * G + cols.c0[xa];
+      let best = -1,
+        v = 0;
+      for (let k = 0; k < scaled.length; k++)
+        if (scaled[k][cell] > v) {
+          v = scaled[k][cell];
+          best = k;
         }
-        if (leader[cell] >= 0) put(y * width + x, lead[cell], leader[cell]);
-      }
+      if (best >= 0) for (let y = ya; y < yb; y++) for (let x = xa, p = y * width + xa; x < xb; x++, p++) put(p, v, best);
+    });
     return;
   }
   const candidatesAt = (x0: number, y0: number, x1: number, y1: number): number[] => {
@@ -187,72 +146,64 @@ export function paintEvidence(
     });
     return list;
   };
-  const columns = runsOf(xs.c0, xs.from, xs.to),
-    rows = runsOf(ys.c0, ys.from, ys.to);
   const top = new Float64Array(width),
     bot = new Float64Array(width);
   // The block's leading sample and layer per pixel, reused from block to block.
-  const span = (runs: number[]) => runs.reduce((m, _, i) => (i % 2 ? m : Math.max(m, runs[i + 1] - runs[i])), 0);
-  const lead = new Float64Array(span(columns) * span(rows)),
+  const span = (a: AxisCells) => a.starts.reduce((m, v, i) => (i ? Math.max(m, v - a.starts[i - 1]) : m), 0);
+  const lead = new Float64Array(span(cols) * span(rows)),
     leader = new Int32Array(lead.length);
-  for (let r = 0; r < rows.length; r += 2) {
-    const ya = rows[r],
-      yb = rows[r + 1];
-    const y0 = ys.c0[ya],
-      y1 = ys.c1[ya];
-    for (let c = 0; c < columns.length; c += 2) {
-      const xa = columns[c],
-        xb = columns[c + 1],
-        bw = xb - xa;
-      const x0 = xs.c0[xa],
-        x1 = xs.c1[xa];
-      const candidates = candidatesAt(x0, y0, x1, y1);
-      // A layer's samples across the block, as bilinear sums: along the rows once per column here,
-      // between the rows per pixel below.
-      const rowsOf = (k: number) => {
-        const s = scaled[k];
-        const s00 = s[y0 * G + x0],
-          s01 = s[y0 * G + x1],
-          s10 = s[y1 * G + x0],
-          s11 = s[y1 * G + x1];
-        for (let x = xa; x < xb; x++) {
-          const ax = xs.w[x];
-          top[x] = s00 * (1 - ax) + s01 * ax;
-          bot[x] = s10 * (1 - ax) + s11 * ax;
-        }
-      };
-      if (candidates.length === 1) {
-        // The usual case with a few classes shown: the one candidate leads wherever it is positive.
-        const k = candidates[0];
-        rowsOf(k);
-        for (let y = ya; y < yb; y++) {
-          const ay = ys.w[y];
-          for (let x = xa, p = y * width + xa; x < xb; x++, p++) {
-            // Rounded to float32 as sampleMap's output is, so ties resolve the same way.
-            const f = Math.fround(top[x] * (1 - ay) + bot[x] * ay);
-            if (f > 0) put(p, f, k);
-          }
-        }
-        continue;
+  eachBlock((ya, yb, xa, xb) => {
+    const y0 = rows.c0[ya],
+      y1 = rows.c1[ya],
+      x0 = cols.c0[xa],
+      x1 = cols.c1[xa],
+      bw = xb - xa;
+    const candidates = candidatesAt(x0, y0, x1, y1);
+    // A layer's samples across the block, as bilinear sums: along the rows once per column here,
+    // between the rows per pixel below.
+    const rowsOf = (k: number) => {
+      const s = scaled[k];
+      const s00 = s[y0 * G + x0],
+        s01 = s[y0 * G + x1],
+        s10 = s[y1 * G + x0],
+        s11 = s[y1 * G + x1];
+      for (let x = xa; x < xb; x++) {
+        const ax = cols.weight[x];
+        top[x] = s00 * (1 - ax) + s01 * ax;
+        bot[x] = s10 * (1 - ax) + s11 * ax;
       }
-      lead.fill(0, 0, bw * (yb - ya));
-      leader.fill(-1, 0, bw * (yb - ya));
-      for (const k of candidates) {
-        rowsOf(k);
-        for (let y = ya, q = 0; y < yb; y++) {
-          const ay = ys.w[y];
-          for (let x = xa; x < xb; x++, q++) {
-            const f = Math.fround(top[x] * (1 - ay) + bot[x] * ay);
-            if (f > lead[q]) {
-              lead[q] = f;
-              leader[q] = k;
-            }
-          }
+    };
+    if (candidates.length === 1) {
+      // The usual case with a few classes shown: the one candidate leads wherever it is positive.
+      const k = candidates[0];
+      rowsOf(k);
+      for (let y = ya; y < yb; y++) {
+        const ay = rows.weight[y];
+        for (let x = xa, p = y * width + xa; x < xb; x++, p++) {
+          // Rounded to float32 as sampleMap's output is, so ties resolve the same way.
+          const f = Math.fround(top[x] * (1 - ay) + bot[x] * ay);
+          if (f > 0) put(p, f, k);
         }
       }
-      for (let y = ya, q = 0; y < yb; y++) for (let x = xa, p = y * width + xa; x < xb; x++, p++, q++) if (leader[q] >= 0) put(p, lead[q], leader[q]);
+      return;
     }
-  }
+    lead.fill(0, 0, bw * (yb - ya));
+    leader.fill(-1, 0, bw * (yb - ya));
+    for (const k of candidates) {
+      rowsOf(k);
+      for (let y = ya, q = 0; y < yb; y++) {
+        const ay = rows.weight[y];
+        for (let x = xa; x < xb; x++, q++) {
+          const f = Math.fround(top[x] * (1 - ay) + bot[x] * ay);
+          if (f > lead[q]) {
+            lead[q] = f;
+            leader[q] = k;
+          }
+        }
+      }
+    }
+    for (let y = ya, q = 0; y < yb; y++) for (let x = xa, p = y * width + xa; x < xb; x++, p++, q++) if (leader[q] >= 0) put(p, lead[q], leader[q]);
+  });
 }
 
 /**
