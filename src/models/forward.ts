@@ -13,6 +13,7 @@ function get(weights: NamedTensors, name: string): tf.Tensor {
 }
 
 function conv(x: tf.Tensor4D, c: ConvDef, w: NamedTensors, relu: boolean): tf.Tensor4D {
+  if (c.k === 1 && c.stride === 1 && tf.getBackend() === 'wasm') return pointwise(x, c, w, relu);
   return tf.fused.conv2d({
     x,
     filter: get(w, `${c.name}.kernel`) as tf.Tensor4D,
@@ -23,6 +24,28 @@ function conv(x: tf.Tensor4D, c: ConvDef, w: NamedTensors, relu: boolean): tf.Te
     dilations: c.dilation,
     activation: relu ? 'relu' : 'linear',
   });
+}
+
+/**
+ * A 1x1 stride-1 conv as a matrix product, on wasm only. Same arithmetic (XNNPACK's GEMM either
+ * way), but tfjs-backend-wasm's conv2d first transposes each filter with a one-element-at-a-time
+ * loop when it builds the XNNPACK operator (the first run), while its matMul hands the [in, out]
+ * filter to XNNPACK as it is. Half of a ResNet's weights are 1x1: this takes about a quarter off
+ * the first run's set-up (docs/first-minute.md). The reshapes share the tensors' data, so the
+ * operator, cached by the filter's data, is built once.
+ */
+function pointwise(x: tf.Tensor4D, c: ConvDef, w: NamedTensors, relu: boolean): tf.Tensor4D {
+  const [n, h, width, cin] = x.shape;
+  return tf.tidy(() =>
+    tf.fused
+      .matMul({
+        a: x.reshape([n * h * width, cin]),
+        b: get(w, `${c.name}.kernel`).reshape([cin, c.cout]),
+        bias: get(w, `${c.name}.bias`),
+        activation: relu ? 'relu' : 'linear',
+      })
+      .reshape([n, h, width, c.cout]),
+  );
 }
 
 /** Features before the classifier: [1, H/s, W/s, C]. */
