@@ -42,6 +42,31 @@ describe('forward pass', () => {
     tf.dispose([input, feats, viaMaps, viaPool, ...w.values()]);
   });
 
+  it("frees each unit's activations as the pass goes, and a failed pass frees all it made", async () => {
+    const arch = narrowed({ ...ARCHITECTURES.drn_a_50, numClasses: 10 }, 16);
+    const w = randomWeights(arch, 2);
+    const plan = buildPlan(arch);
+    const input = tf.randomNormal([1, 224, 224, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const before = tf.memory().numBytes;
+    let feats: tf.Tensor | null = null;
+    const info = await tf.profile(() => {
+      feats = backbone(plan, w, input);
+    });
+    // Every op's output, summed: what one tidy around the pass kept alive until its end.
+    const made = info.kernels.reduce((n, k) => n + k.outputShapes.reduce((m, s) => m + 4 * s.reduce((a, b) => a * b, 1), 0), 0);
+    expect(info.peakBytes - before).toBeLessThan(made / 8);
+    expect(tf.memory().numBytes - before).toBe(feats!.size * 4);
+    tf.dispose(feats!);
+    const tensors = tf.memory().numTensors;
+    // The last unit's weights missing: the pass fails after all the others ran.
+    const last = plan.units.at(-1)!;
+    const broken = new Map(w);
+    broken.delete(`${last.type === 'conv' ? last.conv.name : last.convs[0].name}.kernel`);
+    expect(() => backbone(plan, broken, input)).toThrow(/missing tensor/);
+    expect(tf.memory().numTensors).toBe(tensors);
+    tf.dispose([input, ...w.values()]);
+  });
+
   // The claim DRN-A rests on: removing a stride and dilating what follows computes the strided
   // network's features at every 4th cell, and new ones in between.
   const pairs: [string, ArchConfig, ArchConfig][] = [

@@ -48,21 +48,36 @@ function pointwise(x: tf.Tensor4D, c: ConvDef, w: NamedTensors, relu: boolean): 
   );
 }
 
-/** Features before the classifier: [1, H/s, W/s, C]. */
+/**
+ * Features before the classifier: [1, H/s, W/s, C]. Each unit's intermediates, and the unit's
+ * input once its output exists, are freed as the pass goes, not at its end: one tidy around the
+ * whole pass kept all of DRN-A-50's ~210 MB of activations alive at 224x224, and on wasm a first
+ * run then grew the heap by that much, whose fresh pages cost a second of the first photo on the
+ * benchmark machine (docs/first-minute.md). The caller's input is never freed.
+ */
 export function backbone(plan: Plan, w: NamedTensors, input: tf.Tensor4D): tf.Tensor4D {
+  // The outer tidy still frees whatever a failed pass (a missing weight) left.
   return tf.tidy(() => {
-    let x = conv(input, plan.stem, w, true);
-    if (plan.maxPool) x = tf.maxPool(x, 3, 2, 1);
+    let x = input;
+    const step = (f: (x: tf.Tensor4D) => tf.Tensor4D) => {
+      const y = tf.tidy(() => f(x));
+      if (x !== input) x.dispose();
+      x = y;
+    };
+    step((x) => conv(x, plan.stem, w, true));
+    if (plan.maxPool) step((x) => tf.maxPool(x, 3, 2, 1));
     for (const u of plan.units) {
       if (u.type === 'conv') {
-        x = conv(x, u.conv, w, true);
+        step((x) => conv(x, u.conv, w, true));
         continue;
       }
-      let out = x;
-      u.convs.forEach((c, i) => {
-        out = conv(out, c, w, i < u.convs.length - 1);
+      step((x) => {
+        let out = x;
+        u.convs.forEach((c, i) => {
+          out = conv(out, c, w, i < u.convs.length - 1);
+        });
+        return u.residual ? addRelu(out, u.downsample ? conv(x, u.downsample, w, false) : x) : tf.relu(out);
       });
-      x = u.residual ? addRelu(out, u.downsample ? conv(x, u.downsample, w, false) : x) : tf.relu(out);
     }
     return x;
   });
