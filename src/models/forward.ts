@@ -51,8 +51,8 @@ function pointwise(x: tf.Tensor4D, c: ConvDef, w: NamedTensors, relu: boolean): 
 /**
  * Features before the classifier: [1, H/s, W/s, C]. Each unit's intermediates, and the unit's
  * input once its output exists, are freed as the pass goes, not at its end: one tidy around the
- * whole pass kept all of DRN-A-50's ~210 MB of activations alive at 224x224, and on wasm a first
- * run then grew the heap by that much, whose fresh pages cost a second of the first photo on the
+ * whole pass kept all of DRN-A-50's ~215 MB of activations alive at 224x224, and on wasm a first
+ * run then grew the heap by that much, whose fresh pages cost 0.5-0.9 s of the first photo on the
  * benchmark machine (docs/first-minute.md). The caller's input is never freed.
  */
 export function backbone(plan: Plan, w: NamedTensors, input: tf.Tensor4D): tf.Tensor4D {
